@@ -1,0 +1,109 @@
+"""MkDocs adapter: turns `directives/` into pages. The archive's logic lives in the `vanban` package.
+
+Events used: on_config (reset state: `mkdocs serve` keeps this module between rebuilds), on_files
+(load, report problems, add virtual pages and attachments), on_page_markdown (escaped title and
+description for Material's templates), on_page_content (the archive's own HTML), on_post_build
+(redirect pages for aliases).
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from vanban.project import directives_dir_for, load_archive
+from vanban.redirects import redirect_pages
+from vanban.site import HOME_MARKER, SitePlan
+
+log = logging.getLogger("mkdocs.hooks.vanban")
+
+_plan: SitePlan | None = None
+
+
+# ------------------------------------------------------------------------------------------------
+# Hooks
+# ------------------------------------------------------------------------------------------------
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _plan
+    _plan = None
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    global _plan
+    root = Path(config.config_file_path).parent
+    loaded = load_archive(directives_dir_for(root), root)
+    _report(loaded.problems)
+    duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
+    if duplicates:
+        raise PluginError("\n".join(p.format() for p in duplicates))
+    _plan = SitePlan(loaded.archive, config.site_name)
+    for spec in _plan.pages.values():
+        inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+        _replace(files, File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+    for attachment in _plan.attachments():
+        _replace(files, File.generated(config, attachment.dest_uri, abs_src_path=str(attachment.source)))
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    spec = _spec(page)
+    if spec is None:
+        return markdown
+    # Material prints page.meta.title and .description unescaped: give it escaped text.
+    page.meta["title"] = escape(spec.title)
+    page.meta["description"] = escape(spec.description)
+    return ""
+
+
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    spec = _spec(page)
+    if spec is None:
+        if HOME_MARKER in html and _plan is not None:
+            return html.replace(HOME_MARKER, _plan.home_html(page.url))
+        return html
+    content, toc_tokens = spec.render()
+    page.toc = get_toc(toc_tokens)
+    return content
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    if _plan is None:
+        return
+    site = Path(config.site_dir)
+    for rel, html in redirect_pages(_plan.archive, config.site_url or "").items():
+        out = site / rel
+        if out.exists():
+            log.error(f"Đường dẫn cũ /{rel} trùng với một trang đang có; bỏ đường dẫn này khỏi 'aliases'.")
+            continue
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(html, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------------
+# Helper functions
+# ------------------------------------------------------------------------------------------------
+
+def _report(problems) -> None:
+    # Errors count against `mkdocs build --strict`; without it the other directives still publish.
+    for problem in problems:
+        (log.error if problem.is_error else log.warning)(problem.format())
+
+
+def _replace(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)
+
+
+def _spec(page: Page):
+    return _plan.pages.get(page.file.src_uri) if _plan is not None else None

@@ -1,0 +1,98 @@
+"""`Archive`: every loaded directive, indexed by URL and number, with the checks that span files.
+
+A permalink or a number+year pair belongs to one directive only; collisions are errors that name
+both files. Lookups by number ignore case, spaces, the look-alike Ð and leading zeros.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable
+
+from .model import Directive, RelationRef
+from .numbers import DocumentNumber
+from .problems import ERROR, Problem
+from .registry import Registries
+
+__all__ = ["Archive", "build_archive", "RESERVED_SEGMENTS"]
+
+# Path segments the listings use under /van-ban/{year}/: a slug may not take them.
+RESERVED_SEGMENTS = {"trang"}
+
+
+@dataclass
+class Archive:
+    directives: list[Directive]
+    """Newest first (date, then numeral), the order of every listing."""
+    registries: Registries
+
+    def __post_init__(self) -> None:
+        self.by_url: dict[str, Directive] = {d.url: d for d in self.directives}
+        self._by_key: dict[str, list[Directive]] = defaultdict(list)
+        for d in self.directives:
+            if d.number.is_numbered:
+                self._by_key[d.number.key].append(d)
+
+    def __len__(self) -> int:
+        return len(self.directives)
+
+    def find(self, number: DocumentNumber, year: int | None = None) -> list[Directive]:
+        """Directives with this number; of that year when a year is given."""
+        candidates = self._by_key.get(number.key, [])
+        if year is not None:
+            candidates = [d for d in candidates if d.year == year]
+        return list(candidates)
+
+    def resolve(self, ref: RelationRef) -> Directive | None:
+        """The one directive a reference names, or None when none or several match (never a guess)."""
+        year = ref.year if ref.year is not None else ref.number.year
+        found = self.find(ref.number, year)
+        return found[0] if len(found) == 1 else None
+
+    def group_by(self, key_of) -> dict:
+        """Directives grouped by `key_of(directive)` (which may return several keys), keeping order."""
+        groups: dict = defaultdict(list)
+        for d in self.directives:
+            keys = key_of(d)
+            for key in keys if isinstance(keys, (list, tuple)) else [keys]:
+                groups[key].append(d)
+        return groups
+
+
+def build_archive(directives: Iterable[Directive], registries: Registries) -> tuple[Archive, list[Problem]]:
+    """Sort the directives and report collisions. Colliding directives are all left out."""
+    directives = sorted(directives, key=lambda d: d.sort_key, reverse=True)
+    problems: list[Problem] = []
+    bad: set[int] = set()
+    for url, group in _collisions(directives, lambda d: [d.url] + list(d.aliases)).items():
+        names = " và ".join(d.rel_path for d in group)
+        for d in group:
+            problems.append(Problem(d.rel_path, f"Trùng đường dẫn /{url} giữa {names}: đặt trường 'slug' "
+                                                "khác nhau cho các văn bản này (hoặc bỏ 'aliases' bị trùng).",
+                                    field="slug", severity=ERROR))
+            bad.add(id(d))
+    for key, group in _collisions(directives, lambda d: [f"{d.number.key} ({d.year})"] if d.number.is_numbered else []).items():
+        names = " và ".join(d.rel_path for d in group)
+        for d in group:
+            if id(d) in bad:
+                continue
+            problems.append(Problem(d.rel_path, f"Trùng số ký hiệu {d.number} năm {d.year} giữa {names}: "
+                                                "mỗi số chỉ dùng một lần trong một năm; kiểm tra lại số ký hiệu.",
+                                    field="number"))
+            bad.add(id(d))
+    for d in directives:
+        if d.slug in RESERVED_SEGMENTS:
+            problems.append(Problem(d.rel_path, f"slug '{d.slug}' trùng với đường dẫn danh sách; chọn slug khác.", field="slug"))
+            bad.add(id(d))
+    kept = [d for d in directives if id(d) not in bad]
+    return Archive(kept, registries), problems
+
+
+def _collisions(directives: list[Directive], keys_of) -> dict[str, list[Directive]]:
+    seen: dict[str, list[Directive]] = defaultdict(list)
+    for d in directives:
+        for key in keys_of(d):
+            if d not in seen[key]:
+                seen[key].append(d)
+    return {k: v for k, v in seen.items() if len(v) > 1}

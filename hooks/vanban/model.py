@@ -1,0 +1,171 @@
+"""The domain model: a `Directive` and the small values it is made of. No I/O, no rendering."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .numbers import DocumentNumber
+from .registry import DocType, Issuer, Topic
+
+__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Directive", "SIGNING_FORMS", "STATUSES"]
+
+# Decree 30/2020/NĐ-CP, Art. 13 and Appendix I: how the signer signs.
+SIGNING_FORMS = {
+    "TM.": "thay mặt tập thể",
+    "KT.": "ký thay người đứng đầu",
+    "Q.": "quyền",
+    "TL.": "thừa lệnh",
+    "TUQ.": "thừa ủy quyền",
+}
+
+# Legal status shown on a directive's page and in listings.
+STATUSES = {
+    "con-hieu-luc": "Còn hiệu lực",
+    "het-hieu-luc": "Hết hiệu lực",
+    "bi-thay-the": "Bị thay thế",
+    "khong-ro": "Chưa xác định",
+}
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date whose month or day may be blank, as on a real copy ("ngày   tháng   năm 2023")."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def is_complete(self) -> bool:
+        return self.day is not None
+
+    def iso(self) -> str:
+        """"2023-01-04", "2023-01" or "2023"."""
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+            if self.day:
+                parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def display(self) -> str:
+        """How the site shows it: "04/01/2023", "01/2023" or "2023"."""
+        if self.day and self.month:
+            return f"{self.day:02d}/{self.month:02d}/{self.year}"
+        if self.month:
+            return f"{self.month:02d}/{self.year}"
+        return str(self.year)
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str = ""
+    position: str = ""
+    """The position line under the form: "PHÓ GIÁM ĐỐC"."""
+    form: str = ""
+    """The signing-form line: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"; empty when the head signs."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    title: str
+    path: str | None = None
+    """File beside the directive, relative to its folder; None when the attachment is only a directive."""
+    source: Path | None = None
+    """Absolute path of the file on disk."""
+    size: int | None = None
+    directive: "RelationRef | None" = None
+    """The archive directive this attachment is, when it is one ("Kế hoạch … gửi kèm theo")."""
+
+    @property
+    def extension(self) -> str:
+        return Path(self.path).suffix.lstrip(".").upper() if self.path else ""
+
+    @property
+    def filename(self) -> str:
+        return Path(self.path).name if self.path else ""
+
+
+@dataclass(frozen=True)
+class RelationRef:
+    """A reference to another directive by number (and year, where the number alone is ambiguous)."""
+
+    number: DocumentNumber
+    year: int | None = None
+    kind: str = ""
+    """Relation key ("based_on", "replaces"…) or "" for a plain reference."""
+
+
+@dataclass(eq=False)
+class Directive:
+    """One published directive, as read from its Markdown file."""
+
+    source: Path
+    """Absolute path of the Markdown file."""
+    rel_path: str
+    """Path shown to staff, relative to the project root."""
+    number: DocumentNumber
+    type: DocType
+    issuer: Issuer
+    subject: str
+    date: PartialDate | None
+    """None only for metadata-only entries whose date is not known."""
+    body: str = ""
+    body_line: int = 1
+    """Line of the file where the body starts, so problems in the body can name a line."""
+    signer: Signer | None = None
+    recipients: tuple[str, ...] = ()
+    distribution: tuple[str, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    slug: str | None = None
+    aliases: tuple[str, ...] = ()
+    relations: tuple[RelationRef, ...] = ()
+    status: str | None = None
+    metadata_only: bool = False
+    """An entry that records a cited document's facts without its text."""
+    demo: bool = False
+    """A clearly-marked demonstration directive of the sample archive."""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        if self.date:
+            return self.date.year
+        return self.number.year
+
+    @property
+    def path_segment(self) -> str:
+        """The number-derived (or `slug`) last part of the permalink."""
+        return self.slug or self.number.slug
+
+    @property
+    def url(self) -> str:
+        """Canonical site-relative URL, without leading slash: "van-ban/2022/1562-ubnd-kt/"."""
+        year = str(self.year) if self.year else "khong-ro-nam"
+        return f"van-ban/{year}/{self.path_segment}/"
+
+    @property
+    def number_display(self) -> str:
+        """"02/KH-UBND"; a blank numeral is shown as printed ("/STTTT-TTBCXB")."""
+        return self.number.text
+
+    @property
+    def short_title(self) -> str:
+        """Type and number: "Kế hoạch 02/KH-UBND"."""
+        return f"{self.type.name} {self.number_display}" if self.number.is_numbered else f"{self.type.name} (chưa ghi số) {self.number_display}"
+
+    @property
+    def title(self) -> str:
+        """Type + number + subject, the page title."""
+        return f"{self.short_title}: {self.subject}"
+
+    @property
+    def sort_key(self) -> tuple:
+        date_key = self.date.sort_key() if self.date else (self.year or 0, 0, 0)
+        numeral = int("".join(c for c in (self.number.numeral or "0") if c.isdigit()) or 0)
+        return (date_key, numeral, self.url)

@@ -1,0 +1,147 @@
+"""Registries staff can extend: document types, issuers and topics (YAML files in `directives/_registries/`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, Iterator, TypeVar
+
+import yaml
+
+from .problems import Problem
+from .text import normalize
+
+__all__ = ["DocType", "Issuer", "Topic", "Registries", "load_registries", "REGISTRY_DIR"]
+
+REGISTRY_DIR = "_registries"
+
+
+@dataclass(frozen=True)
+class DocType:
+    key: str
+    name: str
+    """"Kế hoạch"."""
+    abbr: str
+    """Abbreviation in the ký hiệu ("KH"); empty for công văn."""
+    legal_normative: bool = False
+
+
+@dataclass(frozen=True)
+class Issuer:
+    key: str
+    name: str
+    """Full name: "Ủy ban nhân dân tỉnh Lạng Sơn"."""
+    short: str
+    """Name used in running text: "UBND tỉnh"."""
+    abbr: str
+    """Abbreviation used in numbers: "UBND"."""
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class Topic:
+    key: str
+    name: str
+    description: str = ""
+
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Entries of one registry by key, in file order."""
+
+    def __init__(self, label: str, entries: dict[str, T]) -> None:
+        self.label = label
+        self._entries = entries
+
+    def get(self, key: str) -> T | None:
+        return self._entries.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._entries.values())
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def keys(self) -> list[str]:
+        return list(self._entries)
+
+
+@dataclass
+class Registries:
+    types: Registry[DocType]
+    issuers: Registry[Issuer]
+    topics: Registry[Topic]
+    files: tuple[Path, ...] = ()
+    """The YAML files read, so a cache or a file watcher can depend on them."""
+
+
+_SPECS: dict[str, tuple[str, type, dict[str, bool]]] = {
+    # file stem: (Vietnamese label, entry class, {field: required})
+    "types": ("loại văn bản", DocType, {"name": True, "abbr": False, "legal_normative": False}),
+    "issuers": ("cơ quan ban hành", Issuer, {"name": True, "short": True, "abbr": True, "place": False}),
+    "topics": ("lĩnh vực", Topic, {"name": True, "description": False}),
+}
+
+
+def load_registries(directives_dir: Path, root: Path | None = None) -> tuple[Registries, list[Problem]]:
+    """Read the three registry files; every malformed entry is a problem, valid ones are kept."""
+    folder = directives_dir / REGISTRY_DIR
+    problems: list[Problem] = []
+    loaded: dict[str, Registry] = {}
+    files = []
+    for stem, (label, cls, fields) in _SPECS.items():
+        path = folder / f"{stem}.yml"
+        shown = _display(path, root)
+        entries: dict = {}
+        if not path.exists():
+            problems.append(Problem(shown, f"Không tìm thấy tệp danh mục {label}; cần tạo tệp này."))
+        else:
+            files.append(path)
+            entries = _read_entries(path, shown, label, cls, fields, problems)
+        loaded[stem] = Registry(label, entries)
+    return Registries(loaded["types"], loaded["issuers"], loaded["topics"], tuple(files)), problems
+
+
+def _read_entries(path: Path, shown: str, label: str, cls: type, fields: dict[str, bool], problems: list[Problem]) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        problems.append(Problem(shown, f"Tệp danh mục {label} không đọc được: {exc}", line=line + 1 if line is not None else None))
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(shown, f"Danh mục {label} phải là các mục dạng `khóa: {{name: …}}`."))
+        return {}
+    entries = {}
+    for key, value in data.items():
+        key = str(key)
+        if not isinstance(value, dict):
+            problems.append(Problem(shown, f"Mục '{key}' phải có các trường {', '.join(fields)}.", field=key))
+            continue
+        missing = [f for f, required in fields.items() if required and not value.get(f)]
+        unknown = [f for f in value if f not in fields]
+        if missing or unknown:
+            detail = (f"thiếu {', '.join(missing)}" if missing else "") + (
+                f"{'; ' if missing else ''}trường lạ {', '.join(map(str, unknown))}" if unknown else "")
+            problems.append(Problem(shown, f"Mục '{key}' của danh mục {label}: {detail}.", field=key))
+            continue
+        values = {f: (normalize(str(v)) if isinstance(v, str) else v) for f, v in value.items()}
+        for f, required in fields.items():
+            if f not in values and f != "legal_normative":
+                values[f] = ""
+        if "abbr" in values and values["abbr"] is None:
+            values["abbr"] = ""
+        entries[key] = cls(key=key, **values)
+    return entries
+
+
+def _display(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)

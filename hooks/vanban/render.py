@@ -1,0 +1,150 @@
+"""HTML for the archive's own parts of a page: directive pages, listings, index pages, home.
+
+Templates live in `templates/` and are rendered with autoescaping on, so every string from front
+matter is escaped wherever it lands. The body Markdown is rendered with raw HTML disabled (a
+directive is a document, not a web page) and with `javascript:` links removed.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from .archive import Archive
+from .listings import GroupIndex, Listing, ListingPage
+from .model import STATUSES, Directive
+from .text import slugify
+
+__all__ = ["Renderer", "RenderedDirective", "relative_url", "format_size"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass
+class RenderedDirective:
+    html: str
+    toc_tokens: list[dict[str, Any]]
+
+
+def relative_url(target: str, base: str) -> str:
+    """Link from the page at site-relative URL `base` ("van-ban/2023/x/") to `target` ("loai/kh/")."""
+    if target.startswith(("http://", "https://", "#", "mailto:")):
+        return target
+    base_dir = base if base.endswith("/") else posixpath.dirname(base) + "/"
+    anchor = ""
+    if "#" in target:
+        target, anchor = target.split("#", 1)
+        anchor = "#" + anchor
+    rel = posixpath.relpath("/" + target, "/" + base_dir)
+    if target.endswith("/") and not rel.endswith("/"):
+        rel += "/"
+    if rel == "./":
+        rel = "./"
+    return rel + anchor
+
+
+def format_size(size: int | None) -> str:
+    """"12 KB", "1,4 MB" (Vietnamese decimal comma)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+class _SafeLinks(Treeprocessor):
+    # Links and images in a body may only point to web pages, mail, anchors or relative paths.
+    _BAD = ("javascript:", "vbscript:", "data:", "file:")
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            for attr in ("href", "src"):
+                value = el.get(attr)
+                if value and "".join(value.split()).lower().startswith(self._BAD):
+                    el.set(attr, "#")
+
+
+class _DocumentExtension(Extension):
+    """Raw HTML in a body is shown as text; unsafe link schemes are neutralised."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "vanban_safe_links", 1)
+
+
+def _slugify_heading(value: str, separator: str) -> str:
+    return slugify(value) or "muc"
+
+
+def make_markdown() -> markdown.Markdown:
+    return markdown.Markdown(
+        extensions=["tables", "sane_lists", "toc", _DocumentExtension()],
+        extension_configs={"toc": {"slugify": _slugify_heading, "toc_depth": "2-4"}},
+        output_format="html",
+    )
+
+
+class Renderer:
+    """Renders archive pages. One instance per build (it holds a Markdown parser and templates)."""
+
+    def __init__(self, archive: Archive, site_name: str = "") -> None:
+        self.archive = archive
+        self.site_name = site_name
+        self.md = make_markdown()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.env.globals.update(statuses=STATUSES, format_size=format_size)
+
+    def _link(self, base: str):
+        return lambda target: relative_url(target, base)
+
+    def body_html(self, text: str) -> tuple[str, list[dict[str, Any]]]:
+        self.md.reset()
+        html = self.md.convert(text)
+        return html, getattr(self.md, "toc_tokens", [])
+
+    def directive(self, d: Directive) -> RenderedDirective:
+        body, toc = self.body_html(d.body) if d.body.strip() else ("", [])
+        html = self.env.get_template("directive.html").render(
+            d=d, body=body, link=self._link(d.url), archive=self.archive, date_line=_date_line(d),
+        )
+        return RenderedDirective(html, toc)
+
+    def listing_page(self, page: ListingPage) -> str:
+        return self.env.get_template("listing.html").render(page=page, listing=page.listing, link=self._link(page.url))
+
+    def group_index(self, index: GroupIndex) -> str:
+        return self.env.get_template("group_index.html").render(index=index, link=self._link(index.url))
+
+    def home(self, listings: list[Listing], base: str = "") -> str:
+        by_kind: dict[str, list[Listing]] = {}
+        for lst in listings:
+            by_kind.setdefault(lst.kind, []).append(lst)
+        return self.env.get_template("home.html").render(
+            archive=self.archive, latest=self.archive.directives[:10], by_kind=by_kind, link=self._link(base),
+        )
+
+
+def _date_line(d: Directive) -> str:
+    """The paper's date line, blanks kept: "Lạng Sơn, ngày      tháng      năm 2023"."""
+    place = d.issuer.place
+    if d.date is None:
+        text = "ngày      tháng      năm"
+    else:
+        day = f"{d.date.day:02d}" if d.date.day else "     "
+        month = f"{d.date.month:02d}" if d.date.month else "     "
+        text = f"ngày {day} tháng {month} năm {d.date.year}"
+    return f"{place}, {text}" if place else text

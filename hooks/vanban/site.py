@@ -1,0 +1,90 @@
+"""The generated part of the site: which pages exist, their titles, and their HTML.
+
+`SitePlan` is what the MkDocs hook adapts: it lists virtual pages (directives, listings, indexes)
+and attachment files, and renders a page's HTML on request. It knows nothing of MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .archive import Archive
+from .listings import GroupIndex, ListingPage, build_indexes, build_listings
+from .model import Directive
+from .render import Renderer
+
+__all__ = ["SitePlan", "PageSpec", "AttachmentFile", "HOME_MARKER"]
+
+HOME_MARKER = "<!-- vanban:home -->"
+"""Placed in the hand-written home page where the generated overview goes."""
+
+
+@dataclass
+class PageSpec:
+    src_uri: str
+    url: str
+    title: str
+    """Plain text (not escaped): the adapter escapes it for Material's templates."""
+    description: str
+    kind: str
+    """"directive", "listing" or "index"."""
+    in_nav: bool
+    render: Callable[[], tuple[str, list[dict[str, Any]]]]
+    directive: Directive | None = None
+
+
+@dataclass
+class AttachmentFile:
+    dest_uri: str
+    """"van-ban/2023/02-kh-ubnd/ke-hoach.pdf"."""
+    source: Path
+
+
+class SitePlan:
+    """All generated pages of one build."""
+
+    def __init__(self, archive: Archive, site_name: str = "") -> None:
+        self.archive = archive
+        self.renderer = Renderer(archive, site_name)
+        self.listings = build_listings(archive)
+        self.indexes = build_indexes(self.listings)
+        self.pages: dict[str, PageSpec] = {}
+        for d in archive.directives:
+            self._add_directive(d)
+        for listing in self.listings:
+            for page in listing.pages():
+                self._add_listing_page(page)
+        for index in self.indexes:
+            self._add_index(index)
+
+    def _add(self, spec: PageSpec) -> None:
+        self.pages[spec.src_uri] = spec
+
+    def _add_directive(self, d: Directive) -> None:
+        def render() -> tuple[str, list[dict[str, Any]]]:
+            rendered = self.renderer.directive(d)
+            return rendered.html, rendered.toc_tokens
+
+        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d))
+
+    def _add_listing_page(self, page: ListingPage) -> None:
+        title = page.listing.title + (f" (trang {page.number})" if page.number > 1 else "")
+        description = f"Danh sách {len(page.listing.directives)} văn bản: {page.listing.title}."
+        in_nav = page.listing.kind == "all" and page.number == 1
+        self._add(PageSpec(page.src_uri, page.url, title, description, "listing", in_nav,
+                           lambda: (self.renderer.listing_page(page), [])))
+
+    def _add_index(self, index: GroupIndex) -> None:
+        self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
+                           lambda: (self.renderer.group_index(index), [])))
+
+    def attachments(self) -> list[AttachmentFile]:
+        return [
+            AttachmentFile(f"{d.url}{a.path}", a.source)
+            for d in self.archive.directives for a in d.attachments if a.path and a.source
+        ]
+
+    def home_html(self, base: str = "") -> str:
+        return self.renderer.home(self.listings, base)
