@@ -1,0 +1,56 @@
+# Kho văn bản — every command a developer or staff member needs. `make help` lists them.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help venv serve build check test test-fast bench system-deps clean
+
+help:
+	@echo "make serve   — dựng và xem trước trang từ kho mẫu tại http://$(HOST):$(PORT)/"
+	@echo "make test    — chạy toàn bộ kiểm thử (cài .venv, Chromium của Debian nếu thiếu)"
+	@echo "make build   — dựng trang tĩnh vào site/ (--strict)"
+	@echo "make check   — kiểm tra phần thông tin văn bản, không dựng trang"
+	@echo "make bench   — đo thời gian dựng với kho tổng hợp (benchmarks/)"
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Browser tests drive Debian's Chromium (never a downloaded browser); nginx serves the site in tests.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Cài gói Debian:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+serve: venv
+	$(VENV)/bin/mkdocs serve -a $(HOST):$(PORT)
+
+build: venv
+	$(VENV)/bin/mkdocs build --strict
+
+check: venv
+	$(VENV)/bin/vanban check
+
+test: venv system-deps
+	$(PY) -m pytest
+
+test-fast: venv
+	$(PY) -m pytest -m "not browser"
+
+bench: venv
+	$(PY) benchmarks/bench_build.py
+
+clean:
+	rm -rf site .pytest_cache

@@ -1,0 +1,107 @@
+"""Shared fixtures: build the sample site once, build small throw-away archives, serve a site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+VENV_BIN = Path(sys.executable).parent
+REGISTRIES = ROOT / "directives" / "_registries"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+    site: Path
+
+    def page(self, url: str) -> str:
+        """HTML of the page at site-relative URL "van-ban/2023/x/"."""
+        return (self.site / url.strip("/") / "index.html").read_text(encoding="utf-8")
+
+
+def run_build(site_dir: Path, directives: Path | None = None, strict: bool = True, extra_env: dict | None = None) -> BuildResult:
+    """`mkdocs build` of the project config over `directives` (the sample archive by default)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if directives is not None:
+        env["VANBAN_DIRECTIVES"] = str(directives)
+    env.update(extra_env or {})
+    cmd = [str(VENV_BIN / "mkdocs"), "build", "--site-dir", str(site_dir), "--config-file", str(ROOT / "mkdocs.yml")]
+    if strict:
+        cmd.append("--strict")
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site_dir)
+
+
+def make_archive(folder: Path, files: dict[str, str | bytes], registries: bool = True) -> Path:
+    """A directives folder with the project's registries and the given files (path → content)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if registries:
+        shutil.copytree(REGISTRIES, folder / "_registries", dirs_exist_ok=True)
+    for rel, content in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return folder
+
+
+def fixture_text(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> BuildResult:
+    """The bundled sample archive, built once with --strict."""
+    result = run_build(tmp_path_factory.mktemp("sample") / "site")
+    assert result.returncode == 0, result.output
+    return result
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_sample(sample_site):
+    """The sample site over HTTP on a free localhost port (search needs HTTP, not file://)."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_site.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make test`, which installs it.")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "browser: drives headless Chromium")

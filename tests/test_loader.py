@@ -1,0 +1,180 @@
+"""The loader reports every problem with file, line, field and a Vietnamese message."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import REGISTRIES, fixture_text, make_archive
+from vanban.loader import load_directive
+from vanban.project import load_archive
+from vanban.registry import load_registries
+
+
+@pytest.fixture(scope="module")
+def registries():
+    regs, problems = load_registries(REGISTRIES.parent)
+    assert problems == []
+    return regs
+
+
+def load(tmp_path: Path, text: str | bytes, name: str = "vb.md", registries=None, extra: dict | None = None):
+    make_archive(tmp_path, {name: text, **(extra or {})}, registries=False)
+    regs = registries or load_registries(REGISTRIES.parent)[0]
+    return load_directive(tmp_path / name, regs, tmp_path)
+
+
+def replace(text: str, old: str, new: str) -> str:
+    assert old in text
+    return text.replace(old, new)
+
+
+VALID = fixture_text("ke-hoach-hop-le.md")
+
+
+def test_valid_directive(tmp_path, registries):
+    d, problems = load(tmp_path, VALID, registries=registries)
+    assert problems == []
+    assert d.number.text == "02/KH-UBND"
+    assert d.url == "van-ban/2023/02-kh-ubnd/"
+    assert d.date.display() == "04/01/2023"
+    assert d.signer.form == "KT. CHỦ TỊCH"
+    assert [t.name for t in d.topics] == ["Cải cách hành chính"]
+
+
+def test_subject_drops_vv_prefix(tmp_path, registries):
+    d, problems = load(tmp_path, fixture_text("cong-van-hop-le.md"), registries=registries)
+    assert problems == []
+    assert d.subject.startswith("tăng cường")
+
+
+def only(problems):
+    assert len(problems) == 1, [p.format() for p in problems]
+    return problems[0]
+
+
+def test_malformed_yaml_names_line(tmp_path, registries):
+    bad = replace(VALID, "subject: Cải cách", "subject: [Cải cách")
+    d, problems = load(tmp_path, bad, registries=registries)
+    p = only(problems)
+    assert d is None
+    assert p.path == "vb.md" and p.line is not None
+    assert "YAML sai cú pháp" in p.message
+
+
+def test_missing_required_field(tmp_path, registries):
+    d, problems = load(tmp_path, replace(VALID, "issuer: ubnd-tinh\n", ""), registries=registries)
+    p = only(problems)
+    assert d is None and p.field == "issuer" and "Thiếu trường bắt buộc" in p.message
+
+
+@pytest.mark.parametrize("field, old, new, expected", [
+    ("type", "type: ke-hoach", "type: ke-hoach-x", "danh mục loại văn bản"),
+    ("issuer", "issuer: ubnd-tinh", "issuer: ubnd-xyz", "danh mục cơ quan ban hành"),
+    ("topics", "topics: [cai-cach-hanh-chinh]", "topics: [khong-co]", "lĩnh vực 'khong-co'"),
+])
+def test_unknown_registry_key(tmp_path, registries, field, old, new, expected):
+    d, problems = load(tmp_path, replace(VALID, old, new), registries=registries)
+    p = only(problems)
+    assert d is None and p.field == field and expected in p.message
+    assert p.line == VALID.splitlines().index(old) + 1
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "2023-13-01", "04/01/2023", "hôm qua", "1899"])
+def test_impossible_or_malformed_date(tmp_path, registries, value):
+    d, problems = load(tmp_path, replace(VALID, "date: 2023-01-04", f"date: {value}"), registries=registries)
+    p = only(problems)
+    assert d is None and p.field == "date" and p.line == 4
+    assert value in p.message or "ngoài khoảng" in p.message
+
+
+@pytest.mark.parametrize("value, shown", [("2023", "2023"), ("2023-01", "01/2023")])
+def test_partial_date_is_allowed(tmp_path, registries, value, shown):
+    d, problems = load(tmp_path, replace(VALID, "date: 2023-01-04", f"date: {value}"), registries=registries)
+    assert problems == [] and d.date.display() == shown and not d.date.is_complete
+
+
+def test_unnumbered_copy_needs_slug(tmp_path, registries):
+    text = replace(VALID, "number: 02/KH-UBND", "number: /KH-UBND")
+    d, problems = load(tmp_path, text, registries=registries)
+    assert d is None and only(problems).field == "slug"
+    d, problems = load(tmp_path, text.replace("type:", "slug: kh-ubnd-khong-so\ntype:"), registries=registries)
+    assert problems == [] and d.url == "van-ban/2023/kh-ubnd-khong-so/"
+
+
+@pytest.mark.parametrize("file, expected", [
+    ("khong-co.pdf", "Không tìm thấy tệp đính kèm"),
+    ("../ngoai.pdf", "trỏ ra ngoài thư mục"),
+    ("/etc/passwd", "đường dẫn tuyệt đối"),
+])
+def test_bad_attachment(tmp_path, registries, file, expected):
+    text = replace(VALID, "topics:", f"attachments:\n  - file: {file}\n    title: Tệp\ntopics:")
+    d, problems = load(tmp_path, text, registries=registries)
+    p = only(problems)
+    assert d is None and p.field == "attachments[0].file" and expected in p.message
+
+
+def test_attachment_beside_directive(tmp_path, registries):
+    text = replace(VALID, "topics:", "attachments:\n  - file: ban-ky-so.pdf\n    title: Bản ký số\ntopics:")
+    d, problems = load(tmp_path, text, registries=registries, extra={"ban-ky-so.pdf": b"%PDF-1.4 x"})
+    assert problems == []
+    a = d.attachments[0]
+    assert (a.title, a.extension, a.size) == ("Bản ký số", "PDF", 10)
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"", "Tệp rỗng"),
+    (b"\x00\x01binary", "không phải văn bản"),
+    ("---\nnumber: 1\n".encode(), "front matter"),
+    ("---\nsubject: Ph\xe1p\n---\n".encode("latin-1"), "UTF-8"),
+    (b"---\na: &a [x, *a]\n---\n", "YAML"),
+])
+def test_unreadable_files(tmp_path, registries, content, expected):
+    d, problems = load(tmp_path, content, registries=registries)
+    assert d is None and expected in only(problems).message
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path, registries):
+    text = replace(replace(VALID, "type: ke-hoach", "type: sai"), "date: 2023-01-04", "date: 2023-02-30")
+    d, problems = load(tmp_path, text, registries=registries)
+    assert d is None and {p.field for p in problems} == {"type", "date"}
+
+
+def test_unknown_field_is_a_warning(tmp_path, registries):
+    d, problems = load(tmp_path, replace(VALID, "subject:", "subjet: x\nsubject:"), registries=registries)
+    p = only(problems)
+    assert d is not None and not p.is_error and p.field == "subjet"
+
+
+def test_todo_left_by_importer_is_an_error(tmp_path, registries):
+    d, problems = load(tmp_path, replace(VALID, "date: 2023-01-04", "date: TODO (bản gốc để trống ngày)"), registries=registries)
+    assert d is None and any(p.field == "date" and "Chưa điền" in p.message for p in problems)
+
+
+def test_duplicate_permalink_names_both_files(tmp_path):
+    make_archive(tmp_path / "d", {"a.md": VALID, "sub/b.md": VALID})
+    loaded = load_archive(tmp_path / "d", tmp_path)
+    dup = [p for p in loaded.errors if "Trùng đường dẫn" in p.message]
+    assert len(dup) == 2
+    assert all("d/a.md" in p.message and "d/sub/b.md" in p.message and "slug" in p.message for p in dup)
+
+
+def test_same_number_in_another_year_is_fine(tmp_path):
+    other_year = replace(VALID, "date: 2023-01-04", "date: 2026-01-04")
+    make_archive(tmp_path / "d", {"a.md": VALID, "b.md": other_year})
+    loaded = load_archive(tmp_path / "d", tmp_path)
+    assert loaded.problems == []
+    assert sorted(d.url for d in loaded.archive.directives) == ["van-ban/2023/02-kh-ubnd/", "van-ban/2026/02-kh-ubnd/"]
+
+
+def test_duplicate_number_same_year_with_slug(tmp_path):
+    make_archive(tmp_path / "d", {"a.md": VALID, "b.md": replace(VALID, "type:", "slug: khac\ntype:")})
+    loaded = load_archive(tmp_path / "d", tmp_path)
+    assert {p.field for p in loaded.errors} == {"number"}
+    assert all("Trùng số ký hiệu" in p.message for p in loaded.errors)
+
+
+def test_loader_never_writes_into_directives(tmp_path):
+    folder = make_archive(tmp_path / "d", {"a.md": VALID, "b.md": "rác"})
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    load_archive(folder, tmp_path)
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

@@ -1,0 +1,42 @@
+import unicodedata
+
+import pytest
+
+from vanban.text import fold, normalize, slugify
+
+
+def test_normalize_composes_decomposed_vietnamese():
+    decomposed = unicodedata.normalize("NFD", "Nghị quyết")
+    assert decomposed != "Nghị quyết"
+    assert normalize(decomposed) == "Nghị quyết"
+
+
+@pytest.mark.parametrize("new_style, old_style", [
+    ("Hoà", "Hòa"), ("uỷ ban", "ủy ban"), ("Thuỷ lợi", "Thủy lợi"), ("HOẢ TỐC", "HỎA TỐC"), ("khoẻ", "khỏe"),
+])
+def test_normalize_uses_one_tone_placement_style(new_style, old_style):
+    assert normalize(new_style) == old_style
+    assert normalize(old_style) == old_style
+
+
+@pytest.mark.parametrize("word", ["quý", "hoàn thành", "thuyết", "khuyến", "Quỳnh"])
+def test_normalize_leaves_words_where_styles_agree(word):
+    assert normalize(word) == word
+
+
+def test_normalize_maps_eth_lookalike_and_strips_zero_width():
+    assert normalize("N\u00d0-CP") == "NĐ-CP"
+    assert normalize("đất\u200b đai\ufeff") == "đất đai"
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Đất đai", "dat dai"), ("cải cách hành chính", "cai cach hanh chinh"), ("ĐƯỜNG ĐIỆN", "duong dien"),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_slugify():
+    assert slugify("1562/UBND-KT") == "1562-ubnd-kt"
+    assert slugify("30/2020/NĐ-CP") == "30-2020-nd-cp"
+    assert slugify("  Sở TT&TT — 2023 ") == "so-tt-tt-2023"
