@@ -72,7 +72,10 @@ def build_archive(directives: Iterable[Directive], registries: Registries) -> tu
                                                 "khác nhau cho các văn bản này (hoặc bỏ 'aliases' bị trùng).",
                                     field="slug", severity=ERROR))
             bad.add(id(d))
-    for key, group in _collisions(directives, lambda d: [f"{d.number.key} ({d.year})"] if d.number.is_numbered else []).items():
+    # Numbers restart every year and belong to their issuer: the same number from another issuer
+    # or year is a different document (it still needs its own slug if the permalinks collide).
+    same_number = lambda d: [f"{d.issuer.key} {d.number.key} ({d.year})"] if d.number.is_numbered else []  # noqa: E731
+    for key, group in _collisions(directives, same_number).items():
         names = " và ".join(d.rel_path for d in group)
         for d in group:
             if id(d) in bad:

@@ -1,0 +1,116 @@
+"""Build benchmark: wall time, peak memory and output size of `mkdocs build` over synthetic archives.
+
+    python benchmarks/bench_build.py [--sizes 1000 10000] [--runs 3] [--check]
+
+For each size N it generates (once, cached in benchmarks/out/N) a synthetic archive with
+benchmarks/generate.py, then runs the full build `--runs` times and prints the median wall time,
+the median peak RSS of the build process (its children included), directive page HTML sizes and
+the site size. Numbers only; nothing is asserted (machines are shared and noisy).
+`--check` also times `vanban check` over the same archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
+    """(wall seconds, peak RSS in MB of the process tree's largest member, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        print(stderr[-3000:], file=sys.stderr)
+    # ru_maxrss of wait4 is the child's own peak (KB on Linux); grandchildren (the Pagefind
+    # binary) are reported through RUSAGE_CHILDREN below by the caller when relevant.
+    return wall, usage.ru_maxrss // 1024, code
+
+
+def archive(n: int) -> Path:
+    folder = OUT / str(n)
+    marker = folder / ".generated"
+    if not marker.exists() or marker.read_text() != str(n):
+        generate(folder, n)
+        marker.write_text(str(n))
+    return folder
+
+
+def page_sizes(site: Path) -> list[int]:
+    return sorted(p.stat().st_size for p in (site / "van-ban").glob("*/*/index.html"))
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def bench(n: int, runs: int, check: bool) -> dict[str, float]:
+    directives = archive(n)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
+    walls, peaks = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        for _ in range(runs):
+            shutil.rmtree(site, ignore_errors=True)
+            wall, peak, code = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env)
+            if code != 0:
+                raise SystemExit(f"build of {n} directives failed")
+            walls.append(wall)
+            peaks.append(peak)
+        sizes = page_sizes(site)
+        pagefind = site / "pagefind"
+        result = {
+            "n": n,
+            "build_s": statistics.median(walls),
+            "build_min_s": min(walls),
+            "peak_mb": statistics.median(peaks),
+            "page_kb_median": statistics.median(sizes) / 1024,
+            "page_kb_max": sizes[-1] / 1024,
+            "site_mb": dir_size(site) / 1024 / 1024,
+            "index_mb": dir_size(pagefind) / 1024 / 1024 if pagefind.exists() else 0.0,
+        }
+    if check:
+        checks = [timed([str(BIN / "vanban"), "check", "--directives", str(directives)], env)[0] for _ in range(runs)]
+        result["check_s"] = statistics.median(checks)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--check", action="store_true", help="also time `vanban check`")
+    args = parser.parse_args()
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs")
+    header = f"{'N':>7} {'build s':>8} {'min s':>7} {'peak MB':>8} {'page KB med':>11} {'page KB max':>11} {'site MB':>8} {'index MB':>8}"
+    if args.check:
+        header += f" {'check s':>8}"
+    print(header)
+    for n in args.sizes:
+        r = bench(n, args.runs, args.check)
+        line = (f"{r['n']:>7} {r['build_s']:>8.1f} {r['build_min_s']:>7.1f} {r['peak_mb']:>8.0f} {r['page_kb_median']:>11.1f} "
+                f"{r['page_kb_max']:>11.1f} {r['site_mb']:>8.1f} {r['index_mb']:>8.1f}")
+        if args.check:
+            line += f" {r['check_s']:>8.2f}"
+        print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()
