@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from vanban.cache import RenderCache, cache_dir_for
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import redirect_pages
 from vanban.site import HOME_MARKER, SitePlan
@@ -45,13 +46,23 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
     if duplicates:
         raise PluginError("\n".join(p.format() for p in duplicates))
-    _plan = SitePlan(loaded.archive, config.site_name)
+    _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)))
+    _plan.prerender()
     for spec in _plan.pages.values():
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
         _replace(files, File.generated(config, spec.src_uri, content="", inclusion=inclusion))
     for attachment in _plan.attachments():
         _replace(files, File.generated(config, attachment.dest_uri, abs_src_path=str(attachment.source)))
     return files
+
+
+def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+    spec = _spec(page)
+    if spec is not None:
+        # The archive renders its pages itself: skip MkDocs' Markdown pass (a new parser per
+        # page), which on a large archive costs as much as rendering the directive.
+        page.render = lambda config, files: _fill(page, spec)  # type: ignore[method-assign]
+    return page
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -61,18 +72,20 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     # Material prints page.meta.title and .description unescaped: give it escaped text.
     page.meta["title"] = escape(spec.title)
     page.meta["description"] = escape(spec.description)
+    if not spec.in_nav:
+        page.meta["vb_nav_key"] = f"depth-{spec.url.count('/')}"
     return ""
 
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    spec = _spec(page)
-    if spec is None:
-        if HOME_MARKER in html and _plan is not None:
-            return html.replace(HOME_MARKER, _plan.home_html(page.url))
-        return html
-    content, toc_tokens = spec.render()
-    page.toc = get_toc(toc_tokens)
-    return content
+    if _plan is not None and HOME_MARKER in html and _spec(page) is None:
+        return html.replace(HOME_MARKER, _plan.home_html(page.url))
+    return html
+
+
+def on_env(env, *, config: MkDocsConfig, files: Files):
+    env.globals["vb_nav_cache"] = {}
+    return env
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
@@ -103,6 +116,12 @@ def _replace(files: Files, file: File) -> None:
     if existing is not None:
         files.remove(existing)
     files.append(file)
+
+
+def _fill(page: Page, spec) -> None:
+    content, toc_tokens = spec.html()
+    page.content = content
+    page.toc = get_toc(toc_tokens)
 
 
 def _spec(page: Page):

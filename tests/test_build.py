@@ -194,3 +194,12 @@ def test_build_never_writes_into_directives(tmp_path):
     before = sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*"))
     assert run_build(tmp_path / "site", folder).returncode == 0
     assert sorted((p, p.stat().st_mtime_ns) for p in folder.rglob("*")) == before
+
+
+def test_staff_reference_page_documents_every_field(sample_site):
+    from vanban.loader import FIELDS
+
+    text = text_of(sample_site.page("huong-dan/truong-thong-tin/"))
+    assert "Mẫu để sao chép" in text
+    for field in FIELDS:
+        assert f"{field}" in text, field

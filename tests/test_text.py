@@ -40,3 +40,19 @@ def test_slugify():
     assert slugify("1562/UBND-KT") == "1562-ubnd-kt"
     assert slugify("30/2020/NĐ-CP") == "30-2020-nd-cp"
     assert slugify("  Sở TT&TT — 2023 ") == "so-tt-tt-2023"
+
+
+def test_fast_path_agrees_with_full_normalisation():
+    from hypothesis import given, settings, strategies as st
+
+    from vanban.text import _normalize_slow
+
+    letters = st.sampled_from(list("oOuUaAeEyYqQ đĐnh.,") + ["\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0302",
+                                                            "\u200b", "\u00d0", "à", "ỷ", "Ỳ", "ọ", "ẹ"])
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.lists(letters, max_size=12).map("".join))
+    def agree(text):
+        assert normalize(text) == _normalize_slow(text)
+
+    agree()

@@ -19,6 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from .archive import Archive
+from .cache import RenderCache
 from .listings import GroupIndex, Listing, ListingPage
 from .model import STATUSES, Directive
 from .text import slugify
@@ -98,9 +99,10 @@ def make_markdown() -> markdown.Markdown:
 class Renderer:
     """Renders archive pages. One instance per build (it holds a Markdown parser and templates)."""
 
-    def __init__(self, archive: Archive, site_name: str = "") -> None:
+    def __init__(self, archive: Archive, site_name: str = "", cache: RenderCache | None = None) -> None:
         self.archive = archive
         self.site_name = site_name
+        self.cache = cache or RenderCache(None)
         self.md = make_markdown()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
@@ -112,9 +114,16 @@ class Renderer:
         return lambda target: relative_url(target, base)
 
     def body_html(self, text: str) -> tuple[str, list[dict[str, Any]]]:
+        """The body's HTML and table of contents, from the cache when this text was rendered before."""
+        key = self.cache.key("body", text)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached[0], cached[1]
         self.md.reset()
         html = self.md.convert(text)
-        return html, getattr(self.md, "toc_tokens", [])
+        toc = getattr(self.md, "toc_tokens", [])
+        self.cache.put(key, [html, toc])
+        return html, toc
 
     def directive(self, d: Directive) -> RenderedDirective:
         body, toc = self.body_html(d.body) if d.body.strip() else ("", [])

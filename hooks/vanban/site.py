@@ -6,11 +6,14 @@ and attachment files, and renders a page's HTML on request. It knows nothing of 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from .archive import Archive
+from .cache import RenderCache
 from .listings import GroupIndex, ListingPage, build_indexes, build_listings
 from .model import Directive
 from .render import Renderer
@@ -33,6 +36,13 @@ class PageSpec:
     in_nav: bool
     render: Callable[[], tuple[str, list[dict[str, Any]]]]
     directive: Directive | None = None
+    rendered: tuple[str, list[dict[str, Any]]] | None = None
+    """Set by `SitePlan.prerender`; `html()` falls back to rendering on demand."""
+
+    def html(self) -> tuple[str, list[dict[str, Any]]]:
+        if self.rendered is None:
+            self.rendered = self.render()
+        return self.rendered
 
 
 @dataclass
@@ -45,9 +55,9 @@ class AttachmentFile:
 class SitePlan:
     """All generated pages of one build."""
 
-    def __init__(self, archive: Archive, site_name: str = "") -> None:
+    def __init__(self, archive: Archive, site_name: str = "", cache: RenderCache | None = None) -> None:
         self.archive = archive
-        self.renderer = Renderer(archive, site_name)
+        self.renderer = Renderer(archive, site_name, cache)
         self.listings = build_listings(archive)
         self.indexes = build_indexes(self.listings)
         self.pages: dict[str, PageSpec] = {}
@@ -80,6 +90,25 @@ class SitePlan:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
                            lambda: (self.renderer.group_index(index), [])))
 
+    def prerender(self, workers: int | None = None) -> None:
+        """Render every directive page now, on all cores when the archive is large enough to gain."""
+        specs = [s for s in self.pages.values() if s.kind == "directive" and s.rendered is None]
+        workers = workers or os.cpu_count() or 1
+        if workers < 2 or len(specs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+            for spec in specs:
+                spec.html()
+            return
+        global _FORKED_PLAN
+        _FORKED_PLAN = self  # workers are forked: they inherit the plan instead of unpickling it
+        chunks = [[s.src_uri for s in specs[i::workers * 4]] for i in range(workers * 4)]
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results in pool.imap_unordered(_render_chunk, chunks):
+                    for uri, rendered in results:
+                        self.pages[uri].rendered = rendered
+        finally:
+            _FORKED_PLAN = None
+
     def attachments(self) -> list[AttachmentFile]:
         return [
             AttachmentFile(f"{d.url}{a.path}", a.source)
@@ -88,3 +117,14 @@ class SitePlan:
 
     def home_html(self, base: str = "") -> str:
         return self.renderer.home(self.listings, base)
+
+
+PARALLEL_THRESHOLD = 300
+"""Below this many directives, starting worker processes costs more than it saves."""
+
+_FORKED_PLAN: SitePlan | None = None
+
+
+def _render_chunk(uris: list[str]) -> list[tuple[str, tuple[str, list[dict[str, Any]]]]]:
+    assert _FORKED_PLAN is not None
+    return [(uri, _FORKED_PLAN.pages[uri].render()) for uri in uris]

@@ -21,12 +21,17 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a-\u202e\u206
 # "oa", "oe", "uy" closing a syllable: the old (official) style puts the tone on the first vowel
 # ("hòa", "thủy"); the new style on the second ("hoà", "thuỷ"). After "q" the "u" is part of the
 # consonant, so "quý" is the same in both styles and is left alone.
-_NEW_STYLE = re.compile(r"(?<![qQ])([oOuU])([aAeEyY])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])")
+_NEW_STYLE = re.compile(r"(?<![qQ])([oO][aAeE]|[uU][yY])([\u0300\u0301\u0303\u0309\u0323])(?![\w\u0300-\u036f])")
 
 # Letters that look like Đ/đ but are not: Ð (U+00D0, Icelandic eth), ð (U+00F0), Ɖ (U+0189).
 _LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "\u0111"})
 
 _FOLD_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
+
+# The same new-style endings as _NEW_STYLE, on precomposed text: lets `normalize` skip the
+# decompose/recompose round trip for the (common) text that is already NFC and old-style.
+_NEW_STYLE_NFC = re.compile("(?<![qQ])(?:[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|[uU][ỳýỷỹỵỲÝỶỸỴ])(?![\\w\u0300-\u036f])")
+_LOOKALIKE_CHARS = re.compile("[\u00d0\u0189\u00f0]")
 
 
 def strip_invisible(text: str) -> str:
@@ -36,6 +41,13 @@ def strip_invisible(text: str) -> str:
 
 def normalize(text: str) -> str:
     """NFC, Đ look-alikes mapped to Đ, invisible characters removed, tones in the official style."""
+    if (text.isascii() or (unicodedata.is_normalized("NFC", text) and not _NEW_STYLE_NFC.search(text)
+                           and not _LOOKALIKE_CHARS.search(text))) and not _INVISIBLE.search(text):
+        return text
+    return _normalize_slow(text)
+
+
+def _normalize_slow(text: str) -> str:
     text = strip_invisible(text).translate(_LOOKALIKES)
     decomposed = unicodedata.normalize("NFD", text)
     if any(ch in _TONES for ch in decomposed):
@@ -45,7 +57,7 @@ def normalize(text: str) -> str:
 
 def _move_tones(decomposed: str) -> str:
     # Only tone marks that directly follow the second vowel are moved: "oà" -> "òa".
-    return _NEW_STYLE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), decomposed)
+    return _NEW_STYLE.sub(lambda m: m.group(1)[0] + m.group(2) + m.group(1)[1], decomposed)
 
 
 def fold(text: str) -> str:

@@ -1,0 +1,48 @@
+"""The render cache: a warm build is byte-identical to a cold one, and edits invalidate the right pages."""
+
+import filecmp
+from pathlib import Path
+
+from conftest import fixture_text, make_archive, run_build
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_warm_build_is_byte_identical_to_cold(tmp_path):
+    cache = tmp_path / "cache"
+    cold = run_build(tmp_path / "cold", extra_env={"VANBAN_CACHE": str(cache)})
+    assert cold.returncode == 0, cold.output
+    assert any(cache.rglob("*.json")), "the cold build filled the cache"
+    warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache)})
+    uncached = run_build(tmp_path / "off", extra_env={"VANBAN_CACHE": "off"})
+    assert site_files(cold.site) == site_files(warm.site) == site_files(uncached.site)
+
+
+def test_editing_a_directive_changes_only_its_pages(tmp_path):
+    cache = tmp_path / "cache"
+    folder = make_archive(tmp_path / "d", {"a.md": fixture_text("ke-hoach-hop-le.md"),
+                                           "b.md": fixture_text("cong-van-hop-le.md")})
+    before = run_build(tmp_path / "s1", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    (folder / "b.md").write_text(fixture_text("cong-van-hop-le.md").replace("Thực hiện chỉ đạo", "Thực hiện ý kiến chỉ đạo"),
+                                 encoding="utf-8")
+    after = run_build(tmp_path / "s2", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    old, new = site_files(before.site), site_files(after.site)
+    changed = {k for k in old if old[k] != new.get(k)}
+    assert changed == {"van-ban/2022/1562-ubnd-kt/index.html"}
+    assert "Thực hiện ý kiến chỉ đạo" in after.page("van-ban/2022/1562-ubnd-kt/")
+
+
+def test_editing_a_registry_entry_changes_the_pages_that_show_it(tmp_path):
+    cache = tmp_path / "cache"
+    folder = make_archive(tmp_path / "d", {"a.md": fixture_text("ke-hoach-hop-le.md"),
+                                           "b.md": fixture_text("cong-van-hop-le.md").replace("ubnd-tinh", "stttt")})
+    before = run_build(tmp_path / "s1", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    topics = folder / "_registries" / "topics.yml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("{name: Cải cách hành chính}", "{name: Cải cách hành chính nhà nước}"),
+                      encoding="utf-8")
+    after = run_build(tmp_path / "s2", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert "Cải cách hành chính nhà nước" in after.page("van-ban/2023/02-kh-ubnd/")
+    assert filecmp.cmp(before.site / "van-ban/2022/1562-ubnd-kt/index.html", after.site / "van-ban/2022/1562-ubnd-kt/index.html",
+                       shallow=False)
