@@ -1,0 +1,139 @@
+"""The Content-Security-Policy of the built site, with hashes of the inline code its pages carry.
+
+Material puts small inline scripts in every page (their text depends on the page's depth), and other
+parts of the build may add more. Rather than copying hashes by hand, the build reads every HTML file
+it wrote and hashes each inline script and style exactly as a browser does, so the policy stays right
+when templates change. Non-executable scripts (JSON, JSON-LD) are not subject to CSP and are skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Iterable
+
+__all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash"]
+
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
+_STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.S | re.I)
+_TYPE = re.compile(r"""\btype\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_SRC = re.compile(r"\bsrc\s*=", re.I)
+# Cheap test before a full parse: does the page have event-handler or style attributes at all?
+_ATTRIBUTE_CODE = re.compile(r"<[a-zA-Z][^>]*\s(?:on[a-zA-Z]+|style)\s*=", re.S)
+
+# Types a browser runs as script (the HTML standard's JavaScript MIME types, plus "module").
+_EXECUTABLE = {
+    "", "module", "text/javascript", "application/javascript", "application/ecmascript",
+    "application/x-ecmascript", "application/x-javascript", "text/ecmascript", "text/jscript",
+    "text/livescript", "text/x-ecmascript", "text/x-javascript", "text/javascript1.0",
+    "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
+    "text/javascript1.5",
+}
+
+
+def csp_hash(code: str) -> str:
+    """`'sha256-…'` source expression of an inline script or style, as the browser computes it."""
+    # The HTML parser turns CR LF and lone CR into LF before the browser hashes the text.
+    text = code.replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+@dataclass
+class InlineCode:
+    """Hashes of the inline code found in a set of pages."""
+
+    scripts: set[str] = field(default_factory=set)
+    styles: set[str] = field(default_factory=set)
+    script_attributes: set[str] = field(default_factory=set)
+    """Event-handler attributes (onclick=…): allowed only with 'unsafe-hashes'."""
+    style_attributes: set[str] = field(default_factory=set)
+
+    def update(self, other: "InlineCode") -> None:
+        self.scripts |= other.scripts
+        self.styles |= other.styles
+        self.script_attributes |= other.script_attributes
+        self.style_attributes |= other.style_attributes
+
+
+def _is_executable(attrs: str) -> bool:
+    match = _TYPE.search(attrs)
+    if not match:
+        return True
+    value = next(g for g in match.groups() if g is not None)
+    return value.strip().lower() in _EXECUTABLE
+
+
+class _AttributeCode(HTMLParser):
+    def __init__(self, found: InlineCode) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found = found
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name.startswith("on"):
+                self.found.script_attributes.add(csp_hash(value))
+            elif name == "style":
+                self.found.style_attributes.add(csp_hash(value))
+
+    handle_startendtag = handle_starttag
+
+
+def inline_code(html: str) -> InlineCode:
+    """Hashes of the inline scripts, styles and code attributes of one page."""
+    found = InlineCode()
+    for match in _SCRIPT.finditer(html):
+        attrs, body = match.groups()
+        if not _SRC.search(attrs) and _is_executable(attrs):
+            found.scripts.add(csp_hash(body))
+    for match in _STYLE.finditer(html):
+        found.styles.add(csp_hash(match.group(2)))
+    if _ATTRIBUTE_CODE.search(_SCRIPT.sub("", html)):
+        _AttributeCode(found).feed(html)
+    return found
+
+
+def collect_inline_code(site_dir: Path, skip: Iterable[str] = ()) -> InlineCode:
+    """Hashes over every HTML file of a built site (folders named in `skip` are left out)."""
+    found = InlineCode()
+    skipped = tuple(f"{s.strip('/')}/" for s in skip)
+    for path in sorted(site_dir.rglob("*.html")):
+        rel = path.relative_to(site_dir).as_posix()
+        if skipped and rel.startswith(skipped):
+            continue
+        found.update(inline_code(path.read_text(encoding="utf-8", errors="replace")))
+    return found
+
+
+def content_security_policy(code: InlineCode) -> str:
+    """The policy: everything from this site only; inline code only where its hash is listed.
+
+    Pagefind compiles WebAssembly ('wasm-unsafe-eval') and starts a worker from a blob: URL.
+    Material's icons are data: SVG images in its stylesheet.
+    """
+    scripts = sorted(code.scripts)
+    styles = sorted(code.styles)
+    if code.script_attributes:
+        scripts = ["'unsafe-hashes'"] + scripts + sorted(code.script_attributes)
+    if code.style_attributes:
+        styles = ["'unsafe-hashes'"] + styles + sorted(code.style_attributes)
+    directives = [
+        ("default-src", ["'self'"]),
+        ("script-src", ["'self'", "'wasm-unsafe-eval'"] + scripts),
+        ("style-src", ["'self'"] + styles),
+        ("img-src", ["'self'", "data:"]),
+        ("font-src", ["'self'"]),
+        ("connect-src", ["'self'"]),
+        ("worker-src", ["'self'", "blob:"]),
+        ("object-src", ["'none'"]),
+        ("base-uri", ["'self'"]),
+        ("form-action", ["'self'"]),
+        ("frame-ancestors", ["'none'"]),
+    ]
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)

@@ -1,0 +1,57 @@
+"""The policy's hashes come from the pages themselves: what is hashed, what is skipped, what it allows."""
+
+import base64
+import hashlib
+
+from vanban.csp import collect_inline_code, content_security_policy, csp_hash, inline_code
+
+
+def sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+
+
+PAGE = """<!doctype html><html><head>
+<script>var a = "đ";</script>
+<script type="module">import "./x.js"</script>
+<script src="assets/bundle.min.js"></script>
+<script id="__config" type="application/json">{"x": 1}</script>
+<script type="application/ld+json">{"@type": "Legislation"}</script>
+<style>.x{color:red}</style>
+</head><body><p>&lt;script&gt;not code&lt;/script&gt;</p></body></html>"""
+
+
+def test_inline_scripts_and_styles_are_hashed_the_way_the_browser_does():
+    code = inline_code(PAGE)
+    assert code.scripts == {sha('var a = "đ";'), sha('import "./x.js"')}  # UTF-8 bytes, exact text
+    assert code.styles == {sha(".x{color:red}")}
+    assert not code.script_attributes and not code.style_attributes
+
+
+def test_line_endings_are_normalised_before_hashing():
+    assert csp_hash("a;\r\nb;\rc;") == csp_hash("a;\nb;\nc;") == sha("a;\nb;\nc;")
+
+
+def test_event_handlers_and_style_attributes_need_unsafe_hashes():
+    code = inline_code('<p style="color: red">x</p><button onclick="go(1)">y</button>')
+    assert code.style_attributes == {sha("color: red")} and code.script_attributes == {sha("go(1)")}
+    policy = content_security_policy(code)
+    assert f"script-src 'self' 'wasm-unsafe-eval' 'unsafe-hashes' {sha('go(1)')}" in policy
+    assert f"style-src 'self' 'unsafe-hashes' {sha('color: red')}" in policy
+
+
+def test_policy_allows_only_this_site():
+    policy = content_security_policy(inline_code(PAGE))
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["default-src"] == "'self'"
+    assert directives["worker-src"] == "'self' blob:" and "'wasm-unsafe-eval'" in directives["script-src"]
+    assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval'" not in policy.replace("wasm-unsafe-eval", "")
+    assert "http" not in policy and "*" not in policy
+
+
+def test_collects_over_every_page_of_a_site(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text("<script>one()</script>", encoding="utf-8")
+    (tmp_path / "a/index.html").write_text("<script>two()</script><script>one()</script>", encoding="utf-8")
+    (tmp_path / "a/data.json").write_text('"<script>three()</script>"', encoding="utf-8")
+    assert collect_inline_code(tmp_path).scripts == {sha("one()"), sha("two()")}
