@@ -7,12 +7,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv serve build check test test-fast bench system-deps clean
+.PHONY: help venv serve serve-nginx build check test test-fast bench system-deps clean
 
 help:
 	@echo "make serve   — dựng và xem trước trang từ kho mẫu tại http://$(HOST):$(PORT)/"
 	@echo "make test    — chạy toàn bộ kiểm thử (cài .venv, Chromium của Debian nếu thiếu)"
 	@echo "make build   — dựng trang tĩnh vào site/ (--strict)"
+	@echo "make serve-nginx — dựng rồi chạy nginx thật (cấu hình deploy/nginx.conf) tại http://$(HOST):$(PORT)/"
 	@echo "make check   — kiểm tra phần thông tin văn bản, không dựng trang"
 	@echo "make bench   — đo thời gian dựng với kho tổng hợp (benchmarks/)"
 
@@ -40,6 +41,12 @@ serve: venv
 build: venv
 	$(VENV)/bin/mkdocs build --strict
 
+# The real server: the shipped deploy/nginx.conf over site/, in the foreground, files under .nginx/.
+serve-nginx: build system-deps
+	@$(VENV)/bin/vanban nginx --site site --listen $(HOST):$(PORT) --standalone .nginx >/dev/null
+	@echo "nginx: http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"
+	$$(command -v nginx || echo /usr/sbin/nginx) -p $(CURDIR)/.nginx -c $(CURDIR)/.nginx/nginx.conf -e $(CURDIR)/.nginx/error.log
+
 check: venv
 	$(VENV)/bin/vanban check
 
@@ -53,4 +60,4 @@ bench: venv
 	$(PY) benchmarks/bench_build.py
 
 clean:
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache .nginx

@@ -3,7 +3,7 @@
 Events used: on_config (reset state: `mkdocs serve` keeps this module between rebuilds), on_files
 (load, report problems, add virtual pages and attachments), on_page_markdown (escaped title and
 description for Material's templates), on_page_content (the archive's own HTML), on_post_build
-(redirect pages for aliases).
+(redirect pages for aliases and short links, the nginx redirect map).
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ from mkdocs.structure.toc import get_toc
 from vanban.cache import RenderCache, cache_dir_for
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import redirect_pages
+from vanban.shortlinks import ambiguity_pages
 from vanban.site import HOME_MARKER, SitePlan
+from vanban.webserver import write_redirects, write_short_link_stubs
 
 log = logging.getLogger("mkdocs.hooks.vanban")
 
@@ -48,6 +50,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError("\n".join(p.format() for p in duplicates))
     _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)))
     _plan.prerender()
+    _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
     for spec in _plan.pages.values():
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
         _replace(files, File.generated(config, spec.src_uri, content="", inclusion=inclusion))
@@ -99,6 +102,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             continue
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(html, encoding="utf-8")
+    # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
+    write_redirects(site, _plan.archive)
+    for url in write_short_link_stubs(site, _plan.archive, config.site_url or ""):
+        log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
 
 
 # ------------------------------------------------------------------------------------------------

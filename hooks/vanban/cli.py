@@ -41,6 +41,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if any(p.is_error for p in problems) else 0
 
 
+def cmd_nginx(args: argparse.Namespace) -> int:
+    from .webserver import render_server_config, write_standalone
+
+    site = Path(args.site)
+    if not (site / "_nginx" / "redirects.conf").exists():
+        # The config may be written on another machine than the server: warn, do not refuse.
+        print(f"Cảnh báo: chưa thấy {site / '_nginx' / 'redirects.conf'}; nginx cần thư mục trang đã dựng "
+              "(make build) ở đúng đường dẫn này.", file=sys.stderr)
+    try:
+        if args.standalone:
+            conf = write_standalone(Path(args.standalone), site, args.listen, args.server_name)
+            print(f"nginx -p {conf.parent} -c {conf} -e {conf.parent / 'error.log'}")
+        else:
+            print(render_server_config(site, args.listen, args.server_name), end="")
+    except ValueError as error:
+        print(f"Không tạo được cấu hình nginx: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanban", description="Công cụ quản lý kho văn bản chỉ đạo điều hành.")
     parser.add_argument("--root", help="thư mục dự án (nơi có mkdocs.yml); mặc định: tìm từ thư mục hiện tại")
@@ -52,6 +72,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json"], default="text", help="dạng kết quả (json cho CI)")
     check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
     check.set_defaults(func=cmd_check)
+    nginx = sub.add_parser("nginx", help="in cấu hình nginx cho trang đã dựng (deploy/nginx.conf đã điền)",
+                           description="In cấu hình nginx (đặt vào /etc/nginx/conf.d/) cho thư mục trang đã dựng.")
+    nginx.add_argument("--site", default="site", help="thư mục trang đã dựng trên máy chủ (mặc định: site)")
+    nginx.add_argument("--listen", default="80", help="địa chỉ nghe của nginx (mặc định: 80)")
+    nginx.add_argument("--server-name", default="_", help="tên miền của trang (mặc định: mọi tên)")
+    nginx.add_argument("--standalone", metavar="THƯ_MỤC",
+                       help="ghi cấu hình nginx chạy độc lập (không cần root) vào THƯ_MỤC và in lệnh chạy")
+    nginx.set_defaults(func=cmd_nginx)
     return parser
 
 
