@@ -14,7 +14,7 @@ help:
 	@echo "make test    — chạy toàn bộ kiểm thử (cài .venv, Chromium của Debian nếu thiếu)"
 	@echo "make build   — dựng trang tĩnh vào site/ (--strict)"
 	@echo "make serve-nginx — dựng rồi chạy nginx thật (cấu hình deploy/nginx.conf) tại http://$(HOST):$(PORT)/"
-	@echo "make check   — kiểm tra phần thông tin văn bản, không dựng trang"
+	@echo "make check   — kiểm tra phần thông tin văn bản và sổ đường dẫn đã công bố, không dựng trang"
 	@echo "make bench   — đo thời gian dựng với kho tổng hợp (benchmarks/)"
 
 $(VENV)/.installed: pyproject.toml
@@ -49,6 +49,7 @@ serve-nginx: build system-deps
 
 check: venv
 	$(VENV)/bin/vanban check
+	$(VENV)/bin/vanban links
 
 test: venv system-deps
 	$(PY) -m pytest

@@ -61,6 +61,44 @@ def cmd_nginx(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    """Compare the archive's public URLs with the committed manifest (or rewrite it with --update)."""
+    from .manifest import MANIFEST_NAME, compare, docs_dir_for, format_manifest, public_urls
+    from .site import SitePlan
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    directives = Path(args.directives).resolve() if args.directives else directives_dir_for(root)
+    manifest = Path(args.manifest) if args.manifest else root / MANIFEST_NAME
+    if not directives.is_dir():
+        print(f"Không tìm thấy thư mục văn bản: {directives}", file=sys.stderr)
+        return 2
+    loaded = load_archive(directives, root)
+    current = public_urls(SitePlan(loaded.archive), docs_dir_for(root), _shown(docs_dir_for(root), root))
+    if args.update:
+        manifest.write_text(format_manifest(current.values()), encoding="utf-8")
+        print(f"Đã ghi {len(current)} đường dẫn vào {_shown(manifest, root)}.", file=sys.stderr)
+        return 0
+    if not manifest.exists():
+        print(f"Chưa có sổ đường dẫn {_shown(manifest, root)}: chạy `vanban links --update` để tạo.", file=sys.stderr)
+        return 2
+    report = compare(manifest.read_text(encoding="utf-8"), current, _shown(manifest, root),
+                     {d.rel_path: d for d in loaded.archive.directives})
+    for problem in report.missing:
+        print(problem.format())
+    if report.added:
+        print(f"{len(report.added)} đường dẫn mới chưa có trong sổ (ví dụ {report.added[0]}): "
+              "chạy `vanban links --update` rồi commit tệp sổ.", file=sys.stderr)
+    print(f"Đã so {len(current)} đường dẫn với sổ: {len(report.missing)} đường dẫn bị mất.", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vanban", description="Công cụ quản lý kho văn bản chỉ đạo điều hành.")
     parser.add_argument("--root", help="thư mục dự án (nơi có mkdocs.yml); mặc định: tìm từ thư mục hiện tại")
@@ -80,6 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     nginx.add_argument("--standalone", metavar="THƯ_MỤC",
                        help="ghi cấu hình nginx chạy độc lập (không cần root) vào THƯ_MỤC và in lệnh chạy")
     nginx.set_defaults(func=cmd_nginx)
+    links = sub.add_parser("links", help="kiểm tra không đường dẫn đã công bố nào bị mất (published-urls.txt)",
+                           description="So các đường dẫn công khai của kho với sổ published-urls.txt; "
+                                       "báo lỗi, nêu tên văn bản, khi một đường dẫn đã công bố không còn.")
+    links.add_argument("--directives", help="thư mục văn bản (mặc định: directives/ của dự án)")
+    links.add_argument("--manifest", help="tệp sổ đường dẫn (mặc định: published-urls.txt của dự án)")
+    links.add_argument("--update", action="store_true", help="ghi lại sổ theo kho hiện tại (chấp nhận các thay đổi)")
+    links.set_defaults(func=cmd_links)
     return parser
 
 
