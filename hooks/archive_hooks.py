@@ -49,7 +49,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
     if duplicates:
         raise PluginError("\n".join(p.format() for p in duplicates))
-    _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)))
+    _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)), config.site_url or "")
     _plan.prerender()
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
     for spec in _plan.pages.values():

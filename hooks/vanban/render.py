@@ -18,8 +18,10 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .anchors import PinpointExtension
 from .archive import Archive
 from .cache import RenderCache
+from .cite import citation
 from .listings import GroupIndex, Listing, ListingPage
 from .model import STATUSES, Directive
 from .text import slugify
@@ -90,7 +92,7 @@ def _slugify_heading(value: str, separator: str) -> str:
 
 def make_markdown() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["tables", "sane_lists", "toc", _DocumentExtension()],
+        extensions=["tables", "sane_lists", "toc", _DocumentExtension(), PinpointExtension()],
         extension_configs={"toc": {"slugify": _slugify_heading, "toc_depth": "2-4"}},
         output_format="html",
     )
@@ -99,9 +101,11 @@ def make_markdown() -> markdown.Markdown:
 class Renderer:
     """Renders archive pages. One instance per build (it holds a Markdown parser and templates)."""
 
-    def __init__(self, archive: Archive, site_name: str = "", cache: RenderCache | None = None) -> None:
+    def __init__(self, archive: Archive, site_name: str = "", cache: RenderCache | None = None,
+                 site_url: str = "") -> None:
         self.archive = archive
         self.site_name = site_name
+        self.site_url = site_url
         self.cache = cache or RenderCache(None)
         self.md = make_markdown()
         self.env = jinja2.Environment(
@@ -129,6 +133,7 @@ class Renderer:
         body, toc = self.body_html(d.body) if d.body.strip() else ("", [])
         html = self.env.get_template("directive.html").render(
             d=d, body=body, link=self._link(d.url), archive=self.archive, date_line=_date_line(d),
+            cite=citation(d, self.site_url),
         )
         return RenderedDirective(html, toc)
 

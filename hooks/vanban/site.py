@@ -55,9 +55,11 @@ class AttachmentFile:
 class SitePlan:
     """All generated pages of one build."""
 
-    def __init__(self, archive: Archive, site_name: str = "", cache: RenderCache | None = None) -> None:
+    def __init__(self, archive: Archive, site_name: str = "", cache: RenderCache | None = None,
+                 site_url: str = "") -> None:
         self.archive = archive
-        self.renderer = Renderer(archive, site_name, cache)
+        self.site_url = site_url
+        self.renderer = Renderer(archive, site_name, cache, site_url)
         self.listings = build_listings(archive)
         self.indexes = build_indexes(self.listings)
         self.pages: dict[str, PageSpec] = {}
