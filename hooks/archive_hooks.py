@@ -3,7 +3,8 @@
 Events used: on_config (reset state: `mkdocs serve` keeps this module between rebuilds), on_files
 (load, report problems, add virtual pages and attachments), on_page_markdown (escaped title and
 description for Material's templates), on_page_content (the archive's own HTML), on_post_build
-(redirect pages for aliases and short links, the nginx redirect map, the manifest of public URLs).
+(redirect pages for aliases and short links, the nginx redirect map, open data, the manifest of
+public URLs).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mkdocs.structure.toc import get_toc
 
 from vanban.cache import RenderCache, cache_dir_for
 from vanban.manifest import public_urls, write_build_manifest
+from vanban.opendata import write_open_data
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import redirect_pages
 from vanban.shortlinks import ambiguity_pages
@@ -107,6 +109,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     write_redirects(site, _plan.archive)
     for url in write_short_link_stubs(site, _plan.archive, config.site_url or ""):
         log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
+    write_open_data(site, _plan.archive, config.site_url or "")
     # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
     for url in write_build_manifest(site, public_urls(_plan, Path(config.docs_dir))):
         log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")

@@ -1,0 +1,225 @@
+"""Open data: the archive as files a program reads — one JSON per directive, a whole-archive export.
+
+Where the files go (site-relative):
+
+- `van-ban/{year}/{slug}/index.json` — one directive, beside its page (`index.html`): every field of
+  the front matter, resolved relations both ways, attachment URLs, and the text (Markdown).
+- `du-lieu/van-ban.json` — every directive's record without its text (the text of 100 000 directives
+  would make a file nobody can open; it is in each directive's own JSON).
+- `du-lieu/van-ban.csv` — one row per directive, one column per single value (lists joined by "; ").
+- `du-lieu/van-ban.schema.json`, `du-lieu/kho-van-ban.schema.json` — the JSON Schemas (shipped in
+  `schemas/`, copied as they are).
+
+The CSV is UTF-8 *with* a byte-order mark and CRLF line ends: Excel on Windows, what most offices in
+Vietnam open a CSV with, reads a file without BOM in the ANSI code page (Windows-1258) and garbles
+every diacritic; with the BOM it reads UTF-8. Python (`utf-8-sig`), pandas, LibreOffice and R read
+the BOM correctly.
+
+Nothing here depends on the time of the build: the same archive gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Iterable
+
+from .archive import Archive
+from .loader import RELATION_KINDS
+from .model import STATUSES, Attachment, Directive, RelationRef
+from .statements import legal_value
+
+__all__ = [
+    "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS", "INVERSE_LABELS",
+    "json_url", "directive_record", "export_document", "export_csv", "dumps", "write_open_data",
+]
+
+DATA_DIR = "du-lieu/"
+"""Site folder of the whole-archive files."""
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+DIRECTIVE_SCHEMA = "van-ban.schema.json"
+EXPORT_SCHEMA = "kho-van-ban.schema.json"
+EXPORT_JSON = "van-ban.json"
+EXPORT_CSV = "van-ban.csv"
+FORMAT_VERSION = "1.0"
+
+# How a relation reads from the other document's side.
+INVERSE_LABELS = {
+    "based_on": "Là căn cứ của",
+    "implements": "Được thực hiện bởi",
+    "replaces": "Bị thay thế bởi",
+    "amends": "Bị sửa đổi, bổ sung bởi",
+    "repeals": "Bị bãi bỏ bởi",
+}
+
+CSV_COLUMNS = (
+    "url", "json_url", "number", "numbered", "type", "type_name", "date", "year", "issuer", "issuer_name",
+    "subject", "signer_name", "signer_position", "signer_form", "topics", "topic_names", "status",
+    "metadata_only", "demo", "relations", "attachments",
+)
+
+
+def json_url(d: Directive) -> str:
+    """Site-relative URL of a directive's JSON: "van-ban/2023/02-kh-ubnd/index.json"."""
+    return f"{d.url}index.json"
+
+
+def _absolute(site_url: str, rel: str) -> str:
+    return f"{site_url.rstrip('/')}/{rel}" if site_url else f"/{rel}"
+
+
+def _ref(archive: Archive, ref: RelationRef, site_url: str) -> dict[str, Any]:
+    target = archive.resolve(ref)
+    return {
+        "number": ref.number.text,
+        "year": ref.year if ref.year is not None else ref.number.year,
+        "url": _absolute(site_url, target.url) if target else None,
+    }
+
+
+def _relation(archive: Archive, ref: RelationRef, site_url: str) -> dict[str, Any]:
+    return {"kind": ref.kind, "label": RELATION_KINDS.get(ref.kind, ref.kind), **_ref(archive, ref, site_url)}
+
+
+def _attachment(archive: Archive, d: Directive, a: Attachment, site_url: str) -> dict[str, Any]:
+    return {
+        "title": a.title,
+        "url": _absolute(site_url, f"{d.url}{a.path}") if a.path else None,
+        "filename": a.filename or None,
+        "format": a.extension or None,
+        "size": a.size,
+        "legal_value": legal_value(a) if a.path else None,
+        "directive": _ref(archive, a.directive, site_url) if a.directive else None,
+    }
+
+
+def inverse_relations(archive: Archive) -> dict[str, list[tuple[str, Directive]]]:
+    """URL of a directive → (relation kind, directive that names it), across the whole archive."""
+    inverse: dict[str, list[tuple[str, Directive]]] = {}
+    for source in archive.directives:
+        for ref in source.relations:
+            target = archive.resolve(ref)
+            if target is not None:
+                inverse.setdefault(target.url, []).append((ref.kind, source))
+    return inverse
+
+
+def directive_record(d: Directive, archive: Archive, site_url: str = "",
+                     inverse: dict[str, list[tuple[str, Directive]]] | None = None,
+                     with_text: bool = True) -> dict[str, Any]:
+    """Everything the archive knows about one directive, as JSON-able data (schema: van-ban.schema.json)."""
+    inverse = inverse_relations(archive) if inverse is None else inverse
+    record: dict[str, Any] = {
+        "url": _absolute(site_url, d.url),
+        "json_url": _absolute(site_url, json_url(d)),
+        "number": d.number.text,
+        "numbered": d.number.is_numbered,
+        "title": d.short_title,
+        "type": {"key": d.type.key, "name": d.type.name, "abbr": d.type.abbr},
+        "date": d.date.iso() if d.date else None,
+        "date_complete": bool(d.date and d.date.is_complete),
+        "year": d.year,
+        "issuer": {"key": d.issuer.key, "name": d.issuer.name, "abbr": d.issuer.abbr},
+        "subject": d.subject,
+        "signer": ({"form": d.signer.form, "position": d.signer.position, "name": d.signer.name}
+                   if d.signer else None),
+        "recipients": list(d.recipients),
+        "distribution": list(d.distribution),
+        "topics": [{"key": t.key, "name": t.name} for t in d.topics],
+        "status": d.status,
+        "status_label": STATUSES[d.status] if d.status else None,
+        "metadata_only": d.metadata_only,
+        "demo": d.demo,
+        "relations": [_relation(archive, ref, site_url) for ref in d.relations],
+        "related_by": [
+            {"kind": kind, "label": INVERSE_LABELS.get(kind, kind), "number": src.number.text, "year": src.year,
+             "url": _absolute(site_url, src.url)}
+            for kind, src in inverse.get(d.url, [])
+        ],
+        "attachments": [_attachment(archive, d, a, site_url) for a in d.attachments],
+        "aliases": [_absolute(site_url, a.lstrip("/")) for a in d.aliases],
+    }
+    if with_text:
+        record["text"] = d.body.strip() or None
+    return record
+
+
+def export_document(archive: Archive, site_url: str = "") -> dict[str, Any]:
+    """The whole-archive JSON export (schema: kho-van-ban.schema.json), newest directive first."""
+    inverse = inverse_relations(archive)
+    dates = [d.date.iso() for d in archive.directives if d.date]
+    return {
+        "format_version": FORMAT_VERSION,
+        "schema": _absolute(site_url, DATA_DIR + EXPORT_SCHEMA),
+        "source": _absolute(site_url, ""),
+        "count": len(archive.directives),
+        "newest_date": max(dates) if dates else None,
+        "directives": [directive_record(d, archive, site_url, inverse, with_text=False) for d in archive.directives],
+    }
+
+
+def _csv_row(record: dict[str, Any]) -> dict[str, str]:
+    signer = record["signer"] or {}
+    flag = lambda value: "true" if value else "false"  # noqa: E731
+    return {
+        "url": record["url"],
+        "json_url": record["json_url"],
+        "number": record["number"],
+        "numbered": flag(record["numbered"]),
+        "type": record["type"]["key"],
+        "type_name": record["type"]["name"],
+        "date": record["date"] or "",
+        "year": str(record["year"] or ""),
+        "issuer": record["issuer"]["key"],
+        "issuer_name": record["issuer"]["name"],
+        "subject": record["subject"],
+        "signer_name": signer.get("name", ""),
+        "signer_position": signer.get("position", ""),
+        "signer_form": signer.get("form", ""),
+        "topics": "; ".join(t["key"] for t in record["topics"]),
+        "topic_names": "; ".join(t["name"] for t in record["topics"]),
+        "status": record["status"] or "",
+        "metadata_only": flag(record["metadata_only"]),
+        "demo": flag(record["demo"]),
+        "relations": "; ".join(f"{r['kind']}: {r['number']}" for r in record["relations"]),
+        "attachments": " ".join(a["url"] for a in record["attachments"] if a["url"]),
+    }
+
+
+def export_csv(records: Iterable[dict[str, Any]]) -> bytes:
+    """CSV of export records: header row, one row per directive, UTF-8 with BOM, CRLF (RFC 4180)."""
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow(_csv_row(record))
+    return out.getvalue().encode("utf-8-sig")
+
+
+def dumps(data: Any) -> bytes:
+    """Stable JSON bytes: UTF-8 (not \\u escapes, Vietnamese stays readable), keys in schema order."""
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def write_open_data(site_dir: Path, archive: Archive, site_url: str = "") -> list[str]:
+    """Write every open-data file into a built site; returns their site-relative paths."""
+    written = []
+    export = export_document(archive, site_url)
+    inverse = inverse_relations(archive)
+    for d in archive.directives:
+        rel = json_url(d)
+        out = site_dir / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(dumps(directive_record(d, archive, site_url, inverse)))
+        written.append(rel)
+    data_dir = site_dir / DATA_DIR
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / EXPORT_JSON).write_bytes(dumps(export))
+    (data_dir / EXPORT_CSV).write_bytes(export_csv(export["directives"]))
+    for name in (DIRECTIVE_SCHEMA, EXPORT_SCHEMA):
+        shutil.copyfile(SCHEMA_DIR / name, data_dir / name)
+    written += [DATA_DIR + n for n in (EXPORT_JSON, EXPORT_CSV, DIRECTIVE_SCHEMA, EXPORT_SCHEMA)]
+    return written

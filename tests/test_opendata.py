@@ -1,0 +1,139 @@
+"""Open data in the built sample site: a JSON per directive, the whole-archive JSON and CSV, their schemas."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+jsonschema = pytest.importorskip("jsonschema")
+referencing = pytest.importorskip("referencing")
+
+from vanban.opendata import CSV_COLUMNS, SCHEMA_DIR  # noqa: E402
+
+SITE_URL = "https://vanban.example.gov.vn/"
+
+
+def _schemas(site: Path) -> dict[str, dict]:
+    return {name: json.loads((site / "du-lieu" / name).read_text(encoding="utf-8"))
+            for name in ("van-ban.schema.json", "kho-van-ban.schema.json")}
+
+
+def _validator(site: Path, name: str):
+    schemas = _schemas(site)
+    registry = referencing.Registry().with_resources(
+        (n, referencing.Resource.from_contents(s)) for n, s in schemas.items())
+    cls = jsonschema.validators.validator_for(schemas[name])
+    cls.check_schema(schemas[name])
+    return cls(schemas[name], registry=registry, format_checker=cls.FORMAT_CHECKER)
+
+
+def _directive_pages(site: Path) -> list[Path]:
+    # A directive page is the folder that holds an index.html with the directive's marker.
+    return sorted(p.parent for p in site.glob("van-ban/*/*/index.html")
+                  if 'class="vb-directive"' in p.read_text(encoding="utf-8"))
+
+
+def _export(site: Path) -> dict:
+    return json.loads((site / "du-lieu" / "van-ban.json").read_text(encoding="utf-8"))
+
+
+def test_every_directive_page_has_a_valid_json_beside_it(sample_site):
+    site = sample_site.site
+    validator = _validator(site, "van-ban.schema.json")
+    pages = _directive_pages(site)
+    assert len(pages) >= 10
+    for folder in pages:
+        data = json.loads((folder / "index.json").read_text(encoding="utf-8"))
+        errors = sorted(validator.iter_errors(data), key=str)
+        assert not errors, f"{folder}: {errors[0].message}"
+        assert data["url"] == SITE_URL + folder.relative_to(site).as_posix() + "/"
+        assert data["json_url"] == data["url"] + "index.json"
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert data["number"] in html
+
+
+def test_directive_json_carries_text_relations_both_ways_and_attachment_urls(sample_site):
+    site = sample_site.site
+    seed = json.loads((site / "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/index.json").read_text(encoding="utf-8"))
+    assert seed["numbered"] is False and seed["number"] == "/STTTT-TTBCXB"
+    assert seed["date"] == "2023" and seed["date_complete"] is False
+    assert seed["text"].startswith("Thực hiện Kế hoạch số 02/KH-UBND")
+    implements = {r["number"]: r["url"] for r in seed["relations"] if r["kind"] == "implements"}
+    assert implements["02/KH-UBND"] == SITE_URL + "van-ban/2023/02-kh-ubnd/"
+    assert seed["signer"] == {"form": "KT. GIÁM ĐỐC", "position": "PHÓ GIÁM ĐỐC", "name": "Lê Hải Yến"}
+
+    plan = json.loads((site / "van-ban/2023/02-kh-ubnd/index.json").read_text(encoding="utf-8"))
+    assert {"kind": "implements", "label": "Được thực hiện bởi", "number": "/STTTT-TTBCXB", "year": 2023,
+            "url": seed["url"]} in plan["related_by"]
+
+    decision = json.loads((site / "van-ban/2024/15-qd-stttt/index.json").read_text(encoding="utf-8"))
+    files = [a for a in decision["attachments"] if a["url"]]
+    assert files, "the sample decision has attachment files"
+    for a in files:
+        assert a["url"].startswith(decision["url"])
+        local = site / a["url"][len(SITE_URL):]
+        assert local.is_file() and local.stat().st_size == a["size"]
+    signed = [a for a in files if "ky-so" in a["filename"]]
+    assert signed and signed[0]["legal_value"] == "https://schema.org/OfficialLegalValue"
+    assert decision["aliases"] == [SITE_URL + "van-ban/2024/qd-15-stttt/"]
+
+
+def test_export_json_validates_and_lists_every_directive_without_text(sample_site):
+    site = sample_site.site
+    export = _export(site)
+    errors = list(_validator(site, "kho-van-ban.schema.json").iter_errors(export))
+    assert not errors, errors[0].message
+    pages = {SITE_URL + p.relative_to(site).as_posix() + "/" for p in _directive_pages(site)}
+    assert {d["url"] for d in export["directives"]} == pages
+    assert export["count"] == len(pages)
+    assert all("text" not in d for d in export["directives"])
+    dates = [d["date"] for d in export["directives"] if d["date"]]
+    assert export["newest_date"] == max(dates)
+
+
+def test_export_rejects_what_the_schema_forbids(sample_site):
+    # The schema is not a rubber stamp: a date in the Vietnamese display form or a stray field fails.
+    site = sample_site.site
+    validator = _validator(site, "kho-van-ban.schema.json")
+    export = _export(site)
+    bad_date = copy.deepcopy(export)
+    bad_date["directives"][0]["date"] = "04/01/2023"
+    assert not validator.is_valid(bad_date)
+    with_text = copy.deepcopy(export)
+    with_text["directives"][0]["text"] = "…"
+    assert not validator.is_valid(with_text)
+    stray = copy.deepcopy(export)
+    stray["directives"][0]["so_ky_hieu"] = "x"
+    assert not validator.is_valid(stray)
+
+
+def test_csv_has_bom_header_and_round_trips_the_export(sample_site):
+    site = sample_site.site
+    raw = (site / "du-lieu" / "van-ban.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 BOM so that Excel reads Vietnamese correctly"
+    assert b"\r\n" in raw
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    with (site / "du-lieu" / "van-ban.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert tuple(next(csv.reader(f))) == CSV_COLUMNS
+    export = _export(site)
+    assert len(rows) == len(export["directives"])
+    for row, record in zip(rows, export["directives"]):
+        assert row["url"] == record["url"]
+        assert row["number"] == record["number"]
+        assert row["subject"] == record["subject"]
+        assert row["date"] == (record["date"] or "")
+        assert row["type_name"] == record["type"]["name"]
+        assert row["topics"].split("; ") == [t["key"] for t in record["topics"]] or (not row["topics"] and not record["topics"])
+        assert row["metadata_only"] == ("true" if record["metadata_only"] else "false")
+    subjects = {row["subject"] for row in rows}
+    assert any("“Đẩy mạnh phát triển kết cấu hạ tầng đồng bộ, hiện đại; thực hành" in s for s in subjects)
+
+
+def test_published_schemas_are_the_shipped_ones(sample_site):
+    for name, schema in _schemas(sample_site.site).items():
+        assert schema == json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
