@@ -1,10 +1,11 @@
 """MkDocs adapter: turns `directives/` into pages. The archive's logic lives in the `vanban` package.
 
 Events used: on_config (reset state: `mkdocs serve` keeps this module between rebuilds), on_files
-(load, report problems, add virtual pages and attachments), on_page_markdown (escaped title and
-description for Material's templates), on_page_content (the archive's own HTML), on_post_build
-(redirect pages for aliases and short links, the nginx redirect map, open data, the manifest of
-public URLs).
+(load, report problems, add virtual pages and attachments), on_pre_page (the archive renders its own
+pages; sitemap dates), on_page_markdown (escaped title and description for Material's templates),
+on_page_content (the archive's own HTML), on_page_context (head tags: Open Graph, JSON-LD, feed
+links), on_post_build (redirect pages for aliases and short links, the nginx redirect map, feeds,
+open data, the manifest of public URLs).
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from vanban.cache import RenderCache, cache_dir_for
+from vanban.feeds import ATOM_TYPE, atom_xml, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest
 from vanban.opendata import write_open_data
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import redirect_pages
+from vanban.render import relative_url
+from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
 from vanban.shortlinks import ambiguity_pages
 from vanban.site import HOME_MARKER, SitePlan
 from vanban.webserver import write_redirects, write_short_link_stubs
@@ -31,6 +35,7 @@ from vanban.webserver import write_redirects, write_short_link_stubs
 log = logging.getLogger("mkdocs.hooks.vanban")
 
 _plan: SitePlan | None = None
+_lastmods: Lastmods | None = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -38,13 +43,14 @@ _plan: SitePlan | None = None
 # ------------------------------------------------------------------------------------------------
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan
+    global _plan, _lastmods
     _plan = None
+    _lastmods = None
     return config
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _plan
+    global _plan, _lastmods
     root = Path(config.config_file_path).parent
     loaded = load_archive(directives_dir_for(root), root)
     _report(loaded.problems)
@@ -53,6 +59,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError("\n".join(p.format() for p in duplicates))
     _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)), config.site_url or "")
     _plan.prerender()
+    _lastmods = Lastmods(loaded.archive, last_commit_dates(directives_dir_for(root)))
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
     for spec in _plan.pages.values():
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
@@ -68,6 +75,9 @@ def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         # The archive renders its pages itself: skip MkDocs' Markdown pass (a new parser per
         # page), which on a large archive costs as much as rendering the directive.
         page.render = lambda config, files: _fill(page, spec)  # type: ignore[method-assign]
+        stamp = _lastmod(spec)
+        if stamp:
+            page.update_date = stamp  # the sitemap's lastmod
     return page
 
 
@@ -87,6 +97,13 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     if _plan is not None and HOME_MARKER in html and _spec(page) is None:
         return html.replace(HOME_MARKER, _plan.home_html(page.url))
     return html
+
+
+def on_page_context(context, *, page: Page, config: MkDocsConfig, nav):
+    # Material's base.html prints page.meta.vb_head in {% block extrahead %} (docs/overrides/main.html).
+    if _plan is not None:
+        page.meta["vb_head"] = _head(page, config)
+    return context
 
 
 def on_env(env, *, config: MkDocsConfig, files: Files):
@@ -109,6 +126,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     write_redirects(site, _plan.archive)
     for url in write_short_link_stubs(site, _plan.archive, config.site_url or ""):
         log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
+    for feed in build_feeds(_plan.listings, config.site_name):
+        out = site / feed.path
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(atom_xml(feed, config.site_url or "", config.copyright or ""))
     write_open_data(site, _plan.archive, config.site_url or "")
     # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
     for url in write_build_manifest(site, public_urls(_plan, Path(config.docs_dir))):
@@ -136,6 +157,34 @@ def _fill(page: Page, spec) -> None:
     content, toc_tokens = spec.html()
     page.content = content
     page.toc = get_toc(toc_tokens)
+
+
+def _lastmod(spec) -> str | None:
+    if _lastmods is None or _plan is None:
+        return None
+    if spec.directive is not None:
+        return _lastmods.directive(spec.directive)
+    if spec.listing is not None:
+        return _lastmods.newest(spec.listing.url, spec.listing.directives)
+    return _lastmods.newest("", _plan.archive.directives)
+
+
+def _head(page: Page, config: MkDocsConfig) -> str:
+    spec = _spec(page)
+    site_name = config.site_name
+    if spec is not None and spec.directive is not None:
+        return directive_head(spec.directive, _plan.archive, config.site_url or "", site_name)
+    alternates = []
+    listing = spec.listing if spec is not None else None
+    if listing is None and page.is_homepage:
+        listing = _plan.listings[0]  # the whole archive
+    if listing is not None and (path := feed_path(listing)):
+        title = "Văn bản mới" if listing.kind == "all" else f"Văn bản mới — {listing.title}"
+        alternates.append((ATOM_TYPE, relative_url(path, page.url), title))
+    title = spec.title if spec is not None else (page.title or site_name)
+    description = spec.description if spec is not None else (page.meta.get("description") or config.site_description or "")
+    return head_html(title=title, description=description, url=page.canonical_url or "/" + page.url,
+                     site_name=site_name, alternates=alternates)
 
 
 def _spec(page: Page):

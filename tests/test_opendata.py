@@ -137,3 +137,30 @@ def test_csv_has_bom_header_and_round_trips_the_export(sample_site):
 def test_published_schemas_are_the_shipped_ones(sample_site):
     for name, schema in _schemas(sample_site.site).items():
         assert schema == json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
+
+
+def test_open_data_page_links_files_that_exist(sample_site):
+    # The "Dữ liệu mở" page links generated files MkDocs cannot check: every link must land.
+    import posixpath
+    from html.parser import HTMLParser
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hrefs: list[str] = []
+
+        def handle_starttag(self, tag, attrs) -> None:
+            href = dict(attrs).get("href")
+            if tag == "a" and href and not href.startswith(("http", "#", "mailto:")):
+                self.hrefs.append(href)
+
+    html = sample_site.page("du-lieu")
+    article = html.split('<article', 1)[1].split("</article>", 1)[0]
+    parser = Links()
+    parser.feed(article)
+    targets = {posixpath.normpath(posixpath.join("du-lieu", h)) for h in parser.hrefs}
+    assert {"du-lieu/van-ban.csv", "du-lieu/van-ban.json", "du-lieu/van-ban.schema.json",
+            "van-ban/atom.xml", "sitemap.xml"} <= targets
+    for target in targets:
+        path = sample_site.site / target
+        assert path.is_file() or (path / "index.html").is_file(), target

@@ -22,6 +22,7 @@ from .anchors import PinpointExtension
 from .archive import Archive
 from .cache import RenderCache
 from .cite import citation
+from .feeds import feed_path
 from .listings import GroupIndex, Listing, ListingPage
 from .model import STATUSES, Directive
 from .text import slugify
@@ -112,7 +113,7 @@ class Renderer:
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(statuses=STATUSES, format_size=format_size)
+        self.env.globals.update(statuses=STATUSES, format_size=format_size, feed_path=feed_path)
 
     def _link(self, base: str):
         return lambda target: relative_url(target, base)

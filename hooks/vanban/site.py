@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from .archive import Archive
 from .cache import RenderCache
-from .listings import GroupIndex, ListingPage, build_indexes, build_listings
+from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
 from .model import Directive
 from .render import Renderer
 
@@ -38,6 +38,8 @@ class PageSpec:
     directive: Directive | None = None
     rendered: tuple[str, list[dict[str, Any]]] | None = None
     """Set by `SitePlan.prerender`; `html()` falls back to rendering on demand."""
+    listing: Listing | None = None
+    """The listing a "listing" page is a page of (for its feed and sitemap date)."""
 
     def html(self) -> tuple[str, list[dict[str, Any]]]:
         if self.rendered is None:
@@ -86,7 +88,7 @@ class SitePlan:
         description = f"Danh sách {len(page.listing.directives)} văn bản: {page.listing.title}."
         in_nav = page.listing.kind == "all" and page.number == 1
         self._add(PageSpec(page.src_uri, page.url, title, description, "listing", in_nav,
-                           lambda: (self.renderer.listing_page(page), [])))
+                           lambda: (self.renderer.listing_page(page), []), listing=page.listing))
 
     def _add_index(self, index: GroupIndex) -> None:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,

@@ -1,0 +1,185 @@
+"""What search engines and link previews read: head tags, schema.org JSON-LD, sitemap dates.
+
+- Open Graph and Twitter tags on every page; a directive's title is its type and number ("Kế hoạch
+  02/KH-UBND") and its description its subject.
+- schema.org JSON-LD (`Legislation`, properties as ELI uses them) in `<script type="application/ld+json">`:
+  a data block, never executed, so the Content-Security-Policy neither needs nor gets its hash.
+- Sitemap `lastmod` of a directive page: the later of its date of issue and the last commit of its
+  file (when the archive is a git checkout); a listing's is its newest directive's. Both are facts of
+  the sources, not of the build: the same commit gives the same sitemap.
+
+The canonical link is Material's own (`page.canonical_url`, from `site_url`).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from markupsafe import Markup
+
+from .archive import Archive
+from .model import Directive
+from .opendata import json_url
+from .statements import WEB_TEXT_LEGAL_VALUE, legal_value
+
+__all__ = ["RELATION_PROPERTIES", "LEGAL_FORCE", "json_ld", "script_json", "head_html", "directive_head",
+           "last_commit_dates", "lastmod", "Lastmods"]
+
+# relations: key → schema.org property (ELI's vocabulary, as adopted by schema.org).
+RELATION_PROPERTIES = {
+    "based_on": "isBasedOn",
+    "implements": "legislationEnsuresImplementationOf",
+    "replaces": "legislationChanges",  # replacement is one of the changes legislationChanges covers
+    "amends": "legislationAmends",
+    "repeals": "legislationRepeals",
+}
+
+LEGAL_FORCE = {
+    "con-hieu-luc": "https://schema.org/InForce",
+    "het-hieu-luc": "https://schema.org/NotInForce",
+    "bi-thay-the": "https://schema.org/NotInForce",
+}
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+)
+
+
+def _absolute(site_url: str, rel: str) -> str:
+    return f"{site_url.rstrip('/')}/{rel}" if site_url else f"/{rel}"
+
+
+def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any]:
+    """schema.org `Legislation` of a directive: identifier, date, issuer, type, force, relations, files."""
+    url = _absolute(site_url, d.url)
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "@id": url,
+        "url": url,
+        "name": d.short_title,
+        "headline": d.short_title,
+        "description": d.subject,
+        "inLanguage": "vi",
+        "legislationIdentifier": d.number.text,
+        "legislationType": d.type.name,
+        "legislationPassedBy": {"@type": "GovernmentOrganization", "name": d.issuer.name},
+    }
+    if d.date:
+        data["legislationDate"] = d.date.iso()
+    if d.issuer.place:
+        data["legislationJurisdiction"] = {"@type": "AdministrativeArea", "name": d.issuer.place}
+    if d.status in LEGAL_FORCE:
+        data["legislationLegalForce"] = LEGAL_FORCE[d.status]
+    if d.signer and d.signer.name:
+        data["legislationResponsible"] = {"@type": "Person", "name": d.signer.name,
+                                          "jobTitle": " ".join(filter(None, (d.signer.form, d.signer.position)))}
+    if d.topics:
+        data["keywords"] = [t.name for t in d.topics]
+    for ref in d.relations:
+        prop = RELATION_PROPERTIES.get(ref.kind)
+        if prop is None:
+            continue
+        target = archive.resolve(ref)
+        item: dict[str, Any] = {"@type": "Legislation", "legislationIdentifier": ref.number.text}
+        if target is not None:
+            item["@id"] = item["url"] = _absolute(site_url, target.url)
+            item["name"] = target.short_title
+        data.setdefault(prop, []).append(item)
+    # The page's text and each file: ELI's "format" level, with what each is worth in law.
+    encodings = [{"@type": "LegislationObject", "contentUrl": url, "encodingFormat": "text/html",
+                  "legislationLegalValue": WEB_TEXT_LEGAL_VALUE}]
+    encodings.append({"@type": "LegislationObject", "contentUrl": _absolute(site_url, json_url(d)),
+                      "encodingFormat": "application/json", "legislationLegalValue": WEB_TEXT_LEGAL_VALUE})
+    for a in d.attachments:
+        if a.path:
+            encodings.append({"@type": "LegislationObject", "name": a.title,
+                              "contentUrl": _absolute(site_url, f"{d.url}{a.path}"),
+                              "encodingFormat": _media_type(a.extension),
+                              "legislationLegalValue": legal_value(a)})
+    data["encoding"] = encodings
+    return data
+
+
+def _media_type(extension: str) -> str:
+    return {"PDF": "application/pdf", "DOC": "application/msword",
+            "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "XLSX": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "ODT": "application/vnd.oasis.opendocument.text", "ZIP": "application/zip"}.get(extension,
+                                                                                            "application/octet-stream")
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe inside a <script> data block: no "</script>", "<!--" can close or confuse it."""
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def head_html(*, title: str, description: str, url: str, site_name: str, kind: str = "website",
+              alternates: Iterable[tuple[str, str, str]] = (), ld: dict[str, Any] | None = None) -> Markup:
+    """Tags for <head>: Open Graph, Twitter card, alternate links ((type, href, title)), JSON-LD."""
+    html = _ENV.get_template("head.html").render(
+        title=title, description=description, url=url, site_name=site_name, kind=kind,
+        alternates=list(alternates), ld=script_json(ld) if ld is not None else None,
+    )
+    return Markup(html)
+
+
+def directive_head(d: Directive, archive: Archive, site_url: str, site_name: str) -> Markup:
+    return head_html(
+        title=d.short_title, description=d.subject, url=_absolute(site_url, d.url), site_name=site_name,
+        kind="article", alternates=[("application/json", "index.json", f"Dữ liệu JSON: {d.short_title}")],
+        ld=json_ld(d, archive, site_url),
+    )
+
+
+def last_commit_dates(folder: Path) -> dict[Path, date]:
+    """Date of the last commit of every file under `folder` (absolute paths); {} outside git."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(folder), "log", "--relative", "--name-only", "--no-renames", "--format=%x00%cI", "--", "."],
+            capture_output=True, text=True, encoding="utf-8", timeout=120, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    dates: dict[Path, date] = {}
+    current: date | None = None
+    for line in out.splitlines():
+        if line.startswith("\0"):
+            current = date.fromisoformat(line[1:11])
+        elif line and current is not None:
+            dates.setdefault((folder / line).resolve(), current)  # newest commit comes first
+    return dates
+
+
+def lastmod(d: Directive, commits: dict[Path, date]) -> str | None:
+    """W3C date for the sitemap: the later of the date of issue and the file's last commit."""
+    issued = date(d.date.year, d.date.month or 1, d.date.day or 1) if d.date else None
+    committed = commits.get(d.source.resolve())
+    candidates = [x for x in (issued, committed) if x is not None]
+    return max(candidates).isoformat() if candidates else None
+
+
+class Lastmods:
+    """Sitemap dates of a build, computed once: per directive, and the newest of a group (memoised)."""
+
+    def __init__(self, archive: Archive, commits: dict[Path, date]) -> None:
+        self.by_url = {d.url: lastmod(d, commits) for d in archive.directives}
+        self._groups: dict[str, str | None] = {}
+
+    def directive(self, d: Directive) -> str | None:
+        return self.by_url.get(d.url)
+
+    def newest(self, key: str, directives: Iterable[Directive]) -> str | None:
+        """Newest date among `directives`, remembered under `key` (every page of a listing asks)."""
+        if key not in self._groups:
+            dates = [x for d in directives if (x := self.by_url.get(d.url))]
+            self._groups[key] = max(dates) if dates else None
+        return self._groups[key]
