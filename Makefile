@@ -36,7 +36,7 @@ system-deps:
 	fi
 
 serve: venv
-	$(VENV)/bin/mkdocs serve -a $(HOST):$(PORT)
+	$(VENV)/bin/mkdocs serve --dirty -a $(HOST):$(PORT)
 
 build: venv
 	$(VENV)/bin/mkdocs build --strict

@@ -1,11 +1,17 @@
 """MkDocs adapter: turns `directives/` into pages. The archive's logic lives in the `vanban` package.
 
-Events used: on_config (reset state: `mkdocs serve` keeps this module between rebuilds), on_files
+Events used: on_startup (is this `mkdocs serve --dirty`?), on_serve (watch the
+directives folder), on_config (reset state: `mkdocs serve` keeps this module between rebuilds), on_files
 (load, report problems, add virtual pages and attachments), on_pre_page (the archive renders its own
 pages; sitemap dates), on_page_markdown (escaped title and description for Material's templates),
 on_page_content (the archive's own HTML), on_page_context (head tags: Open Graph, JSON-LD, feed
 links), on_post_build (redirect pages for aliases and short links, the nginx redirect map, feeds,
 open data, the manifest of public URLs).
+
+Under `mkdocs serve` the module lives across rebuilds: directives are re-read only when their file
+changed (`LoadMemo`) and pages whose inputs are unchanged keep their HTML (`SitePlan.reuse`). With
+`--dirty` (what `make serve` runs) MkDocs also skips writing every page whose `is_modified()` is
+false; generated pages always claim to be modified, so the adapter answers for them from the keys.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from vanban.cache import RenderCache, cache_dir_for
 from vanban.feeds import ATOM_TYPE, atom_xml, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest
 from vanban.opendata import write_open_data
+from vanban.loader import LoadMemo
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import redirect_pages
 from vanban.render import relative_url
@@ -36,11 +43,23 @@ log = logging.getLogger("mkdocs.hooks.vanban")
 
 _plan: SitePlan | None = None
 _lastmods: Lastmods | None = None
+_dirty = False
+"""True under `mkdocs serve --dirty`: only changed pages are written."""
+_memo = LoadMemo()
+_previous: dict = {}
+"""{src_uri: (key, rendered)} of the previous build in this process (serve rebuilds)."""
+_previous_archive_key = ""
+_previous_attachments: set[str] = set()
 
 
 # ------------------------------------------------------------------------------------------------
 # Hooks
 # ------------------------------------------------------------------------------------------------
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _dirty
+    _dirty = command == "serve" and dirty
+
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _plan, _lastmods
@@ -49,21 +68,38 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def on_serve(server, *, config: MkDocsConfig, builder):
+    # `watch: [directives]` in mkdocs.yml covers the project; VANBAN_DIRECTIVES may name another folder.
+    folder = directives_dir_for(Path(config.config_file_path).parent)
+    if folder.is_dir():
+        server.watch(str(folder))
+    return server
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     global _plan, _lastmods
     root = Path(config.config_file_path).parent
-    loaded = load_archive(directives_dir_for(root), root)
+    loaded = load_archive(directives_dir_for(root), root, memo=_memo)
     _report(loaded.problems)
     duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
     if duplicates:
         raise PluginError("\n".join(p.format() for p in duplicates))
     _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)), config.site_url or "")
+    _plan.reuse(_previous)
     _plan.prerender()
     _lastmods = Lastmods(loaded.archive, last_commit_dates(directives_dir_for(root)))
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
+    archive_changed = _plan.archive_key != _previous_archive_key
+    if _dirty and archive_changed:
+        # Hand-written pages may show the archive (the home page's latest directives).
+        for file in files.documentation_pages():
+            file.is_modified = _modified  # type: ignore[method-assign]
     for spec in _plan.pages.values():
         inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-        _replace(files, File.generated(config, spec.src_uri, content="", inclusion=inclusion))
+        file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
+        if _dirty and _previous.get(spec.src_uri, ("",))[0] == spec.key and spec.key:
+            file.is_modified = _unchanged  # type: ignore[method-assign]
+        _replace(files, file)
     for attachment in _plan.attachments():
         _replace(files, File.generated(config, attachment.dest_uri, abs_src_path=str(attachment.source)))
     return files
@@ -112,11 +148,18 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    global _previous, _previous_archive_key, _previous_attachments
     if _plan is None:
         return
     site = Path(config.site_dir)
+    attachments = {a.dest_uri for a in _plan.attachments()}
+    if _dirty:
+        _remove_stale(site, set(_previous) - set(_plan.pages), _previous_attachments - attachments)
+    _previous, _previous_archive_key, _previous_attachments = _plan.rendered_pages(), _plan.archive_key, attachments
     for rel, html in redirect_pages(_plan.archive, config.site_url or "").items():
         out = site / rel
+        if out.exists() and out.read_text(encoding="utf-8", errors="replace") == html:
+            continue  # written by the previous build of `mkdocs serve --dirty`
         if out.exists():
             log.error(f"Đường dẫn cũ /{rel} trùng với một trang đang có; bỏ đường dẫn này khỏi 'aliases'.")
             continue
@@ -139,6 +182,22 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # ------------------------------------------------------------------------------------------------
 # Helper functions
 # ------------------------------------------------------------------------------------------------
+
+def _unchanged() -> bool:
+    return False
+
+
+def _modified() -> bool:
+    return True
+
+
+def _remove_stale(site: Path, page_uris: set[str], attachment_uris: set[str]) -> None:
+    """A dirty build never deletes: drop what a removed or renamed directive left in the preview."""
+    for uri in page_uris:
+        (site / uri).with_name("index.html").unlink(missing_ok=True)
+    for uri in attachment_uris:
+        (site / uri).unlink(missing_ok=True)
+
 
 def _report(problems) -> None:
     # Errors count against `mkdocs build --strict`; without it the other directives still publish.

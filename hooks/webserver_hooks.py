@@ -1,6 +1,6 @@
 """MkDocs adapter for what the web server needs; the logic lives in `vanban.webserver` and friends.
 
-Events used: on_page_content (the date of the last check in the accessibility statement) and
+Events used: on_startup (skip the headers under `mkdocs serve`), on_page_content (the date of the last check in the accessibility statement) and
 on_post_build, run last (priority -100) so that every page other hooks write is already on disk
 when the inline code is hashed for the Content-Security-Policy.
 """
@@ -28,6 +28,16 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
+_serving = False
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    write_headers(Path(config.site_dir))
+    # The preview needs no nginx headers, and hashing every page on each rebuild would slow it down.
+    if not _serving:
+        write_headers(Path(config.site_dir))

@@ -7,6 +7,8 @@ the line where known, the field, what was found and what is expected. A file wit
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -21,7 +23,7 @@ from .problems import ERROR, WARNING, Problem
 from .registry import REGISTRY_DIR, Registries
 from .text import normalize
 
-__all__ = ["load_directive", "load_directives", "iter_directive_files", "LoadResult", "RELATION_KINDS", "FIELDS"]
+__all__ = ["load_directive", "load_directives", "LoadMemo", "iter_directive_files", "LoadResult", "RELATION_KINDS", "FIELDS"]
 
 # Relation keys accepted under `relations:` and their Vietnamese labels.
 RELATION_KINDS = {
@@ -68,12 +70,77 @@ def iter_directive_files(directives_dir: Path) -> list[Path]:
     return sorted(files)
 
 
+class LoadMemo:
+    """Directives already loaded, reused while their file and attachments are unchanged.
+
+    `mkdocs serve` rebuilds the whole site on every edit; re-parsing ten thousand front matters
+    would be most of that time. Only clean loads are kept (a file with problems is read again),
+    and the memo is dropped when the registries change, since directives hold registry entries.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple, Directive]] = {}
+        self._registries: object = None
+        self._registries_stamp = ""
+
+    def same_registries(self, registries: Registries) -> Registries:
+        """The registries of the previous load when their files are unchanged, so its directives stay valid."""
+        stamp = _hash("\0".join(f"{p}\0{_read_or_blank(p)}" for p in registries.files))
+        if stamp == self._registries_stamp and self._registries is not None:
+            return self._registries  # type: ignore[return-value]
+        self._entries.clear()
+        self._registries, self._registries_stamp = registries, stamp
+        return registries
+
+    def get(self, path: Path, registries: Registries) -> Directive | None:
+        if registries is not self._registries:
+            return None
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != _file_state(entry[1], path):
+            return None
+        return entry[1]
+
+    def put(self, path: Path, registries: Registries, directive: Directive) -> None:
+        if registries is not self._registries:
+            self._entries.clear()
+            self._registries = registries
+        self._entries[path] = (_file_state(directive, path), directive)
+
+
+def _read_or_blank(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _file_state(directive: Directive, path: Path) -> tuple:
+    """What a memoised directive depends on: its own file and its attachments, by stat."""
+    paths = [path] + [a.source for a in directive.attachments if a.source]
+    state = []
+    for p in paths:
+        try:
+            st = os.stat(p)
+            state.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            state.append(None)
+    return tuple(state)
+
+
 def load_directives(directives_dir: Path, registries: Registries, root: Path,
-                    progress: Callable[[int], None] | None = None) -> LoadResult:
+                    progress: Callable[[int], None] | None = None, memo: LoadMemo | None = None) -> LoadResult:
     """Load every directive file; `root` is what paths in problems are relative to."""
     result = LoadResult()
     for i, path in enumerate(iter_directive_files(directives_dir), 1):
+        cached = memo.get(path, registries) if memo else None
+        if cached is not None:
+            result.directives.append(cached)
+            if progress:
+                progress(i)
+            continue
         directive, problems = load_directive(path, registries, root)
+        if memo and directive is not None and not problems:
+            memo.put(path, registries, directive)
         result.problems.extend(problems)
         if directive is not None:
             result.directives.append(directive)
@@ -97,7 +164,15 @@ def load_directive(path: Path, registries: Registries, root: Path) -> tuple[Dire
     if problem:
         return None, [problem]
     body_line = text.count("\n", 0, match.end()) + 1
-    return _Builder(path, shown, data, front, registries).build(body, body_line)
+    directive, problems = _Builder(path, shown, data, front, registries).build(body, body_line)
+    if directive is not None:
+        directive.stamp = _hash(text)
+        directive.front_stamp = _hash(front)
+    return directive, problems
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:

@@ -131,6 +131,10 @@ class Directive:
     demo: bool = False
     """A clearly-marked demonstration directive of the sample archive."""
     extra: dict[str, object] = field(default_factory=dict)
+    stamp: str = ""
+    """Hash of the whole file: changes whenever the directive's text or metadata changes."""
+    front_stamp: str = ""
+    """Hash of the front matter only: what other pages (listings, links to it) can depend on."""
 
     @property
     def year(self) -> int | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .archive import Archive, build_archive
-from .loader import load_directives
+from .loader import LoadMemo, load_directives
 from .problems import Problem
 from .registry import load_registries
 
@@ -36,11 +36,13 @@ def directives_dir_for(project_root: Path) -> Path:
 
 
 def load_archive(directives_dir: Path, root: Path | None = None,
-                 progress: Callable[[int], None] | None = None) -> LoadedArchive:
+                 progress: Callable[[int], None] | None = None, memo: LoadMemo | None = None) -> LoadedArchive:
     """Everything `check` and the build need; problems are sorted by file then line."""
     root = root or directives_dir.parent
     registries, problems = load_registries(directives_dir, root)
-    result = load_directives(directives_dir, registries, root, progress=progress)
+    if memo is not None:
+        registries = memo.same_registries(registries)
+    result = load_directives(directives_dir, registries, root, progress=progress, memo=memo)
     archive, archive_problems = build_archive(result.directives, registries)
     problems = problems + result.problems + archive_problems
     problems.sort(key=lambda p: (p.path, p.line or 0))

@@ -6,6 +6,7 @@ and attachment files, and renders a page's HTML on request. It knows nothing of 
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .archive import Archive
-from .cache import RenderCache
+from .cache import RenderCache, code_fingerprint
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
 from .model import Directive
 from .render import Renderer
@@ -40,6 +41,8 @@ class PageSpec:
     """Set by `SitePlan.prerender`; `html()` falls back to rendering on demand."""
     listing: Listing | None = None
     """The listing a "listing" page is a page of (for its feed and sitemap date)."""
+    key: str = ""
+    """Hash of everything the page's HTML depends on: equal keys, equal pages (see `SitePlan.reuse`)."""
 
     def html(self) -> tuple[str, list[dict[str, Any]]]:
         if self.rendered is None:
@@ -65,6 +68,16 @@ class SitePlan:
         self.listings = build_listings(archive)
         self.indexes = build_indexes(self.listings)
         self.pages: dict[str, PageSpec] = {}
+        self.archive_key = archive_key(archive, site_name, site_url)
+        self._base_key = _hash(code_fingerprint(), _registries_stamp(archive), site_name, site_url)
+        self._referrers: dict[int, list[Directive]] = {}
+        for d in archive.directives:
+            for ref in _references(d):
+                for target in archive.find(ref.number, _ref_year(ref)):
+                    self._referrers.setdefault(id(target), []).append(d)
+        # What every listing page shares: code, registries, and the relations that give statuses.
+        self._shared_key = _hash(self._base_key,
+                                 *(f"{d.url}\0{d.relations!r}\0{d.status}" for d in archive.directives if d.relations or d.status))
         for d in archive.directives:
             self._add_directive(d)
         for listing in self.listings:
@@ -81,18 +94,48 @@ class SitePlan:
             rendered = self.renderer.directive(d)
             return rendered.html, rendered.toc_tokens
 
-        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d))
+        key = _hash(self._base_key, d.stamp, *self._related_stamps(d))
+        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d, key=key))
+
+    def _related_stamps(self, d: Directive) -> list[str]:
+        """What a directive page shows of other directives: the ones it names and the ones naming it.
+
+        A reference depends on every candidate of its number (a second candidate makes it ambiguous),
+        so the candidates' metadata is part of the page's key; the directives naming this one add
+        their whole text (a citation in a body makes a "cited by" entry here).
+        """
+        parts = []
+        for ref in _references(d):
+            parts.append("→")
+            parts.extend(f"{c.url}\0{c.front_stamp}" for c in self.archive.find(ref.number, _ref_year(ref)))
+        for other in self._referrers.get(id(d), ()):
+            parts.append(f"←{other.url}\0{other.stamp}")
+        return parts
 
     def _add_listing_page(self, page: ListingPage) -> None:
         title = page.listing.title + (f" (trang {page.number})" if page.number > 1 else "")
         description = f"Danh sách {len(page.listing.directives)} văn bản: {page.listing.title}."
         in_nav = page.listing.kind == "all" and page.number == 1
+        # A listing page shows its own items and the listing's size: it changes only with them.
+        items = [f"{d.url}\0{d.front_stamp}" for d in page.items]
+        key = _hash(self._shared_key, page.src_uri, str(page.count), str(len(page.listing.directives)), *items)
         self._add(PageSpec(page.src_uri, page.url, title, description, "listing", in_nav,
-                           lambda: (self.renderer.listing_page(page), []), listing=page.listing))
+                           lambda: (self.renderer.listing_page(page), []), key=key, listing=page.listing))
 
     def _add_index(self, index: GroupIndex) -> None:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
-                           lambda: (self.renderer.group_index(index), [])))
+                           lambda: (self.renderer.group_index(index), []), key=_hash(self.archive_key, index.src_uri)))
+
+    def reuse(self, previous: dict[str, tuple[str, tuple[str, list[dict[str, Any]]]]]) -> None:
+        """Take the HTML of pages whose key is unchanged from a previous plan (`mkdocs serve`)."""
+        for uri, spec in self.pages.items():
+            old = previous.get(uri)
+            if old is not None and spec.key and old[0] == spec.key:
+                spec.rendered = old[1]
+
+    def rendered_pages(self) -> dict[str, tuple[str, tuple[str, list[dict[str, Any]]]]]:
+        """{src_uri: (key, html)} of the pages rendered so far, for the next plan's `reuse`."""
+        return {uri: (s.key, s.rendered) for uri, s in self.pages.items() if s.key and s.rendered is not None}
 
     def prerender(self, workers: int | None = None) -> None:
         """Render every directive page now, on all cores when the archive is large enough to gain."""
@@ -121,6 +164,43 @@ class SitePlan:
 
     def home_html(self, base: str = "") -> str:
         return self.renderer.home(self.listings, base)
+
+
+def _references(d: Directive) -> list:
+    """Every reference to another directive that the directive's page resolves."""
+    return [a.directive for a in d.attachments if a.directive is not None] + list(d.relations)
+
+
+def _ref_year(ref) -> int | None:
+    return ref.year if ref.year is not None else ref.number.year
+
+
+def archive_key(archive: Archive, site_name: str = "", site_url: str = "") -> str:
+    """Hash of what every page may show of other directives: their metadata, not their bodies.
+
+    Editing a directive's text changes only its own page; editing its front matter (number,
+    subject, date…) can change links, listings and indexes anywhere, so it changes this key.
+    """
+    return _hash(code_fingerprint(), _registries_stamp(archive), site_name, site_url,
+                 *(f"{d.url}\0{d.front_stamp}" for d in archive.directives))
+
+
+def _registries_stamp(archive: Archive) -> str:
+    parts = []
+    for path in archive.registries.files:
+        try:
+            parts.append(path.read_bytes().hex())
+        except OSError:
+            parts.append("")
+    return _hash(*parts)
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+    return h.hexdigest()
 
 
 PARALLEL_THRESHOLD = 300

@@ -139,11 +139,14 @@ def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "")
         if link.target is None:
             continue  # the listing page of an ambiguous number is a regular page of the site
         out = site_dir / link.url / "index.html"
+        stub = redirect_stub(link, site_url)
         if out.exists():
-            taken.append(link.url)
+            # `mkdocs serve --dirty` keeps the previous build's output: our own stub is not a clash.
+            if out.read_text(encoding="utf-8", errors="replace") != stub:
+                taken.append(link.url)
             continue
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(redirect_stub(link, site_url), encoding="utf-8")
+        out.write_text(stub, encoding="utf-8")
     return taken
 
 

@@ -1,0 +1,163 @@
+"""`make serve`: `mkdocs serve --dirty` shows edits live and rewrites only the pages they change."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, VENV_BIN, fixture_text, make_archive
+
+CONG_VAN = "van-ban/2022/1562-ubnd-kt/"
+KE_HOACH = "van-ban/2023/02-kh-ubnd/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(base: str, url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(base + url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def wait_for(check, what: str, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+class Server:
+    def __init__(self, folder: Path, log: Path, tmp: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(folder), VANBAN_CACHE=str(tmp / "cache"))
+        self.log = log
+        self.out = log.open("w")
+        # -v: MkDocs logs "Building page …" for every page it writes; the test counts them.
+        self.proc = subprocess.Popen(
+            [str(VENV_BIN / "mkdocs"), "serve", "--dirty", "-v", "-a", f"127.0.0.1:{self.port}",
+             "--config-file", str(ROOT / "mkdocs.yml")],
+            cwd=ROOT, env=env, stdout=self.out, stderr=subprocess.STDOUT,
+        )
+
+    def text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def builds(self) -> int:
+        return self.text().count("Documentation built in")
+
+    def wait_rebuild(self, count: int) -> str:
+        """The log of the rebuild number `count` (1 is the first build)."""
+        wait_for(lambda: self.builds() >= count, f"build {count}\n{self.text()[-3000:]}")
+        return self.text().split("Documentation built in")[count - 1].rsplit("Building documentation", 1)[-1]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+        self.out.close()
+
+
+@pytest.fixture()
+def server(tmp_path):
+    folder = make_archive(tmp_path / "d", {"a.md": fixture_text("ke-hoach-hop-le.md"),
+                                           "b.md": fixture_text("cong-van-hop-le.md")})
+    srv = Server(folder, tmp_path / "serve.log", tmp_path)
+    srv.folder = folder
+    try:
+        srv.wait_rebuild(1)
+        # Files are watched only once the server is up: edits before that would go unseen.
+        wait_for(lambda: "Serving on" in srv.text(), "the server")
+        yield srv
+    finally:
+        srv.stop()
+
+
+PAGE_FOLDERS = ("van-ban", "nam", "loai", "co-quan", "linh-vuc")
+
+
+def page_stamps(server: Server) -> dict[str, int]:
+    """mtime of every archive page in the preview's output folder (named in the -v log)."""
+    site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns
+            for folder in PAGE_FOLDERS for p in (site / folder).rglob("index.html")}
+
+
+def written_pages(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {k for k in after if before.get(k) != after[k]}
+
+
+def test_editing_a_directive_body_rewrites_only_its_page(server):
+    assert fetch(server.base, CONG_VAN)[0] == 200
+    before = page_stamps(server)
+    b = server.folder / "b.md"
+    b.write_text(b.read_text(encoding="utf-8").replace("Thực hiện chỉ đạo", "Thực hiện ý kiến chỉ đạo"), encoding="utf-8")
+    log = server.wait_rebuild(2)
+    assert "Thực hiện ý kiến chỉ đạo" in fetch(server.base, CONG_VAN)[1]
+    assert written_pages(before, page_stamps(server)) == {f"{CONG_VAN}index.html"}
+    assert "WARNING" not in log and "ERROR" not in log, log
+
+
+def test_editing_a_subject_updates_listings_and_home(server):
+    before = page_stamps(server)
+    b = server.folder / "b.md"
+    b.write_text(re.sub(r"(?m)^subject: .*$", "subject: Tăng cường quản lý đất đai năm 2023", b.read_text(encoding="utf-8")),
+                 encoding="utf-8")
+    server.wait_rebuild(2)
+    assert "Tăng cường quản lý đất đai năm 2023" in fetch(server.base, CONG_VAN)[1]
+    assert "Tăng cường quản lý đất đai năm 2023" in fetch(server.base, "van-ban/")[1]
+    assert "Tăng cường quản lý đất đai năm 2023" in fetch(server.base, "")[1]
+    # The other directive's page does not show this subject: it is not written again.
+    written = written_pages(before, page_stamps(server))
+    assert f"{KE_HOACH}index.html" not in written and "loai/ke-hoach/index.html" not in written, written
+    assert {"van-ban/index.html", "loai/cong-van/index.html"} <= written
+
+
+def test_removing_and_adding_directives_shows_in_the_preview(server):
+    # A deletion can fire several file events, hence several rebuilds: wait for what the reader sees.
+    (server.folder / "b.md").unlink()
+    wait_for(lambda: fetch(server.base, CONG_VAN)[0] == 404, "the removed page to go")
+    wait_for(lambda: "1562/UBND-KT" not in fetch(server.base, "van-ban/")[1], "the listing to drop it")
+    (server.folder / "c.md").write_text(fixture_text("cong-van-hop-le.md"), encoding="utf-8")
+    wait_for(lambda: fetch(server.base, CONG_VAN)[0] == 200, "the added page")
+    wait_for(lambda: "1562/UBND-KT" in fetch(server.base, "van-ban/")[1], "the listing to show it")
+
+
+def test_a_registry_edit_reaches_the_pages(server):
+    topics = server.folder / "_registries" / "topics.yml"
+    topics.write_text(topics.read_text(encoding="utf-8").replace("{name: Cải cách hành chính}",
+                                                                 "{name: Cải cách hành chính nhà nước}"), encoding="utf-8")
+    wait_for(lambda: "Cải cách hành chính nhà nước" in fetch(server.base, KE_HOACH)[1], "the new topic name")
+
+
+def test_a_page_linking_to_another_directive_follows_its_changes(tmp_path):
+    citing = fixture_text("cong-van-hop-le.md").replace(
+        "---\n\n", "attachments:\n  - {directive: 02/KH-UBND, year: 2023, title: Kế hoạch số 02/KH-UBND}\n---\n\n", 1)
+    folder = make_archive(tmp_path / "d", {"a.md": fixture_text("ke-hoach-hop-le.md"), "b.md": citing})
+    srv = Server(folder, tmp_path / "serve.log", tmp_path)
+    try:
+        srv.wait_rebuild(1)
+        wait_for(lambda: "Serving on" in srv.text(), "the server")
+        assert 'href="../../2023/02-kh-ubnd/"' in fetch(srv.base, CONG_VAN)[1]
+        # Its body unchanged, the citing page must still drop the link when the plan disappears.
+        (folder / "a.md").unlink()
+        wait_for(lambda: "chưa có trong kho" in fetch(srv.base, CONG_VAN)[1], "the link to go")
+        assert "02-kh-ubnd/" not in fetch(srv.base, CONG_VAN)[1]
+    finally:
+        srv.stop()
