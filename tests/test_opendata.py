@@ -65,6 +65,7 @@ def test_directive_json_carries_text_relations_both_ways_and_attachment_urls(sam
     assert seed["text"].startswith("Thực hiện Kế hoạch số 02/KH-UBND")
     implements = {r["number"]: r["url"] for r in seed["relations"] if r["kind"] == "implements"}
     assert implements["02/KH-UBND"] == SITE_URL + "van-ban/2023/02-kh-ubnd/"
+    assert seed["citation"].startswith("Công văn số /STTTT-TTBCXB")
     assert seed["signer"] == {"form": "KT. GIÁM ĐỐC", "position": "PHÓ GIÁM ĐỐC", "name": "Lê Hải Yến"}
 
     plan = json.loads((site / "van-ban/2023/02-kh-ubnd/index.json").read_text(encoding="utf-8"))
@@ -126,6 +127,7 @@ def test_csv_has_bom_header_and_round_trips_the_export(sample_site):
         assert row["url"] == record["url"]
         assert row["number"] == record["number"]
         assert row["subject"] == record["subject"]
+        assert row["citation"] == record["citation"] and record["citation"].startswith(record["type"]["name"] + " ")
         assert row["date"] == (record["date"] or "")
         assert row["type_name"] == record["type"]["name"]
         assert row["topics"].split("; ") == [t["key"] for t in record["topics"]] or (not row["topics"] and not record["topics"])

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .archive import Archive
+from .cite import citation
 from .loader import RELATION_KINDS
 from .model import STATUSES, Attachment, Directive, RelationRef
 from .statements import legal_value
@@ -57,7 +58,7 @@ INVERSE_LABELS = {
 
 CSV_COLUMNS = (
     "url", "json_url", "number", "numbered", "type", "type_name", "date", "year", "issuer", "issuer_name",
-    "subject", "signer_name", "signer_position", "signer_form", "topics", "topic_names", "status",
+    "subject", "citation", "signer_name", "signer_position", "signer_form", "topics", "topic_names", "status",
     "metadata_only", "demo", "relations", "attachments",
 )
 
@@ -124,6 +125,7 @@ def directive_record(d: Directive, archive: Archive, site_url: str = "",
         "year": d.year,
         "issuer": {"key": d.issuer.key, "name": d.issuer.name, "abbr": d.issuer.abbr},
         "subject": d.subject,
+        "citation": citation(d, site_url).sentence,
         "signer": ({"form": d.signer.form, "position": d.signer.position, "name": d.signer.name}
                    if d.signer else None),
         "recipients": list(d.recipients),
@@ -176,6 +178,7 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
         "issuer": record["issuer"]["key"],
         "issuer_name": record["issuer"]["name"],
         "subject": record["subject"],
+        "citation": record["citation"],
         "signer_name": signer.get("name", ""),
         "signer_position": signer.get("position", ""),
         "signer_form": signer.get("form", ""),
