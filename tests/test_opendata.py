@@ -166,3 +166,16 @@ def test_open_data_page_links_files_that_exist(sample_site):
     for target in targets:
         path = sample_site.site / target
         assert path.is_file() or (path / "index.html").is_file(), target
+
+
+def test_old_addresses_keep_their_json_and_the_manifest_lists_the_data_files(sample_site):
+    site = sample_site.site
+    canonical = (site / "van-ban/2024/15-qd-stttt/index.json").read_bytes()
+    assert (site / "van-ban/2024/qd-15-stttt/index.json").read_bytes() == canonical  # the alias
+    listed = {line.split("\t")[0] for line in (site / "_manifest/urls.txt").read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#")}
+    for url in ["/du-lieu/van-ban.csv", "/du-lieu/van-ban.json", "/du-lieu/van-ban.schema.json",
+                "/van-ban/atom.xml", "/loai/ke-hoach/atom.xml", "/van-ban/2024/15-qd-stttt/index.json",
+                "/van-ban/2024/qd-15-stttt/index.json"]:
+        assert url in listed, url
+        assert (site / url.lstrip("/")).is_file(), url

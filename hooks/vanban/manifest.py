@@ -1,8 +1,8 @@
 """The manifest of public URLs: every address the site has published, so none breaks unnoticed.
 
 Every build lists the site's public URLs (directive pages, attachment files, listings and indexes,
-hand-written pages, short links, redirect pages for `aliases`) with the document each belongs to,
-and writes them to `site/_manifest/urls.txt`. The same list is committed in the repository
+hand-written pages, short links, redirect pages for `aliases`, Atom feeds, open-data files) with the
+document each belongs to, and writes them to `site/_manifest/urls.txt`. The same list is committed in the repository
 (`published-urls.txt`, beside mkdocs.yml: it is a promise about the whole site, not content of one
 directive). `check` compares the two: a committed URL that the archive no longer produces fails,
 naming the document and its file, until the directive gets an `aliases` entry (which produces a
@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from .feeds import build_feeds
 from .model import Directive
+from .opendata import open_data_urls
 from .problems import ERROR, Problem
 from .shortlinks import ambiguity_pages, short_links
 from .site import SitePlan
@@ -108,6 +110,13 @@ def public_urls(plan: SitePlan, docs_dir: Path | None = None, docs_label: str = 
     for link in short_links(plan.archive):
         if link.target is not None:
             add(link.url, f"Liên kết ngắn tới {_directive_label(link.target)}", link.target.rel_path)
+    # Feeds and open data are addresses people subscribe to and programs fetch: they must last too.
+    for feed in build_feeds(plan.listings):
+        add(feed.path, f"Nguồn tin Atom: {feed.title}")
+    sources = {d.url: d.rel_path for d in plan.archive.directives}
+    sources.update({a.strip("/") + "/": d.rel_path for d in plan.archive.directives for a in d.aliases})
+    for url, title in open_data_urls(plan.archive).items():
+        add(url, title, sources.get(url.rsplit("/", 1)[0] + "/", ""))
     return dict(sorted(entries.items()))
 
 

@@ -3,7 +3,8 @@
 Where the files go (site-relative):
 
 - `van-ban/{year}/{slug}/index.json` — one directive, beside its page (`index.html`): every field of
-  the front matter, resolved relations both ways, attachment URLs, and the text (Markdown).
+  the front matter, resolved relations both ways, attachment URLs, and the text (Markdown). An old
+  address in `aliases` gets the same file (`{alias}index.json`), so a data link never breaks either.
 - `du-lieu/van-ban.json` — every directive's record without its text (the text of 100 000 directives
   would make a file nobody can open; it is in each directive's own JSON).
 - `du-lieu/van-ban.csv` — one row per directive, one column per single value (lists joined by "; ").
@@ -35,7 +36,7 @@ from .statements import legal_value
 
 __all__ = [
     "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS", "INVERSE_LABELS",
-    "json_url", "directive_record", "export_document", "export_csv", "dumps", "write_open_data",
+    "json_url", "alias_json_urls", "open_data_urls", "directive_record", "export_document", "export_csv", "dumps", "write_open_data",
 ]
 
 DATA_DIR = "du-lieu/"
@@ -66,6 +67,26 @@ CSV_COLUMNS = (
 def json_url(d: Directive) -> str:
     """Site-relative URL of a directive's JSON: "van-ban/2023/02-kh-ubnd/index.json"."""
     return f"{d.url}index.json"
+
+
+def alias_json_urls(d: Directive) -> list[str]:
+    """Site-relative JSON URLs at the directive's old addresses (folder-style aliases only)."""
+    return [f"{a.strip('/')}/index.json" for a in d.aliases if a.endswith("/")]
+
+
+def open_data_urls(archive: Archive) -> dict[str, str]:
+    """Every open-data file's site-relative URL → what a person finds there (for the URL manifest)."""
+    urls = {
+        DATA_DIR + EXPORT_JSON: "Dữ liệu mở: toàn bộ kho (JSON)",
+        DATA_DIR + EXPORT_CSV: "Dữ liệu mở: toàn bộ kho (CSV)",
+        DATA_DIR + DIRECTIVE_SCHEMA: "Lược đồ JSON của một văn bản",
+        DATA_DIR + EXPORT_SCHEMA: "Lược đồ JSON của toàn bộ kho",
+    }
+    for d in archive.directives:
+        urls[json_url(d)] = f"Dữ liệu JSON của {d.short_title}"
+        for rel in alias_json_urls(d):
+            urls[rel] = f"Dữ liệu JSON của {d.short_title} (địa chỉ cũ)"
+    return urls
 
 
 def _absolute(site_url: str, rel: str) -> str:
@@ -216,8 +237,15 @@ def write_open_data(site_dir: Path, archive: Archive, site_url: str = "") -> lis
         rel = json_url(d)
         out = site_dir / rel
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(dumps(directive_record(d, archive, site_url, inverse)))
+        data = dumps(directive_record(d, archive, site_url, inverse))
+        out.write_bytes(data)
         written.append(rel)
+        for alias in alias_json_urls(d):
+            old = site_dir / alias
+            if not old.exists():
+                old.parent.mkdir(parents=True, exist_ok=True)
+                old.write_bytes(data)
+                written.append(alias)
     data_dir = site_dir / DATA_DIR
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / EXPORT_JSON).write_bytes(dumps(export))
