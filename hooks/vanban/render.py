@@ -144,6 +144,10 @@ class Renderer:
     def group_index(self, index: GroupIndex) -> str:
         return self.env.get_template("group_index.html").render(index=index, link=self._link(index.url))
 
+    def stats(self, charts: list, url: str) -> str:
+        """The "Thống kê" page (charts from `stats.build_charts`)."""
+        return self.env.get_template("stats.html").render(charts=charts, total=len(self.archive), link=self._link(url))
+
     def home(self, listings: list[Listing], base: str = "") -> str:
         by_kind: dict[str, list[Listing]] = {}
         for lst in listings:

@@ -18,6 +18,7 @@ from .cache import RenderCache, code_fingerprint
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
 from .model import Directive
 from .render import Renderer
+from .stats import STATS_URL, build_charts
 
 __all__ = ["SitePlan", "PageSpec", "AttachmentFile", "HOME_MARKER"]
 
@@ -33,7 +34,7 @@ class PageSpec:
     """Plain text (not escaped): the adapter escapes it for Material's templates."""
     description: str
     kind: str
-    """"directive", "listing" or "index"."""
+    """"directive", "listing", "index", "stats" or "short-link"."""
     in_nav: bool
     render: Callable[[], tuple[str, list[dict[str, Any]]]]
     directive: Directive | None = None
@@ -85,6 +86,9 @@ class SitePlan:
                 self._add_listing_page(page)
         for index in self.indexes:
             self._add_index(index)
+        self._add(PageSpec(f"{STATS_URL}index.md", STATS_URL, "Thống kê văn bản",
+                           "Số văn bản theo năm, loại, cơ quan ban hành và lĩnh vực.", "stats", True,
+                           lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive)), STATS_URL), [])))
 
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
