@@ -17,6 +17,7 @@ false; generated pages always claim to be modified, so the adapter answers for t
 from __future__ import annotations
 
 import logging
+import shutil
 from html import escape
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from vanban.manifest import public_urls, write_build_manifest
 from vanban.opendata import write_open_data
 from vanban.loader import LoadMemo
 from vanban.project import directives_dir_for, load_archive
-from vanban.redirects import redirect_pages
+from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
 from vanban.shortlinks import ambiguity_pages
@@ -174,6 +175,11 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(atom_xml(feed, config.site_url or "", config.copyright or ""))
     write_open_data(site, _plan.archive, config.site_url or "")
+    for source, copy in alias_copies(_plan.archive):
+        # Attachments under an old directory address stay where links expect them.
+        if (site / source).is_file():
+            (site / copy).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / source, site / copy)
     # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
     for url in write_build_manifest(site, public_urls(_plan, Path(config.docs_dir))):
         log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")

@@ -38,6 +38,7 @@ def test_build_writes_manifest_of_every_public_url(sample_site):
         "/van-ban/2024/qd-15-stttt/",  # alias redirect page
         "/so/1562-ubnd-kt/",  # short link
         "/huong-dan/dang-van-ban/",  # hand-written page
+        "/van-ban/2022/1562-ubnd-kt/index.json", "/loai/ke-hoach/atom.xml", "/du-lieu/van-ban.csv",  # open data
     }
     assert kinds <= set(urls)
     for url in urls:
@@ -48,13 +49,19 @@ def test_build_writes_manifest_of_every_public_url(sample_site):
     assert line.split("\t")[1:] == ["Công văn 1562/UBND-KT", "directives/2022/1562-ubnd-kt.md"]
 
 
-def test_every_built_page_is_in_manifest(sample_site):
-    # The other direction: no HTML page of the build escapes the manifest (except technical files).
+TECHNICAL = ("/_", "/assets/", "/pagefind/", "/404.html", "/sitemap.xml.gz")
+"""Files of the build that are not addresses people link to: server files, theme assets, search index."""
+
+
+def test_every_built_file_is_in_manifest(sample_site):
+    # The other direction: no public file of the build escapes the manifest.
     urls = set(urls_of((sample_site.site / "_manifest" / "urls.txt").read_text(encoding="utf-8")))
-    for page in sample_site.site.rglob("index.html"):
-        rel = page.parent.relative_to(sample_site.site).as_posix()
-        url = "/" if rel == "." else f"/{rel}/"
-        if url.startswith(("/_", "/assets/", "/pagefind/")):
+    for path in sample_site.site.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(sample_site.site).as_posix()
+        url = "/" + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
+        if url.startswith(TECHNICAL):
             continue
         assert url in urls, url
 
@@ -125,3 +132,12 @@ def test_alias_page_forwards_to_permalink(browser, served_sample):
         assert "15/QĐ-STTTT" in page.locator("h1").inner_text()
     finally:
         page.close()
+
+
+def test_alias_keeps_the_files_under_the_old_address(sample_site):
+    # /van-ban/2024/qd-15-stttt/ is an alias of 15/QĐ-STTTT: its PDF and JSON links still answer.
+    new, old = sample_site.site / "van-ban/2024/15-qd-stttt", sample_site.site / "van-ban/2024/qd-15-stttt"
+    for name in ("15-qd-stttt-ban-ky-so.pdf", "phu-luc-danh-muc.pdf", "index.json"):
+        assert (old / name).read_bytes() == (new / name).read_bytes(), name
+    page = (old / "index.html").read_text(encoding="utf-8")
+    assert 'http-equiv="refresh" content="0; url=../15-qd-stttt/"' in page

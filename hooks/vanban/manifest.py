@@ -1,8 +1,9 @@
 """The manifest of public URLs: every address the site has published, so none breaks unnoticed.
 
-Every build lists the site's public URLs (directive pages, attachment files, listings and indexes,
-hand-written pages, short links, redirect pages for `aliases`, Atom feeds, open-data files) with the
-document each belongs to, and writes them to `site/_manifest/urls.txt`. The same list is committed in the repository
+Every build lists the site's public URLs (directive pages and their JSON, attachment files, listings
+and indexes with their Atom feeds, open-data exports, hand-written pages, short links, redirect pages
+for `aliases`, the sitemap) with the document each belongs to,
+and writes them to `site/_manifest/urls.txt`. The same list is committed in the repository
 (`published-urls.txt`, beside mkdocs.yml: it is a promise about the whole site, not content of one
 directive). `check` compares the two: a committed URL that the archive no longer produces fails,
 naming the document and its file, until the directive gets an `aliases` entry (which produces a
@@ -23,6 +24,7 @@ from .feeds import build_feeds
 from .model import Directive
 from .opendata import open_data_urls
 from .problems import ERROR, Problem
+from .redirects import alias_copies
 from .shortlinks import ambiguity_pages, short_links
 from .site import SitePlan
 
@@ -101,12 +103,17 @@ def public_urls(plan: SitePlan, docs_dir: Path | None = None, docs_label: str = 
         add(spec.url, _directive_label(d) if d else spec.title, d.rel_path if d else "")
     for spec in ambiguity_pages(plan):
         add(spec.url, spec.title)
+    add("sitemap.xml", "Sơ đồ trang cho máy tìm kiếm")
     for d in plan.archive.directives:
         for a in d.attachments:
             if a.path and a.source:
                 add(d.url + a.path, f"Tệp đính kèm “{a.title}” của {_directive_label(d)}", d.rel_path)
         for alias in d.aliases:
             add(alias, f"Chuyển hướng tới {_directive_label(d)}", d.rel_path)
+    by_url = {d.url: d for d in plan.archive.directives}
+    for source, copy in alias_copies(plan.archive):
+        d = by_url[source[: source.rindex("/") + 1]]
+        add(copy, f"Bản sao ở địa chỉ cũ của /{source}", d.rel_path)
     for link in short_links(plan.archive):
         if link.target is not None:
             add(link.url, f"Liên kết ngắn tới {_directive_label(link.target)}", link.target.rel_path)

@@ -1,4 +1,10 @@
-"""Redirect pages for `aliases`: old permalinks keep working on any static host."""
+"""Redirect pages for `aliases`: old permalinks keep working on any static host.
+
+A directory alias (`/van-ban/2024/qd-15-stttt/`) also had files under it: the directive's
+attachments (and its JSON, which `opendata.py` writes there). A redirect page cannot forward those,
+so they are copied to the old place too (`alias_copies`): a link to the old PDF keeps working on any
+host.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from html import escape
 from .archive import Archive
 from .render import relative_url
 
-__all__ = ["redirect_pages"]
+__all__ = ["redirect_pages", "alias_copies"]
 
 _PAGE = """<!doctype html>
 <html lang="vi">
@@ -35,3 +41,15 @@ def redirect_pages(archive: Archive, site_url: str = "") -> dict[str, str]:
             canonical = (site_url.rstrip("/") + "/" + d.url) if site_url else "/" + d.url
             pages[path] = _PAGE.format(canonical=escape(canonical), target=escape(target), title=escape(d.title))
     return pages
+
+
+def alias_copies(archive: Archive) -> list[tuple[str, str]]:
+    """(site-relative source, site-relative copy) of the attachments each directory alias used to hold."""
+    copies = []
+    for d in archive.directives:
+        for alias in d.aliases:
+            if not alias.endswith("/"):
+                continue
+            old = alias.lstrip("/")
+            copies += [(d.url + a.path, old + a.path) for a in d.attachments if a.path and a.source]
+    return copies
