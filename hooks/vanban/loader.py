@@ -245,10 +245,13 @@ class _Builder:
         self.data = {str(k): v for k, v in data.items()}
         self.registries = registries
         self.problems: list[Problem] = []
+        self.todo_keys: set[str] = set()
         # Top-level key → line in the file (the opening '---' is line 1).
         self.lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
 
     def error(self, key: str, message: str, severity: str = ERROR) -> None:
+        if key in self.todo_keys:
+            return  # already reported once as "not filled in"; one line per field staff must fill
         line = self.lines.get(key.split(".")[0].split("[")[0])
         self.problems.append(Problem(self.shown, message, field=key, line=line, severity=severity))  # type: ignore[arg-type]
 
@@ -546,6 +549,7 @@ class _Builder:
         # The importer leaves "TODO" where the source left a blank; staff must fill or remove it.
         if isinstance(value, str) and value.strip().upper().startswith("TODO"):
             self.error(key, f"Chưa điền: '{value.strip()}'. Điền giá trị đúng theo bản gốc, hoặc xóa trường nếu không bắt buộc.")
+            self.todo_keys.add(key)
         elif isinstance(value, dict):
             for k, v in value.items():
                 self._check_todos(v, f"{key}.{k}" if key else str(k))

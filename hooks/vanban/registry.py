@@ -43,6 +43,8 @@ class Topic:
     key: str
     name: str
     description: str = ""
+    keywords: tuple[str, ...] = ()
+    """Phrases that suggest this topic when importing a document (the name's parts if empty)."""
 
 
 T = TypeVar("T")
@@ -84,7 +86,7 @@ _SPECS: dict[str, tuple[str, type, dict[str, bool]]] = {
     # file stem: (Vietnamese label, entry class, {field: required})
     "types": ("loại văn bản", DocType, {"name": True, "abbr": False, "legal_normative": False}),
     "issuers": ("cơ quan ban hành", Issuer, {"name": True, "short": True, "abbr": True, "place": False}),
-    "topics": ("lĩnh vực", Topic, {"name": True, "description": False}),
+    "topics": ("lĩnh vực", Topic, {"name": True, "description": False, "keywords": False}),
 }
 
 
@@ -130,14 +132,23 @@ def _read_entries(path: Path, shown: str, label: str, cls: type, fields: dict[st
                 f"{'; ' if missing else ''}trường lạ {', '.join(map(str, unknown))}" if unknown else "")
             problems.append(Problem(shown, f"Mục '{key}' của danh mục {label}: {detail}.", field=key))
             continue
+        if "keywords" in value and not _is_text_list(value["keywords"]):
+            problems.append(Problem(shown, f"Mục '{key}': 'keywords' phải là danh sách cụm từ, ví dụ [sáp nhập, giải thể thôn].", field=key))
+            continue
         values = {f: (normalize(str(v)) if isinstance(v, str) else v) for f, v in value.items()}
+        if "keywords" in values:
+            values["keywords"] = tuple(normalize(str(k)) for k in values["keywords"] or ())
         for f, required in fields.items():
-            if f not in values and f != "legal_normative":
+            if f not in values and f not in ("legal_normative", "keywords"):
                 values[f] = ""
         if "abbr" in values and values["abbr"] is None:
             values["abbr"] = ""
         entries[key] = cls(key=key, **values)
     return entries
+
+
+def _is_text_list(value: object) -> bool:
+    return value is None or (isinstance(value, list) and all(isinstance(v, (str, int)) for v in value))
 
 
 def _display(path: Path, root: Path | None) -> str:
