@@ -1,4 +1,8 @@
-"""`vanban`: the staff command line (check the archive; more sub-commands join here)."""
+"""`vanban`: the staff command line — one `cmd_*` function and one `_add_*_parser` per sub-command.
+
+import (documents → directives), new (an empty directive), check (the whole archive), nginx, links.
+Progress bars go to stderr and only to a terminal, so logs and CI output stay one line per problem.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,30 @@ import json
 import sys
 from pathlib import Path
 
+from .loader import iter_directive_files
 from .project import directives_dir_for, load_archive
 
 __all__ = ["main"]
+
+# argparse's own words (usage, options, its error messages) in Vietnamese, so every `--help` and
+# every usage error staff see is in one language. Messages not listed stay as argparse writes them.
+_ARGPARSE_VI = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "hiện trợ giúp này rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "expected one argument": "cần một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+    "not allowed with argument %s": "không dùng cùng với %s",
+    "ambiguous option: %(option)s could match %(matches)s": "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
+}
+argparse._ = lambda message: _ARGPARSE_VI.get(message, message)  # type: ignore[attr-defined]
 
 
 def _find_root(start: Path) -> Path:
@@ -26,7 +51,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not directives.is_dir():
         print(f"Không tìm thấy thư mục văn bản: {directives}", file=sys.stderr)
         return 2
-    loaded = load_archive(directives, root)
+    with _progress_bar(len(iter_directive_files(directives)), "Kiểm tra", minimum=200) as bar:
+        loaded = load_archive(directives, root, progress=bar.update_to)
     problems = loaded.problems
     if args.strict:
         problems = [p if p.is_error else type(p)(p.path, p.message, p.field, p.line, "error") for p in problems]
@@ -92,6 +118,165 @@ def cmd_links(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Documents (text, .docx, text-layer PDF) → directive files; prints where and what to review."""
+    from .extract import SUPPORTED_SUFFIXES, ExtractError, extract_text
+    from .importer import parse_document, render_directive
+    from .registry import load_registries
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    directives = directives_dir_for(root)
+    sources = _expand_sources(args.files, SUPPORTED_SUFFIXES)
+    if not sources:
+        print("Không có tệp nào để nhập (nhận .txt, .docx, .pdf).", file=sys.stderr)
+        return 2
+    if args.output and len(sources) > 1:
+        print(f"-o chỉ dùng với một tệp; có {len(sources)} tệp: dùng -d THƯ_MỤC.", file=sys.stderr)
+        return 2
+    registries, problems = load_registries(directives, root)
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    written: set[Path] = set()
+    failed = needs_review = 0
+    with _progress_bar(len(sources), "Nhập", minimum=2) as bar:
+        for i, source in enumerate(sources, 1):
+            bar.update_to(i - 1)
+            try:
+                imported = parse_document(extract_text(source), registries, keep_blank=args.keep_blank,
+                                          source_name=source.stem)
+            except (ExtractError, OSError) as error:
+                bar.write(f"{source}: lỗi: {error}", file=sys.stderr)
+                failed += 1
+                continue
+            if args.output:
+                target = Path(args.output)
+            else:
+                folder = Path(args.dir) if args.dir else directives / (str(imported.year) if imported.year else "chua-ro-nam")
+                target = folder / f"{imported.file_stem}.md"
+            if target.resolve() in written or (target.exists() and not args.force):
+                bar.write(f"{source}: lỗi: đã có tệp {_shown(target, Path.cwd())}; không ghi đè "
+                          "(dùng --force để ghi đè, hoặc -o để chọn tên khác).", file=sys.stderr)
+                failed += 1
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(render_directive(imported, source.name), encoding="utf-8")
+            written.add(target.resolve())
+            todos = imported.todos
+            needs_review += bool(todos)
+            lines = [f"Đã ghi {_shown(target, Path.cwd())} (từ {source.name})"]
+            if todos:
+                lines.append(f"  Cần điền (TODO): {', '.join(todos)}")
+            lines += [f"  Xem lại: {note}" for note in imported.review]
+            bar.write("\n".join(lines))
+        bar.update_to(len(sources))
+    print(f"Đã nhập {len(written)}/{len(sources)} tệp; {needs_review} tệp còn trường TODO. "
+          "Tiếp theo: chạy `vanban check`, sửa từng dòng lỗi, rồi xem trước bằng `make serve`.", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _expand_sources(names: list[str], suffixes: tuple[str, ...]) -> list[Path]:
+    # A folder stands for the documents in it (not hidden ones, not Markdown: that is already a directive).
+    result: list[Path] = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            result += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes and p.suffix.lower() != ".md"
+                             and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        else:
+            result.append(path)
+    return result
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    """An empty directive from the registries, at the next file name; `check` then lists the TODOs."""
+    from datetime import date
+
+    from .scaffold import find_entry, free_path, next_numeral, scaffold
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    directives = directives_dir_for(root)
+    loaded = load_archive(directives, root)
+    registries = loaded.archive.registries
+    interactive = sys.stdin.isatty() and not args.no_input
+    chosen = {}
+    for key, registry, label in (("type", registries.types, "Loại văn bản"), ("issuer", registries.issuers, "Cơ quan ban hành")):
+        wanted = getattr(args, key)
+        entry = find_entry(registry, wanted) if wanted else None
+        if entry is None and interactive:
+            entry = _ask(label, list(registry))
+        if entry is None:
+            shown = f"'{wanted}' không có trong danh mục" if wanted else "thiếu"
+            print(f"--{key}: {shown}; dùng một trong: {', '.join(registry.keys())}.", file=sys.stderr)
+            return 2
+        chosen[key] = entry
+    year = args.year or date.today().year
+    numeral = next_numeral(loaded.archive.directives, chosen["type"], chosen["issuer"], year)
+    made = scaffold(chosen["type"], chosen["issuer"], year, numeral)
+    target = Path(args.output) if args.output else free_path(directives / str(year), made.file_stem)
+    if target.exists():
+        print(f"Đã có tệp {_shown(target, Path.cwd())}; không ghi đè.", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(made.text, encoding="utf-8")
+    print(f"Đã tạo {_shown(target, Path.cwd())} (số dự kiến {made.suggested_number}).")
+    print("  Điền các giá trị TODO theo bản gốc, rồi chạy `vanban check`.")
+    return 0
+
+
+def _ask(label: str, entries: list) -> object | None:
+    for i, entry in enumerate(entries, 1):
+        print(f"  {i:2d}. {entry.name} ({entry.key})", file=sys.stderr)
+    while True:
+        try:
+            answer = input(f"{label} (số thứ tự hoặc khóa): ").strip()
+        except EOFError:
+            return None
+        if answer.isdigit() and 1 <= int(answer) <= len(entries):
+            return entries[int(answer) - 1]
+        match = [e for e in entries if e.key == answer]
+        if match:
+            return match[0]
+        print("Không có lựa chọn này, thử lại.", file=sys.stderr)
+
+
+class _NoBar:
+    def update_to(self, n: int) -> None:
+        pass
+
+    def write(self, text: str, file=None) -> None:
+        print(text, file=file or sys.stdout)
+
+    def __enter__(self) -> "_NoBar":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class _Bar(_NoBar):
+    # tqdm draws the bar (width, rate, time left) and keeps it below the lines we print.
+    def __init__(self, total: int, label: str) -> None:
+        from tqdm import tqdm
+
+        self._tqdm = tqdm(total=total, desc=label, unit=" tệp", file=sys.stderr, leave=False, mininterval=0.2)
+
+    def update_to(self, n: int) -> None:
+        self._tqdm.update(n - self._tqdm.n)
+
+    def write(self, text: str, file=None) -> None:
+        self._tqdm.write(text, file=file or sys.stdout)
+
+    def __exit__(self, *exc: object) -> None:
+        self._tqdm.close()
+
+
+def _progress_bar(total: int, label: str, minimum: int) -> _NoBar:
+    """A bar on stderr for long runs, only when stderr is a terminal (never in logs or CI)."""
+    if total < minimum or not sys.stderr.isatty():
+        return _NoBar()
+    return _Bar(total, label)
+
+
 def _shown(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root).as_posix()
@@ -125,7 +310,57 @@ def build_parser() -> argparse.ArgumentParser:
     links.add_argument("--manifest", help="tệp sổ đường dẫn (mặc định: published-urls.txt của dự án)")
     links.add_argument("--update", action="store_true", help="ghi lại sổ theo kho hiện tại (chấp nhận các thay đổi)")
     links.set_defaults(func=cmd_links)
+    _add_import_parser(sub)
+    _add_new_parser(sub)
+    _vietnamese_metavars(parser)
     return parser
+
+
+_METAVARS = {"root": "THƯ_MỤC", "directives": "THƯ_MỤC", "manifest": "TỆP", "site": "THƯ_MỤC",
+             "listen": "ĐỊA_CHỈ", "server_name": "TÊN_MIỀN", "type": "LOẠI", "issuer": "CƠ_QUAN", "year": "NĂM"}
+
+
+def _vietnamese_metavars(parser: argparse.ArgumentParser) -> None:
+    # argparse shows an option's value as its upper-cased English name (DIRECTIVES); name it in Vietnamese.
+    for action in parser._actions:
+        if action.option_strings and action.metavar is None and action.dest in _METAVARS:
+            action.metavar = _METAVARS[action.dest]
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _vietnamese_metavars(child)
+
+
+def _add_import_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="nhập văn bản (.txt, .docx, .pdf có lớp chữ) thành tệp văn bản của kho",
+        description="Đọc văn bản trình bày theo Nghị định 30/2020/NĐ-CP (tên cơ quan, Số, ngày tháng, V/v hoặc "
+                    "tên loại và trích yếu, Kính gửi, nội dung, Nơi nhận, chữ ký) và ghi tệp Markdown vào "
+                    "directives/<năm>/. Chỗ bản gốc để trống (số, ngày) được ghi là TODO để `vanban check` báo; "
+                    "không bao giờ tự bịa. Không ghi đè tệp đã có nếu không có --force.",
+        epilog="Ví dụ: vanban import cong-van.docx; vanban import thu-muc-van-ban/ -d directives/2024")
+    p.add_argument("files", nargs="+", metavar="TỆP", help="tệp văn bản hoặc thư mục chứa văn bản")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", metavar="TỆP.md", help="ghi vào tệp này (chỉ khi nhập một tệp)")
+    where.add_argument("-d", "--dir", metavar="THƯ_MỤC", help="ghi vào thư mục này (mặc định: directives/<năm>/)")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    p.add_argument("--keep-blank", action="store_true",
+                   help="giữ số/ngày để trống đúng như bản công bố (bản thật sự không ghi số), thay vì ghi TODO")
+    p.set_defaults(func=cmd_import)
+
+
+def _add_new_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "new", help="tạo tệp văn bản trống theo danh mục loại và cơ quan, với tên tệp tiếp theo",
+        description="Tạo một tệp văn bản mới trong directives/<năm>/ với loại và cơ quan ban hành lấy từ danh mục; "
+                    "các trường phải điền được ghi là TODO, `vanban check` sẽ liệt kê đúng các trường đó. "
+                    "Thiếu --type/--issuer thì hỏi lần lượt (khi chạy trong cửa sổ lệnh).",
+        epilog="Ví dụ: vanban new --type ke-hoach --issuer stttt --year 2024")
+    p.add_argument("--type", help="loại văn bản: khóa, tên hoặc chữ viết tắt (ke-hoach, 'Kế hoạch', KH)")
+    p.add_argument("--issuer", help="cơ quan ban hành: khóa hoặc chữ viết tắt (stttt, STTTT)")
+    p.add_argument("--year", type=int, help="năm ban hành (mặc định: năm nay)")
+    p.add_argument("-o", "--output", metavar="TỆP.md", help="ghi vào tệp này thay cho tên tệp tiếp theo")
+    p.add_argument("--no-input", action="store_true", help="không hỏi; thiếu thông tin thì báo lỗi")
+    p.set_defaults(func=cmd_new)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -510,6 +510,8 @@ def _relations(paragraphs: list[str], registries: Registries) -> dict[str, list[
     # Only the lead-in ("Căn cứ …", "Thực hiện …") states a relation; later mentions are citations.
     relations: dict[str, list[dict[str, Any]]] = {}
     for paragraph in paragraphs:
+        if _is_upper(paragraph):
+            continue  # the authority line of a quyết định ("GIÁM ĐỐC SỞ …") precedes its "Căn cứ"
         lead = re.match(r"^(Căn cứ|Thực hiện)\b", paragraph, re.IGNORECASE)
         if not lead:
             break
