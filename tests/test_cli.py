@@ -1,6 +1,9 @@
-"""`vanban check` as staff run it: exit codes and one line per problem."""
+"""The `vanban` command as staff run it: exit codes, one line per problem, files written, Vietnamese help."""
 
 import json
+import os
+import pty
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,3 +39,103 @@ def test_check_reports_problems_and_fails(tmp_path):
 def test_help_is_vietnamese():
     proc = run("--help")
     assert proc.returncode == 0 and "kiểm tra" in proc.stdout
+
+
+# -- every sub-command speaks Vietnamese ------------------------------------------------------
+
+SUBCOMMANDS = ["check", "import", "new", "nginx", "links"]
+
+
+def test_every_subcommand_has_vietnamese_help():
+    for command in ["", *SUBCOMMANDS]:
+        proc = run(*([command] if command else []), "--help")
+        assert proc.returncode == 0, command
+        assert proc.stdout.startswith("Cách dùng: vanban"), command
+        assert "hiện trợ giúp này rồi thoát" in proc.stdout, command
+        for english in ("usage:", "show this help", "options:", "positional arguments"):
+            assert english not in proc.stdout, (command, english)
+
+
+def test_usage_errors_are_vietnamese():
+    proc = run("import")
+    assert proc.returncode == 2
+    assert "vanban import: lỗi: thiếu tham số bắt buộc: TỆP" in proc.stderr
+    proc = run("kiem-tra")
+    assert proc.returncode == 2 and "lựa chọn không hợp lệ" in proc.stderr
+
+
+# -- vanban new -------------------------------------------------------------------------------
+
+
+def _project(tmp_path, files=None):
+    (tmp_path / "mkdocs.yml").write_text("site_name: thử\n", encoding="utf-8")
+    make_archive(tmp_path / "directives", files or {})
+    return tmp_path
+
+
+def test_new_scaffolds_the_next_number_and_check_lists_only_what_to_fill(tmp_path):
+    project = _project(tmp_path, {"2025/12-kh.md": (ROOT / "directives/minh-hoa/2025-12-kh-stttt.md").read_text(encoding="utf-8")})
+    proc = run("new", "--type", "KH", "--issuer", "stttt", "--year", "2025", "--no-input", cwd=project)
+    assert proc.returncode == 0, proc.stderr
+    created = project / "directives" / "2025" / "13-kh-stttt.md"
+    assert created.exists() and "directives/2025/13-kh-stttt.md" in proc.stdout and "13/KH-STTTT" in proc.stdout
+    check = run("check", "--format", "json", cwd=project)
+    assert check.returncode == 1
+    problems = json.loads(check.stdout)
+    assert all(p["path"] == "directives/2025/13-kh-stttt.md" and p["message"].startswith("Chưa điền") for p in problems)
+    assert [p["field"] for p in problems] == ["number", "date", "subject", "signer.form", "signer.position",
+                                              "signer.name", "distribution[0]"]
+    # Filling in exactly those makes it a valid directive.
+    text = created.read_text(encoding="utf-8")
+    for old, new in [(r"number: .*", "number: 13/KH-STTTT"), (r"date: .*", "date: '2025-03-01'"),
+                     (r"subject: .*", "subject: Tuyên truyền chuyển đổi số"), (r"form: .*", "form: KT. GIÁM ĐỐC"),
+                     (r"position: .*", "position: PHÓ GIÁM ĐỐC"), (r"name: .*", "name: Lê Văn A"),
+                     (r"- 'TODO: nơi nhận'", "- Như trên")]:
+        text = re.sub(old, new, text, count=1)
+    created.write_text(text, encoding="utf-8")
+    assert run("check", cwd=project).returncode == 0
+    # The next one takes the next name and never overwrites.
+    proc = run("new", "--type", "ke-hoach", "--issuer", "STTTT", "--year", "2025", "--no-input", cwd=project)
+    assert (project / "directives" / "2025" / "14-kh-stttt.md").exists(), proc.stdout
+
+
+def test_new_for_a_cong_van_asks_for_recipients(tmp_path):
+    project = _project(tmp_path)
+    assert run("new", "--type", "cong-van", "--issuer", "stttt", "--year", "2024", "--no-input", cwd=project).returncode == 0
+    problems = json.loads(run("check", "--format", "json", cwd=project).stdout)
+    assert "recipients[0]" in [p["field"] for p in problems]
+
+
+def test_new_without_type_and_no_terminal_names_the_choices(tmp_path):
+    project = _project(tmp_path)
+    proc = run("new", "--issuer", "stttt", cwd=project)
+    assert proc.returncode == 2
+    assert "--type: thiếu" in proc.stderr and "ke-hoach" in proc.stderr and "quyet-dinh" in proc.stderr
+    assert not list((project / "directives").glob("*/*.md"))
+
+
+def test_new_asks_on_a_terminal(tmp_path):
+    project = _project(tmp_path)
+    leader, follower = pty.openpty()
+    os.write(leader, b"ke-hoach\nstttt\n")  # typed answers wait in the terminal's input
+    proc = subprocess.run([VANBAN, "new", "--year", "2024"], cwd=project, stdin=follower, capture_output=True,
+                          text=True, timeout=60)
+    os.close(follower)
+    os.close(leader)
+    assert proc.returncode == 0, proc.stderr
+    assert "Loại văn bản (số thứ tự hoặc khóa)" in proc.stdout and "Kế hoạch (ke-hoach)" in proc.stderr
+    assert (project / "directives/2024/01-kh-stttt.md").exists()
+
+
+# -- vanban check on a large archive ----------------------------------------------------------
+
+
+def test_check_shows_a_progress_bar_only_on_a_terminal(tmp_path):
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(tmp_path / "d"), "--count", "250"],
+                   check=True, capture_output=True, timeout=300)
+    proc = run("check", "--directives", str(tmp_path / "d"), cwd=tmp_path)
+    assert "Kiểm tra" not in proc.stderr and "\r" not in proc.stderr
+    from test_importer import run_on_terminal
+
+    seen = run_on_terminal([VANBAN, "check", "--directives", str(tmp_path / "d")])
+    assert "Kiểm tra:" in seen and "/250 [" in seen and seen.rstrip().endswith("0 lỗi, 0 cảnh báo.")
