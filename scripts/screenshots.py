@@ -1,4 +1,4 @@
-"""Screenshots for the staff guide (docs/pages/huong-dan/anh/), taken from the built sample site.
+"""Screenshots for the staff guide (docs/pages/assets/huong-dan/), taken from the built sample site.
 
     make build && python scripts/screenshots.py [--site site] [--out docs/pages/huong-dan/anh]
 
@@ -16,7 +16,7 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "pages" / "huong-dan" / "anh"
+OUT = ROOT / "docs" / "pages" / "assets" / "huong-dan"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 SEED_PAGE = "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/"

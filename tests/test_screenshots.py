@@ -27,7 +27,7 @@ def test_committed_screenshots_are_used_by_the_guide_and_small():
         path = screenshots.OUT / name
         assert path.exists(), f"python scripts/screenshots.py regenerates {name}"
         assert path.stat().st_size < 250 * 1024
-        assert f"anh/{name}" in guide
+        assert f"../assets/huong-dan/{name}" in guide
 
 
 @pytest.mark.browser
