@@ -207,8 +207,9 @@ def _remove_stale(site: Path, page_uris: set[str], attachment_uris: set[str]) ->
 
 def _report(problems) -> None:
     # Errors count against `mkdocs build --strict`; without it the other directives still publish.
+    # Warnings that --strict tolerates (citations of documents outside the archive) are information.
     for problem in problems:
-        (log.error if problem.is_error else log.warning)(problem.format())
+        (log.error if problem.is_error else log.warning if problem.strict else log.info)(problem.format())
 
 
 def _replace(files: Files, file: File) -> None:

@@ -1,7 +1,8 @@
 """`Archive`: every loaded directive, indexed by URL and number, with the checks that span files.
 
 A permalink or a number+year pair belongs to one directive only; collisions are errors that name
-both files. Lookups by number ignore case, spaces, the look-alike Ð and leading zeros.
+both files. Lookups by number ignore case, spaces, the look-alike Ð and leading zeros. `links` holds
+the cross references (citations, relations, computed status: see `crossrefs.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable
 
+from .crossrefs import CrossRefs
 from .model import Directive, RelationRef
 from .numbers import DocumentNumber
 from .problems import ERROR, Problem
@@ -33,6 +35,8 @@ class Archive:
         for d in self.directives:
             if d.number.is_numbered:
                 self._by_key[d.number.key].append(d)
+        self.links = CrossRefs(self)
+        """Citations, relations and their inverses; sets each directive's `computed_status`."""
 
     def __len__(self) -> int:
         return len(self.directives)
@@ -49,6 +53,11 @@ class Archive:
         year = ref.year if ref.year is not None else ref.number.year
         found = self.find(ref.number, year)
         return found[0] if len(found) == 1 else None
+
+    def status_of(self, d: Directive) -> str | None:
+        """Key of `model.STATUSES` shown for `d` ("bi-thay-the"…): its own `status`, else computed from
+        the relations of other directives; None when nothing is known."""
+        return d.effective_status
 
     def group_by(self, key_of) -> dict:
         """Directives grouped by `key_of(directive)` (which may return several keys), keeping order."""
@@ -89,7 +98,8 @@ def build_archive(directives: Iterable[Directive], registries: Registries) -> tu
             problems.append(Problem(d.rel_path, f"slug '{d.slug}' trùng với đường dẫn danh sách; chọn slug khác.", field="slug"))
             bad.add(id(d))
     kept = [d for d in directives if id(d) not in bad]
-    return Archive(kept, registries), problems
+    archive = Archive(kept, registries)
+    return archive, problems + archive.links.problems
 
 
 def _collisions(directives: list[Directive], keys_of) -> dict[str, list[Directive]]:

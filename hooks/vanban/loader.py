@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .model import STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer
+from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer
 from .numbers import DocumentNumber, NumberError
 from .problems import ERROR, WARNING, Problem
 from .registry import REGISTRY_DIR, Registries
@@ -26,13 +26,7 @@ from .text import normalize
 __all__ = ["load_directive", "load_directives", "LoadMemo", "iter_directive_files", "LoadResult", "RELATION_KINDS", "FIELDS"]
 
 # Relation keys accepted under `relations:` and their Vietnamese labels.
-RELATION_KINDS = {
-    "based_on": "Căn cứ",
-    "implements": "Thực hiện",
-    "replaces": "Thay thế",
-    "amends": "Sửa đổi, bổ sung",
-    "repeals": "Bãi bỏ",
-}
+RELATION_KINDS = {key: predicate.label for key, predicate in RELATIONS.items()}
 
 # Every front-matter key staff may write (the contract documented in docs/pages/huong-dan).
 FIELDS = (

@@ -8,7 +8,8 @@ from pathlib import Path
 from .numbers import DocumentNumber
 from .registry import DocType, Issuer, Topic
 
-__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Directive", "SIGNING_FORMS", "STATUSES"]
+__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Directive", "Predicate", "RELATIONS",
+           "SIGNING_FORMS", "STATUSES"]
 
 # Decree 30/2020/NĐ-CP, Art. 13 and Appendix I: how the signer signs.
 SIGNING_FORMS = {
@@ -26,6 +27,31 @@ STATUSES = {
     "bi-thay-the": "Bị thay thế",
     "khong-ro": "Chưa xác định",
 }
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A kind of relation, read both ways: "thay thế" on one page, "bị thay thế bởi" on the other."""
+
+    key: str
+    label: str
+    """Heading on the relating directive's page: "Thay thế"."""
+    reverse_label: str
+    """Heading on the related directive's page: "Bị thay thế bởi"."""
+    verb: str
+    """Lower-case, for the diagram's arrows: "thay thế"."""
+    status: str | None = None
+    """Status the related directive takes ("bi-thay-the"), unless its own `status` says otherwise."""
+
+
+# The `relations:` keys of the front matter, in the order pages show them.
+RELATIONS: dict[str, Predicate] = {p.key: p for p in (
+    Predicate("based_on", "Căn cứ", "Là căn cứ của", "căn cứ"),
+    Predicate("implements", "Thực hiện", "Được thực hiện bởi", "thực hiện"),
+    Predicate("replaces", "Thay thế", "Bị thay thế bởi", "thay thế", status="bi-thay-the"),
+    Predicate("amends", "Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi", "sửa đổi, bổ sung"),
+    Predicate("repeals", "Bãi bỏ", "Bị bãi bỏ bởi", "bãi bỏ", status="het-hieu-luc"),
+)}
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +82,10 @@ class PartialDate:
         if self.month:
             return f"{self.month:02d}/{self.year}"
         return str(self.year)
+
+    def phrase(self) -> str:
+        """As in a sentence: "ngày 04/01/2023", "tháng 01/2023" or "năm 2023"."""
+        return ("ngày " if self.day and self.month else "tháng " if self.month else "năm ") + self.display()
 
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
@@ -126,6 +156,9 @@ class Directive:
     aliases: tuple[str, ...] = ()
     relations: tuple[RelationRef, ...] = ()
     status: str | None = None
+    """The status staff wrote in front matter; it wins over `computed_status`."""
+    computed_status: str | None = None
+    """Set by the archive from other directives' relations ("bi-thay-the" when one replaces this)."""
     metadata_only: bool = False
     """An entry that records a cited document's facts without its text."""
     demo: bool = False
@@ -141,6 +174,11 @@ class Directive:
         if self.date:
             return self.date.year
         return self.number.year
+
+    @property
+    def effective_status(self) -> str | None:
+        """The status pages, listings and search show: the written one, else the computed one."""
+        return self.status or self.computed_status
 
     @property
     def path_segment(self) -> str:

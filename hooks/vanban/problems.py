@@ -24,6 +24,9 @@ class Problem:
     """Front-matter key concerned ("date", "signer.name"), or None for the whole file."""
     line: int | None = None
     severity: Literal["error", "warning"] = ERROR
+    strict: bool = True
+    """Whether `--strict` makes this warning an error. False for what staff cannot always fix, such as
+    a citation of a national decree the archive does not hold."""
 
     @property
     def is_error(self) -> bool:

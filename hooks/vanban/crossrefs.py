@@ -1,0 +1,239 @@
+"""The web of documents: citations in bodies and front-matter relations, resolved across the archive.
+
+Computed once per archive (`Archive.links`): what each directive cites ("Văn bản dẫn chiếu"), what
+cites it, its relations and their inverses ("bị thay thế bởi …"), the status those give it, and the
+warnings `check` reports. A reference resolves by normalised number and year; with no year and
+several candidates it stays unresolved: the archive never guesses.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .citations import Citation, find_citations, markdown_scan_text
+from .model import RELATIONS, Attachment, Directive, Predicate, RelationRef
+from .numbers import DocumentNumber
+from .problems import WARNING, Problem
+
+if TYPE_CHECKING:
+    from .archive import Archive
+
+__all__ = ["CrossRefs", "CitedDocument", "Relation", "Resolution"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a reference found: the one target, or how many candidates (0: not in the archive)."""
+
+    target: Directive | None
+    candidates: tuple[Directive, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.target is None and len(self.candidates) > 1
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """One line of "Văn bản dẫn chiếu": a cited document (first citation of it in the text)."""
+
+    citation: Citation
+    resolution: Resolution
+    line: int
+    """Line of the directive's file where it is first cited."""
+
+    @property
+    def target(self) -> Directive | None:
+        return self.resolution.target
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A front-matter relation: `source` <predicate> `ref` (resolved to `target` when in the archive)."""
+
+    predicate: Predicate
+    source: Directive
+    ref: RelationRef
+    resolution: Resolution
+
+    @property
+    def target(self) -> Directive | None:
+        return self.resolution.target
+
+
+class CrossRefs:
+    """Citations and relations of every directive of an archive, both directions."""
+
+    def __init__(self, archive: "Archive") -> None:
+        self.archive = archive
+        self._cites: dict[int, list[CitedDocument]] = {}
+        self._cited_by: dict[int, list[Directive]] = defaultdict(list)
+        self._relations: dict[int, list[Relation]] = defaultdict(list)
+        self._inverse: dict[int, list[Relation]] = defaultdict(list)
+        self.problems: list[Problem] = []
+        for d in archive.directives:
+            self._read_citations(d)
+            self._read_relations(d)
+            self._check_attachments(d)
+        for d in archive.directives:
+            d.computed_status = self._status_from_relations(d)
+
+    # -- resolution ------------------------------------------------------------------------------
+
+    def resolve(self, number: DocumentNumber, year: int | None) -> Resolution:
+        """The directive this number (of this year, when known) names, or the candidates."""
+        found = tuple(self.archive.find(number, year if year is not None else number.year))
+        return Resolution(found[0] if len(found) == 1 else None, found)
+
+    def resolve_ref(self, ref: RelationRef) -> Resolution:
+        return self.resolve(ref.number, ref.year)
+
+    # -- per directive ----------------------------------------------------------------------------
+
+    def cites(self, d: Directive) -> list[CitedDocument]:
+        """Documents its body cites, each once, in order of first citation (itself left out)."""
+        return self._cites.get(id(d), [])
+
+    def cited_by(self, d: Directive) -> list[Directive]:
+        """Directives whose body cites it, newest first."""
+        return self._cited_by.get(id(d), [])
+
+    def relations(self, d: Directive) -> list[Relation]:
+        """Its own `relations:` entries, resolved."""
+        return self._relations.get(id(d), [])
+
+    def inverse_relations(self, d: Directive) -> list[Relation]:
+        """Relations other directives state about it ("40/QĐ-STTTT thay thế văn bản này")."""
+        return self._inverse.get(id(d), [])
+
+    def status_reason(self, d: Directive) -> Relation | None:
+        """The relation that gives it its computed status (the newest replacing or repealing one)."""
+        for rel in self.inverse_relations(d):
+            if rel.predicate.status and rel.predicate.status == d.computed_status:
+                return rel
+        return None
+
+    def link_targets(self, d: Directive) -> dict[tuple[str, int | None], Directive]:
+        """(number key, year) → directive, for each resolved citation of its body: what its links point to."""
+        return {(c.citation.number.key, c.citation.year): c.target for c in self.cites(d) if c.target is not None}
+
+    def attachment_target(self, d: Directive, attachment: Attachment) -> Directive | None:
+        """The archive directive an attachment is: named by `directive:`, or cited by its title alone."""
+        if attachment.directive is not None:
+            return self.resolve_ref(attachment.directive).target
+        found = find_citations(attachment.title)
+        if len(found) == 1:
+            target = self.resolve(found[0].number, found[0].year).target
+            return target if target is not d else None
+        return None
+
+    def summary(self, d: Directive, url_of=lambda x: "/" + x.url) -> dict[str, object]:
+        """JSON-able cross references of one directive, for machine-readable exports."""
+        def ref(number: str, year: int | None, target: Directive | None) -> dict[str, object]:
+            return {"number": number, "year": year, "url": url_of(target) if target else None}
+
+        return {
+            "status": d.effective_status,
+            "cites": [dict(ref(c.citation.number.text, c.citation.year, c.target), text=c.citation.text)
+                      for c in self.cites(d)],
+            "cited_by": [url_of(x) for x in self.cited_by(d)],
+            "relations": [dict(ref(r.ref.number.text, r.ref.year or r.ref.number.year, r.target), kind=r.predicate.key)
+                          for r in self.relations(d)],
+            "related_by": [{"kind": r.predicate.key, "url": url_of(r.source)} for r in self.inverse_relations(d)],
+        }
+
+    # -- building ---------------------------------------------------------------------------------
+
+    def _read_citations(self, d: Directive) -> None:
+        if not d.body.strip():
+            return
+        text = markdown_scan_text(d.body)
+        seen: dict[object, CitedDocument] = {}
+        for citation in find_citations(text):
+            resolution = self.resolve(citation.number, citation.year)
+            if resolution.target is d:
+                continue  # "Quyết định này": a document naming its own number is not a reference
+            key = id(resolution.target) if resolution.target else (citation.number.key, citation.year)
+            if key in seen:
+                continue
+            line = d.body_line + text.count("\n", 0, citation.start)
+            seen[key] = CitedDocument(citation, resolution, line)
+            if resolution.target is not None:
+                self._cited_by[id(resolution.target)].append(d)
+            else:
+                self.problems.append(_citation_problem(d, citation, resolution, line))
+        self._cites[id(d)] = list(seen.values())
+
+    def _read_relations(self, d: Directive) -> None:
+        for ref in d.relations:
+            predicate = RELATIONS[ref.kind]
+            resolution = self.resolve_ref(ref)
+            rel = Relation(predicate, d, ref, resolution)
+            if resolution.target is d:
+                self.problems.append(Problem(d.rel_path, f"Quan hệ '{ref.kind}' trỏ tới chính văn bản này "
+                                                         f"({ref.number}): bỏ mục này.", field=f"relations.{ref.kind}",
+                                             severity=WARNING))
+                continue
+            self._relations[id(d)].append(rel)
+            if resolution.target is not None:
+                self._inverse[id(resolution.target)].append(rel)
+            else:
+                self.problems.append(_relation_problem(d, ref, resolution))
+
+    def _check_attachments(self, d: Directive) -> None:
+        for i, a in enumerate(d.attachments):
+            if a.directive is None:
+                continue
+            resolution = self.resolve_ref(a.directive)
+            if resolution.target is None:
+                self.problems.append(Problem(
+                    d.rel_path, f"Tệp đính kèm “{a.title}” ghi là văn bản {_ref_text(a.directive)}, "
+                                f"{_missing(resolution)}", field=f"attachments[{i}].directive",
+                    severity=WARNING, strict=False))
+
+    def _status_from_relations(self, d: Directive) -> str | None:
+        statuses = [rel.predicate.status for rel in self.inverse_relations(d) if rel.predicate.status]
+        # Replaced says more than repealed (it names the successor); either ends the directive's force.
+        for status in ("bi-thay-the", "het-hieu-luc"):
+            if status in statuses:
+                return status
+        return None
+
+
+def _ref_text(ref: RelationRef) -> str:
+    return f"{ref.number}" + (f" năm {ref.year}" if ref.year else "")
+
+
+def _files(candidates: tuple[Directive, ...]) -> str:
+    return ", ".join(c.rel_path for c in candidates)
+
+
+def _missing(resolution: Resolution) -> str:
+    if resolution.ambiguous:
+        return (f"nhưng số này khớp với {len(resolution.candidates)} văn bản ({_files(resolution.candidates)}): "
+                "ghi thêm năm (year) để xác định.")
+    return "nhưng văn bản này chưa có trong kho: thêm văn bản (có thể chỉ thông tin mô tả, metadata_only: true)."
+
+
+def _citation_problem(d: Directive, citation: Citation, resolution: Resolution, line: int) -> Problem:
+    if resolution.ambiguous:
+        message = (f"Dẫn chiếu “{citation.text}” khớp với {len(resolution.candidates)} văn bản "
+                   f"({_files(resolution.candidates)}): ghi ngày ban hành trong câu dẫn chiếu (ví dụ “ngày 04/01/2023”) "
+                   "để tạo liên kết; hiện chưa liên kết.")
+    else:
+        message = (f"Văn bản được dẫn chiếu “{citation.text}” chưa có trong kho: có thể thêm văn bản này "
+                   "(hoặc chỉ thông tin mô tả, metadata_only: true) để trang có liên kết.")
+    return Problem(d.rel_path, message, line=line, severity=WARNING, strict=False)
+
+
+def _relation_problem(d: Directive, ref: RelationRef, resolution: Resolution) -> Problem:
+    label = RELATIONS[ref.kind].label
+    if resolution.ambiguous:
+        message = (f"Quan hệ “{label}” {_ref_text(ref)} khớp với {len(resolution.candidates)} văn bản "
+                   f"({_files(resolution.candidates)}): ghi dạng {{number: {ref.number}, year: …}} để chọn đúng văn bản.")
+    else:
+        message = (f"Quan hệ “{label}” {_ref_text(ref)}: văn bản này chưa có trong kho; thêm văn bản "
+                   "(có thể chỉ thông tin mô tả, metadata_only: true) hoặc kiểm tra lại số ký hiệu và năm.")
+    return Problem(d.rel_path, message, field=f"relations.{ref.kind}", severity=WARNING)
