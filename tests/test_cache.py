@@ -47,3 +47,16 @@ def test_editing_a_registry_entry_changes_the_pages_that_show_it(tmp_path):
     assert "Cải cách hành chính nhà nước" in after.page("van-ban/2023/02-kh-ubnd/")
     assert filecmp.cmp(before.site / "van-ban/2022/1562-ubnd-kt/index.html", after.site / "van-ban/2022/1562-ubnd-kt/index.html",
                        shallow=False)
+
+
+def test_adding_the_cited_directive_changes_the_citing_page(tmp_path):
+    # The body's links depend on other files: the cache key must cover where they point.
+    cache = tmp_path / "cache"
+    citing = fixture_text("cong-van-hop-le.md").replace("Thực hiện chỉ đạo", "Thực hiện Kế hoạch số 02/KH-UBND ngày 04/01/2023 và chỉ đạo")
+    folder = make_archive(tmp_path / "d", {"b.md": citing})
+    before = run_build(tmp_path / "s1", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert before.returncode == 0, before.output
+    assert 'class="vb-ref"' not in before.page("van-ban/2022/1562-ubnd-kt/")
+    (folder / "a.md").write_text(fixture_text("ke-hoach-hop-le.md"), encoding="utf-8")
+    after = run_build(tmp_path / "s2", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert '<a class="vb-ref" href="../../2023/02-kh-ubnd/">Kế hoạch số 02/KH-UBND ngày 04/01/2023</a>' in after.page("van-ban/2022/1562-ubnd-kt/")

@@ -2,11 +2,14 @@
 
 Templates live in `templates/` and are rendered with autoescaping on, so every string from front
 matter is escaped wherever it lands. The body Markdown is rendered with raw HTML disabled (a
-directive is a document, not a web page) and with `javascript:` links removed.
+directive is a document, not a web page) and with `javascript:` links removed. Citations of archive
+directives in the body become links (never inside code, links or headings); the cache key of a body
+includes where those links point, so a cached body never outlives a change of its targets.
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -22,9 +25,11 @@ from .anchors import PinpointExtension
 from .archive import Archive
 from .cache import RenderCache
 from .cite import citation
+from .citations import find_citations
+from .diagram import relation_diagram
 from .feeds import feed_path
 from .listings import GroupIndex, Listing, ListingPage
-from .model import STATUSES, Directive
+from .model import RELATIONS, STATUSES, Directive
 from .text import slugify
 
 __all__ = ["Renderer", "RenderedDirective", "relative_url", "format_size"]
@@ -78,13 +83,66 @@ class _SafeLinks(Treeprocessor):
                     el.set(attr, "#")
 
 
+class _CitationLinks(Treeprocessor):
+    """Turns citations of archive directives into links; `targets` is set before each conversion."""
+
+    _SKIP = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.targets: dict[tuple[str, int | None], str] = {}
+        """(number key, year) → href relative to the page."""
+
+    def run(self, root: etree.Element) -> None:
+        if self.targets:
+            self._walk(root)
+
+    def _walk(self, el: etree.Element) -> None:
+        if el.tag in self._SKIP:
+            return
+        if el.text:
+            el.text, added = self._split(el.text)
+            for i, a in enumerate(added):
+                el.insert(i, a)
+        for child in list(el):
+            self._walk(child)
+            if child.tail:
+                child.tail, added = self._split(child.tail)
+                at = list(el).index(child) + 1
+                for i, a in enumerate(added):
+                    el.insert(at + i, a)
+
+    def _split(self, text: str) -> tuple[str, list[etree.Element]]:
+        # Returns the text before the first link and the links, each carrying what follows it as tail.
+        head, links, pos = None, [], 0
+        for c in find_citations(text):
+            href = self.targets.get((c.number.key, c.year))
+            if href is None:
+                continue
+            before = text[pos:c.start]
+            if links:
+                links[-1].tail = before
+            else:
+                head = before
+            a = etree.Element("a", {"href": href, "class": "vb-ref"})
+            a.text = text[c.start:c.link_end]
+            links.append(a)
+            pos = c.link_end
+        if not links:
+            return text, []
+        links[-1].tail = text[pos:]
+        return head or "", links
+
+
 class _DocumentExtension(Extension):
-    """Raw HTML in a body is shown as text; unsafe link schemes are neutralised."""
+    """Raw HTML in a body is shown as text; unsafe link schemes are neutralised; citations link."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeLinks(md), "vanban_safe_links", 1)
+        # After the inline patterns (20), so code spans and links already are elements to skip.
+        md.treeprocessors.register(_CitationLinks(md), "vanban_citation_links", 15)
 
 
 def _slugify_heading(value: str, separator: str) -> str:
@@ -113,28 +171,35 @@ class Renderer:
             loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
             undefined=jinja2.StrictUndefined,
         )
-        self.env.globals.update(statuses=STATUSES, format_size=format_size, feed_path=feed_path)
+        self.env.globals.update(statuses=STATUSES, relations=RELATIONS, format_size=format_size, feed_path=feed_path)
 
     def _link(self, base: str):
         return lambda target: relative_url(target, base)
 
-    def body_html(self, text: str) -> tuple[str, list[dict[str, Any]]]:
-        """The body's HTML and table of contents, from the cache when this text was rendered before."""
-        key = self.cache.key("body", text)
+    def body_html(self, text: str, targets: dict[tuple[str, int | None], str] | None = None) -> tuple[str, list[dict[str, Any]]]:
+        """The body's HTML and table of contents, from the cache when this text was rendered before
+        with the same citation targets ((number key, year) → href)."""
+        targets = targets or {}
+        key = self.cache.key("body", text, json.dumps(sorted((k, y or 0, h) for (k, y), h in targets.items()),
+                                                      ensure_ascii=False))
         cached = self.cache.get(key)
         if cached is not None:
             return cached[0], cached[1]
         self.md.reset()
+        self.md.treeprocessors["vanban_citation_links"].targets = targets
         html = self.md.convert(text)
         toc = getattr(self.md, "toc_tokens", [])
         self.cache.put(key, [html, toc])
         return html, toc
 
     def directive(self, d: Directive) -> RenderedDirective:
-        body, toc = self.body_html(d.body) if d.body.strip() else ("", [])
+        links = self.archive.links
+        targets = {k: relative_url(t.url, d.url) for k, t in links.link_targets(d).items()}
+        body, toc = self.body_html(d.body, targets) if d.body.strip() else ("", [])
         html = self.env.get_template("directive.html").render(
             d=d, body=body, link=self._link(d.url), archive=self.archive, date_line=_date_line(d),
             cite=citation(d, self.site_url),
+            links=links, diagram=relation_diagram(d, links),
         )
         return RenderedDirective(html, toc)
 
