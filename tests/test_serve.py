@@ -161,3 +161,19 @@ def test_a_page_linking_to_another_directive_follows_its_changes(tmp_path):
         assert "02-kh-ubnd/" not in fetch(srv.base, CONG_VAN)[1]
     finally:
         srv.stop()
+
+
+def test_a_citation_in_the_text_follows_the_cited_directive(tmp_path):
+    citing = fixture_text("cong-van-hop-le.md").replace("Thực hiện chỉ đạo", "Thực hiện Kế hoạch số 02/KH-UBND ngày 04/01/2023 và chỉ đạo")
+    folder = make_archive(tmp_path / "d", {"b.md": citing})
+    srv = Server(folder, tmp_path / "serve.log", tmp_path)
+    try:
+        srv.wait_rebuild(1)
+        wait_for(lambda: "Serving on" in srv.text(), "the server")
+        assert "chưa có trong kho" in fetch(srv.base, CONG_VAN)[1]
+        # The citing file is unchanged: adding the cited plan must still rewrite its page with the link.
+        (folder / "a.md").write_text(fixture_text("ke-hoach-hop-le.md"), encoding="utf-8")
+        wait_for(lambda: 'class="vb-ref" href="../../2023/02-kh-ubnd/"' in fetch(srv.base, CONG_VAN)[1], "the link")
+        assert "Văn bản dẫn chiếu đến văn bản này" in fetch(srv.base, KE_HOACH)[1]
+    finally:
+        srv.stop()

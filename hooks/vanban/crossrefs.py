@@ -69,6 +69,7 @@ class CrossRefs:
     def __init__(self, archive: "Archive") -> None:
         self.archive = archive
         self._cites: dict[int, list[CitedDocument]] = {}
+        self._found: dict[int, list[Citation]] = {}
         self._cited_by: dict[int, list[Directive]] = defaultdict(list)
         self._relations: dict[int, list[Relation]] = defaultdict(list)
         self._inverse: dict[int, list[Relation]] = defaultdict(list)
@@ -129,6 +130,12 @@ class CrossRefs:
             return target if target is not d else None
         return None
 
+    def citations(self, d: Directive) -> list[Citation]:
+        """Every citation its page resolves (body and attachment titles, repeats and self included):
+        what the page's HTML depends on, for incremental rebuilds."""
+        titles = [c for a in d.attachments if a.directive is None for c in find_citations(a.title)]
+        return self._found.get(id(d), []) + titles
+
     def summary(self, d: Directive, url_of=lambda x: "/" + x.url) -> dict[str, object]:
         """JSON-able cross references of one directive, for machine-readable exports."""
         def ref(number: str, year: int | None, target: Directive | None) -> dict[str, object]:
@@ -151,7 +158,8 @@ class CrossRefs:
             return
         text = markdown_scan_text(d.body)
         seen: dict[object, CitedDocument] = {}
-        for citation in find_citations(text):
+        self._found[id(d)] = found = find_citations(text)
+        for citation in found:
             resolution = self.resolve(citation.number, citation.year)
             if resolution.target is d:
                 continue  # "Quyết định này": a document naming its own number is not a reference

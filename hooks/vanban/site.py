@@ -73,7 +73,7 @@ class SitePlan:
         self._base_key = _hash(code_fingerprint(), _registries_stamp(archive), site_name, site_url)
         self._referrers: dict[int, list[Directive]] = {}
         for d in archive.directives:
-            for ref in _references(d):
+            for ref in _references(d, archive):
                 for target in archive.find(ref.number, _ref_year(ref)):
                     self._referrers.setdefault(id(target), []).append(d)
         # What every listing page shares: code, registries, and the relations that give statuses.
@@ -109,11 +109,12 @@ class SitePlan:
         their whole text (a citation in a body makes a "cited by" entry here).
         """
         parts = []
-        for ref in _references(d):
+        for ref in _references(d, self.archive):
             parts.append("→")
-            parts.extend(f"{c.url}\0{c.front_stamp}" for c in self.archive.find(ref.number, _ref_year(ref)))
+            # A linked directive's badge shows its status, which other directives' relations may set.
+            parts.extend(f"{c.url}\0{c.front_stamp}\0{c.effective_status}" for c in self.archive.find(ref.number, _ref_year(ref)))
         for other in self._referrers.get(id(d), ()):
-            parts.append(f"←{other.url}\0{other.stamp}")
+            parts.append(f"←{other.url}\0{other.stamp}\0{other.effective_status}")
         return parts
 
     def _add_listing_page(self, page: ListingPage) -> None:
@@ -170,9 +171,11 @@ class SitePlan:
         return self.renderer.home(self.listings, base)
 
 
-def _references(d: Directive) -> list:
-    """Every reference to another directive that the directive's page resolves."""
-    return [a.directive for a in d.attachments if a.directive is not None] + list(d.relations)
+def _references(d: Directive, archive: Archive) -> list:
+    """Every reference to another directive that the directive's page resolves (each has `number`
+    and `year`): attachments, relations, and the citations of its body and attachment titles."""
+    return ([a.directive for a in d.attachments if a.directive is not None] + list(d.relations)
+            + archive.links.citations(d))
 
 
 def _ref_year(ref) -> int | None:
