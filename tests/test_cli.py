@@ -82,6 +82,10 @@ def test_new_scaffolds_the_next_number_and_check_lists_only_what_to_fill(tmp_pat
     check = run("check", "--format", "json", cwd=project)
     assert check.returncode == 1
     problems = json.loads(check.stdout)
+    # The copied plan cites and implements 02/KH-UBND, absent from this small project: warnings only.
+    others = [p for p in problems if p["path"] == "directives/2025/12-kh.md"]
+    assert others and all(p["severity"] == "warning" and "02/KH-UBND" in p["message"] for p in others)
+    problems = [p for p in problems if p not in others]
     assert all(p["path"] == "directives/2025/13-kh-stttt.md" and p["message"].startswith("Chưa điền") for p in problems)
     assert [p["field"] for p in problems] == ["number", "date", "subject", "signer.form", "signer.position",
                                               "signer.name", "distribution[0]"]
