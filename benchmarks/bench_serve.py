@@ -1,0 +1,116 @@
+"""Preview benchmark: time from saving a directive to the reloaded page under `mkdocs serve --dirty`.
+
+    python benchmarks/bench_serve.py [--size 10000] [--edits 5]
+
+Starts `mkdocs serve --dirty` (what `make serve` runs) over a synthetic archive of --size directives
+(benchmarks/generate.py, cached in benchmarks/out/N), waits for the first build, then for each edit
+appends a unique sentence to one directive's body (or changes its subject) and polls the page over
+HTTP until the new text is served. Prints the first build time and the median and maximum
+edit-to-served latency for body edits and for front-matter edits. Numbers only; nothing asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_build import archive  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def wait_until(check, timeout: float) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if check():
+            return time.perf_counter() - start
+        time.sleep(0.05)
+    raise TimeoutError
+
+
+def page_url_of(path: Path, folder: Path) -> str:
+    """The permalink of a generated directive, as the build computes it."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from vanban.loader import load_directive
+    from vanban.registry import load_registries
+    registries, _ = load_registries(folder)
+    directive, problems = load_directive(path, registries, folder)
+    assert directive is not None, problems
+    return directive.url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--edits", type=int, default=5)
+    args = parser.parse_args()
+    folder = archive(args.size)
+    files = sorted(p for p in folder.rglob("*.md") if "_registries" not in p.parts)
+    originals = {}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(folder), VANBAN_CACHE=str(Path(tmp) / "cache"))
+        log = Path(tmp) / "serve.log"
+        with log.open("w") as out:
+            start = time.perf_counter()
+            proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                                    cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            try:
+                first = wait_until(lambda: "Serving on" in log.read_text(errors="replace") and get(base), 1800)
+                print(f"N={args.size}: first build and serve {first:.1f} s (cold cache)")
+                results: dict[str, list[float]] = {"body": [], "subject": []}
+                for i in range(args.edits):
+                    for kind in ("body", "subject"):
+                        path = files[(i * 7919 + (kind == "subject") * 104729) % len(files)]
+                        text = originals.setdefault(path, path.read_text(encoding="utf-8"))
+                        token = f"Đo lần {i} {kind} {time.time_ns()}"
+                        if kind == "body":
+                            edited = text + f"\n\n{token}.\n"
+                        else:
+                            edited = re.sub(r"(?m)^subject: (.*)$", lambda m: f"subject: {token}", text, count=1)
+                        url = base + page_url_of(path, folder)
+                        time.sleep(1.0)  # let the watcher settle between edits
+                        t0 = time.perf_counter()
+                        path.write_text(edited, encoding="utf-8")
+                        wait_until(lambda: token in get(url), 300)
+                        results[kind].append(time.perf_counter() - t0)
+                for kind, values in results.items():
+                    print(f"  {kind} edit → served page: median {statistics.median(values):.2f} s, "
+                          f"max {max(values):.2f} s over {len(values)} edits")
+                print(f"  machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=60)
+                for path, text in originals.items():
+                    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
