@@ -169,3 +169,27 @@ def test_pin_works_as_a_plain_link_without_javascript(browser, nginx):
         assert 0 <= top < 300  # scrolled to the paragraph
     finally:
         context.close()
+
+
+def test_body_cache_key_changes_with_the_anchor_code(tmp_path):
+    # Bodies are cached by content and code fingerprint: a change to the anchor rules must not serve
+    # HTML rendered by the old rules. A copy of the package with anchors.py edited gets another key.
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import vanban.cache
+
+    package = Path(vanban.cache.__file__).parent
+    fingerprint = "from vanban.cache import code_fingerprint; print(code_fingerprint())"
+    copy = tmp_path / "vanban"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    same = subprocess.run([sys.executable, "-c", fingerprint], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PYTHONPATH": str(tmp_path)}).stdout
+    (copy / "anchors.py").write_text((copy / "anchors.py").read_text(encoding="utf-8").replace("doan-{n}", "para-{n}"),
+                                     encoding="utf-8")
+    assert "para-{n}" in (copy / "anchors.py").read_text(encoding="utf-8")
+    edited = subprocess.run([sys.executable, "-c", fingerprint], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(tmp_path)}).stdout
+    assert same.strip() and edited.strip() and same != edited
