@@ -30,7 +30,7 @@ from mkdocs.structure.toc import get_toc
 from vanban.cache import RenderCache, cache_dir_for
 from vanban.feeds import ATOM_TYPE, atom_xml, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest
-from vanban.opendata import write_open_data
+from vanban.opendata import write_if_changed, write_open_data
 from vanban.loader import LoadMemo
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import alias_copies, redirect_pages
@@ -171,9 +171,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     for url in write_short_link_stubs(site, _plan.archive, config.site_url or ""):
         log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
     for feed in build_feeds(_plan.listings, config.site_name):
-        out = site / feed.path
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(atom_xml(feed, config.site_url or "", config.copyright or ""))
+        write_if_changed(site / feed.path, atom_xml(feed, config.site_url or "", config.copyright or ""))
     write_open_data(site, _plan.archive, config.site_url or "")
     for source, copy in alias_copies(_plan.archive):
         # Attachments under an old directory address stay where links expect them.

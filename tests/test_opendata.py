@@ -179,3 +179,15 @@ def test_old_addresses_keep_their_json_and_the_manifest_lists_the_data_files(sam
                 "/van-ban/2024/qd-15-stttt/index.json"]:
         assert url in listed, url
         assert (site / url.lstrip("/")).is_file(), url
+
+
+def test_a_rebuild_into_the_same_folder_leaves_unchanged_data_files_alone(tmp_path):
+    # `mkdocs serve --dirty` keeps the site folder: unchanged files must not be rewritten.
+    import os
+
+    from vanban.opendata import write_if_changed
+    path = tmp_path / "a" / "index.json"
+    assert write_if_changed(path, b"{}\n") and path.read_bytes() == b"{}\n"
+    os.utime(path, (1, 1))
+    assert not write_if_changed(path, b"{}\n") and path.stat().st_mtime == 1
+    assert write_if_changed(path, b"[]\n") and path.read_bytes() == b"[]\n"

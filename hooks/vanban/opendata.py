@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -36,7 +35,7 @@ from .statements import legal_value
 
 __all__ = [
     "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS", "INVERSE_LABELS",
-    "json_url", "alias_json_urls", "open_data_urls", "directive_record", "export_document", "export_csv", "dumps", "write_open_data",
+    "json_url", "alias_json_urls", "open_data_urls", "directive_record", "write_if_changed", "export_document", "export_csv", "dumps", "write_open_data",
 ]
 
 DATA_DIR = "du-lieu/"
@@ -238,6 +237,18 @@ def dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write unless the file already holds these bytes (`mkdocs serve --dirty` keeps the site folder:
+    an unchanged file is neither rewritten nor seen as changed). True when written."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return True
+
+
 def write_open_data(site_dir: Path, archive: Archive, site_url: str = "") -> list[str]:
     """Write every open-data file into a built site; returns their site-relative paths."""
     written = []
@@ -245,25 +256,20 @@ def write_open_data(site_dir: Path, archive: Archive, site_url: str = "") -> lis
     records = []
     for d in archive.directives:
         rel = json_url(d)
-        out = site_dir / rel
-        out.parent.mkdir(parents=True, exist_ok=True)
         record = directive_record(d, archive, site_url, inverse)
         data = dumps(record)
         del record["text"]  # the export carries no text
         records.append(record)
-        out.write_bytes(data)
+        write_if_changed(site_dir / rel, data)
         written.append(rel)
         for alias in alias_json_urls(d):  # the archive refuses aliases that are another's URL
-            old = site_dir / alias
-            old.parent.mkdir(parents=True, exist_ok=True)
-            old.write_bytes(data)
+            write_if_changed(site_dir / alias, data)
             written.append(alias)
     export = export_document(archive, site_url, records)
     data_dir = site_dir / DATA_DIR
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / EXPORT_JSON).write_bytes(dumps(export))
-    (data_dir / EXPORT_CSV).write_bytes(export_csv(export["directives"]))
+    write_if_changed(data_dir / EXPORT_JSON, dumps(export))
+    write_if_changed(data_dir / EXPORT_CSV, export_csv(export["directives"]))
     for name in (DIRECTIVE_SCHEMA, EXPORT_SCHEMA):
-        shutil.copyfile(SCHEMA_DIR / name, data_dir / name)
+        write_if_changed(data_dir / name, (SCHEMA_DIR / name).read_bytes())
     written += [DATA_DIR + n for n in (EXPORT_JSON, EXPORT_CSV, DIRECTIVE_SCHEMA, EXPORT_SCHEMA)]
     return written
