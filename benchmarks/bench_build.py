@@ -4,7 +4,7 @@
 
 For each size N it generates (once, cached in benchmarks/out/N) a synthetic archive with
 benchmarks/generate.py, then runs the full build `--runs` times and prints the median wall time,
-the median peak RSS of the build process (its children included), cold (empty render cache) and
+the median peak memory of the build's process tree (PSS, sampled: benchmarks/measure.py), cold (empty render cache) and
 warm (cache from the previous build), directive page HTML sizes and
 the site size. Numbers only; nothing is asserted (machines are shared and noisy).
 `--check` also times `vanban check` over the same archive.
@@ -16,13 +16,12 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measure  # noqa: E402
 from generate import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,19 +29,12 @@ OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """(wall seconds, peak RSS in MB of the process tree's largest member, exit code)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    stderr = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        print(stderr[-3000:], file=sys.stderr)
-    # ru_maxrss of wait4 is the child's own peak (KB on Linux); grandchildren (the Pagefind
-    # binary) are reported through RUSAGE_CHILDREN below by the caller when relevant.
-    return wall, usage.ru_maxrss // 1024, code
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """(wall seconds, peak PSS in MB of the whole process tree, exit code)."""
+    m = measure.run(cmd, env, ROOT)
+    if m.code != 0:
+        print(m.output[-3000:], file=sys.stderr)
+    return m.wall, m.peak_mb, m.code
 
 
 def archive(n: int) -> Path:

@@ -27,7 +27,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.cache import RenderCache, cache_dir_for
+from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for
 from vanban.feeds import ATOM_TYPE, atom_xml, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest
 from vanban.opendata import write_if_changed, write_open_data
@@ -51,6 +51,7 @@ _previous: dict = {}
 """{src_uri: (key, rendered)} of the previous build in this process (serve rebuilds)."""
 _previous_archive_key = ""
 _previous_attachments: set[str] = set()
+_TEMPLATE_CODE = MemoryBytecodeCache()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -86,10 +87,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     if duplicates:
         raise PluginError("\n".join(p.format() for p in duplicates))
     _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)), config.site_url or "")
-    _plan.reuse(_previous)
-    _plan.prerender()
     _lastmods = Lastmods(loaded.archive, last_commit_dates(directives_dir_for(root)))
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
+    _plan.reuse(_previous)
+    _plan.prerender()
     archive_changed = _plan.archive_key != _previous_archive_key
     if _dirty and archive_changed:
         # Hand-written pages may show the archive (the home page's latest directives).
@@ -145,6 +146,9 @@ def on_page_context(context, *, page: Page, config: MkDocsConfig, nav):
 
 def on_env(env, *, config: MkDocsConfig, files: Files):
     env.globals["vb_nav_cache"] = {}
+    # MkDocs makes a new environment per build: keep Material's compiled templates across the
+    # rebuilds of `mkdocs serve` (Jinja checks each template's source before reusing its code).
+    env.bytecode_cache = _TEMPLATE_CODE
     return env
 
 

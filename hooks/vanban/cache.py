@@ -16,7 +16,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RenderCache", "code_fingerprint", "cache_dir_for"]
+import jinja2
+
+__all__ = ["RenderCache", "MemoryBytecodeCache", "code_fingerprint", "cache_dir_for"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -85,3 +87,21 @@ class RenderCache:
             os.replace(tmp, path)  # atomic: parallel workers never see half a file
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process.
+
+    Jinja keys each entry by template name and source checksum, so an edited template is compiled
+    again; nothing stale is served."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()

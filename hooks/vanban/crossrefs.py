@@ -156,9 +156,9 @@ class CrossRefs:
     def _read_citations(self, d: Directive) -> None:
         if not d.body.strip():
             return
-        text = markdown_scan_text(d.body)
+        text, found = _scan(d)
         seen: dict[object, CitedDocument] = {}
-        self._found[id(d)] = found = find_citations(text)
+        self._found[id(d)] = found
         for citation in found:
             resolution = self.resolve(citation.number, citation.year)
             if resolution.target is d:
@@ -245,3 +245,21 @@ def _relation_problem(d: Directive, ref: RelationRef, resolution: Resolution) ->
         message = (f"Quan hệ “{label}” {_ref_text(ref)}: văn bản này chưa có trong kho; thêm văn bản "
                    "(có thể chỉ thông tin mô tả, metadata_only: true) hoặc kiểm tra lại số ký hiệu và năm.")
     return Problem(d.rel_path, message, field=f"relations.{ref.kind}", severity=WARNING)
+
+
+_SCANNED: dict[str, tuple[str, list[Citation]]] = {}
+"""Citations found in a body, by the directive file's hash: `mkdocs serve` rebuilds the archive on
+every edit, and scanning every body again was most of a rebuild's loading time."""
+
+
+def _scan(d: Directive) -> tuple[str, list[Citation]]:
+    """The body's scannable text and its citations (a pure function of the text, hence memoised)."""
+    if d.stamp and d.stamp in _SCANNED:
+        return _SCANNED[d.stamp]
+    text = markdown_scan_text(d.body)
+    result = (text, find_citations(text))
+    if d.stamp:
+        if len(_SCANNED) > 200_000:
+            _SCANNED.clear()
+        _SCANNED[d.stamp] = result
+    return result

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .text import fold, normalize, slugify
 
@@ -71,9 +72,10 @@ class DocumentNumber:
     def is_numbered(self) -> bool:
         return self.numeral is not None
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Identity for matching: upper-case, numeral without leading zeros ("2/KH-UBND")."""
+        # Cached (the instance is frozen): every lookup of the archive asks for it.
         numeral = str(int(re.sub(r"\D", "", self.numeral))) + re.sub(r"\d", "", self.numeral) if self.numeral else ""
         year = f"{self.year}/" if self.year else ""
         return f"{numeral.upper()}/{year}{self.symbol.upper()}"

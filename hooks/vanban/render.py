@@ -9,6 +9,7 @@ includes where those links point, so a cached body never outlives a change of it
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import xml.etree.ElementTree as etree
@@ -157,6 +158,18 @@ def make_markdown() -> markdown.Markdown:
     )
 
 
+@functools.lru_cache(maxsize=1)
+def template_environment() -> jinja2.Environment:
+    """The archive's templates, compiled once per process (`mkdocs serve` builds many times; Jinja
+    reloads a template whose file changed)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(statuses=STATUSES, relations=RELATIONS, format_size=format_size, feed_path=feed_path)
+    return env
+
+
 class Renderer:
     """Renders archive pages. One instance per build (it holds a Markdown parser and templates)."""
 
@@ -167,11 +180,7 @@ class Renderer:
         self.site_url = site_url
         self.cache = cache or RenderCache(None)
         self.md = make_markdown()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
-            undefined=jinja2.StrictUndefined,
-        )
-        self.env.globals.update(statuses=STATUSES, relations=RELATIONS, format_size=format_size, feed_path=feed_path)
+        self.env = template_environment()
 
     def _link(self, base: str):
         return lambda target: relative_url(target, base)

@@ -53,6 +53,14 @@ def _slugs(d: Directive) -> list[str]:
 
 def short_links(archive: Archive) -> list[ShortLink]:
     """Every short link of the archive, sorted by slug. Unnumbered copies have none."""
+    # Several outputs need them (pages, stubs, the nginx map, the manifest): compute once per archive.
+    cached = archive.__dict__.get("_short_links")
+    if cached is None:
+        cached = archive.__dict__["_short_links"] = _short_links(archive)
+    return cached
+
+
+def _short_links(archive: Archive) -> list[ShortLink]:
     groups: dict[str, list[Directive]] = {}
     for d in archive.directives:
         if not d.number.is_numbered:
@@ -107,5 +115,6 @@ def ambiguity_pages(plan: SitePlan) -> list[PageSpec]:
             return html, []
 
         specs.append(PageSpec(f"{link.url}index.md", link.url, f"Văn bản số {numbers}",
-                              f"Các văn bản mang số ký hiệu {numbers}.", "short-link", False, render))
+                              f"Các văn bản mang số ký hiệu {numbers}.", "short-link", False, render,
+                              key=plan.key_for(link.url)))
     return specs

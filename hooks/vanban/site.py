@@ -88,7 +88,12 @@ class SitePlan:
             self._add_index(index)
         self._add(PageSpec(f"{STATS_URL}index.md", STATS_URL, "Thống kê văn bản",
                            "Số văn bản theo năm, loại, cơ quan ban hành và lĩnh vực.", "stats", True,
-                           lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive)), STATS_URL), [])))
+                           lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive)), STATS_URL), []),
+                           key=self.key_for(STATS_URL)))
+
+    def key_for(self, *parts: str) -> str:
+        """Key of a page that may show any directive's metadata (indexes, statistics, short links)."""
+        return _hash(self.archive_key, *parts)
 
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
@@ -129,7 +134,7 @@ class SitePlan:
 
     def _add_index(self, index: GroupIndex) -> None:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
-                           lambda: (self.renderer.group_index(index), []), key=_hash(self.archive_key, index.src_uri)))
+                           lambda: (self.renderer.group_index(index), []), key=self.key_for(index.src_uri)))
 
     def reuse(self, previous: dict[str, tuple[str, tuple[str, list[dict[str, Any]]]]]) -> None:
         """Take the HTML of pages whose key is unchanged from a previous plan (`mkdocs serve`)."""
