@@ -314,3 +314,24 @@ def test_legacy_encodings_are_refused_not_garbled(tmp_path):
     assert "cu.txt: lỗi: Tệp không được mã hóa UTF-8" in proc.stderr
     assert "tcvn3.txt: lỗi: Văn bản có vẻ dùng bảng mã cũ TCVN3" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_two_columns_read_as_one_line(tmp_path):
+    # What some PDF exports give: the left and right columns of the header and signature on one line.
+    source = tmp_path / "cot.txt"
+    source.write_text(
+        "UBND TỈNH LẠNG SƠN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 1562/STTTT-VP Lạng Sơn, ngày 27 tháng 12 năm 2022\n"
+        "V/v tăng cường quản lý bảo vệ,\nphòng cháy, chữa cháy rừng\n"
+        "Kính gửi: Các phòng, đơn vị thuộc Sở.\n"
+        "Sở đề nghị các phòng, đơn vị tăng cường công tác phòng cháy, chữa cháy rừng\ntrong dịp Tết./.\n"
+        "Nơi nhận: KT. GIÁM ĐỐC\n- Như trên; PHÓ GIÁM ĐỐC\n- Lưu: VT.\nNguyễn Văn A\n", encoding="utf-8")
+    assert vanban("import", str(source), "-o", str(tmp_path / "x.md")).returncode == 0
+    fm = front_matter(tmp_path / "x.md")
+    assert (fm["number"], fm["date"], fm["issuer"], fm["type"]) == ("1562/STTTT-VP", "2022-12-27", "stttt", "cong-van")
+    assert fm["subject"] == "V/v tăng cường quản lý bảo vệ, phòng cháy, chữa cháy rừng"
+    assert fm["signer"] == {"form": "KT. GIÁM ĐỐC", "position": "PHÓ GIÁM ĐỐC", "name": "Nguyễn Văn A"}
+    assert fm["distribution"] == ["Như trên", "Lưu: VT"] and fm["recipients"] == ["Các phòng, đơn vị thuộc Sở"]
+    assert body_of(tmp_path / "x.md").strip() == ("Sở đề nghị các phòng, đơn vị tăng cường công tác phòng cháy, "
+                                                  "chữa cháy rừng trong dịp Tết./.")

@@ -330,6 +330,14 @@ def _find_trailer(lines: list[str], start: int) -> tuple[int, list[str]]:
     return len(lines), []
 
 
+def _split_columns(text: str) -> tuple[str, str]:
+    # "Như trên; PHÓ GIÁM ĐỐC": a recipient, then the signature column's line after it.
+    m = re.match(r"^(.*;)\s+(\S+(?:\s+\S+)+)$", text)
+    if m and _is_upper(m.group(2)) and all(w.isalpha() or (w.endswith(".") and w[:-1].isalpha()) for w in m.group(2).split()):
+        return m.group(1), m.group(2)
+    return text, ""
+
+
 def _looks_like_name(line: str) -> bool:
     words = line.split()
     return 2 <= len(words) <= 6 and all(w[:1].isupper() and w.isalpha() for w in words) and not _is_upper(line)
@@ -347,12 +355,18 @@ def _read_trailer(lines: list[str]) -> tuple[list[str], dict[str, str] | None]:
         if _COPIES.match(line):
             in_copies = True
             rest = _COPIES.sub("", line).strip()
-            if rest:
+            if rest and (_FORM.match(rest) or _is_upper(rest)):
+                # A PDF's two columns on one line: "Nơi nhận: KT. GIÁM ĐỐC".
+                (forms if _FORM.match(rest) else positions).append(rest)
+            elif rest:
                 distribution.extend(_items(rest.lstrip("-–• ")))
             continue
         bullet = _BULLET.match(line)
         if bullet and in_copies:
-            distribution.append(_item(bullet["text"]))
+            text, right = _split_columns(bullet["text"])
+            distribution.append(_item(text))
+            if right:
+                (forms if _FORM.match(right) else positions).append(right)
             continue
         if _FORM.match(line):
             forms.append(line)
