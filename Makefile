@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv serve serve-nginx build check test test-fast bench system-deps clean
+.PHONY: help venv serve serve-nginx build check test test-fast bench system-deps test-tools clean
 
 help:
 	@echo "make serve   — dựng và xem trước trang từ kho mẫu tại http://$(HOST):$(PORT)/"
@@ -25,15 +25,27 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
-# Browser tests drive Debian's Chromium (never a downloaded browser); nginx serves the site in tests.
+# Browser tests drive Debian's Chromium (never a downloaded browser); nginx serves the site in tests;
+# the HTML checker (vnu.jar) runs on Java.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Cài gói Debian:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+# Quality-gate tools from the npm registry, pinned by tests/tools/package-lock.json: axe-core (injected
+# into Chromium) and vnu-jar (the Nu Html Checker, run with the machine's Java). Install scripts are
+# skipped: vnu-jar's would download a Java runtime, and Java is already on the machine.
+TOOLS := tests/tools
+$(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.json
+	cd $(TOOLS) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+test-tools: $(TOOLS)/node_modules/.installed
 
 serve: venv
 	$(VENV)/bin/mkdocs serve --dirty -a $(HOST):$(PORT)
@@ -51,7 +63,7 @@ check: venv
 	$(VENV)/bin/vanban check
 	$(VENV)/bin/vanban links
 
-test: venv system-deps
+test: venv system-deps test-tools
 	$(PY) -m pytest
 
 test-fast: venv
@@ -61,4 +73,4 @@ bench: venv
 	$(PY) benchmarks/bench_build.py
 
 clean:
-	rm -rf site .pytest_cache .nginx
+	rm -rf site .pytest_cache .nginx $(TOOLS)/node_modules

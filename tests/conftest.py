@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -105,3 +106,53 @@ def browser():
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "browser: drives headless Chromium")
+
+
+# ------------------------------------------------------------------------------------------------
+# Quality gates: npm tools, a synthetic archive, serving any built site
+# ------------------------------------------------------------------------------------------------
+
+TOOLS = ROOT / "tests" / "tools" / "node_modules"
+AXE_JS = TOOLS / "axe-core" / "axe.min.js"
+VNU_JAR = TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+SYNTHETIC_COUNT = 300
+
+
+def npm_tool(path: Path) -> Path:
+    """A file from tests/tools/node_modules, or a failure that says how to install it."""
+    if not path.exists():
+        pytest.fail(f"{path.relative_to(ROOT)} is missing: run `make test-tools` (npm ci in tests/tools).")
+    return path
+
+
+@contextlib.contextmanager
+def serve_dir(folder: Path):
+    """`folder` over HTTP on a free localhost port; yields the base URL ending in '/'."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def synthetic_site(tmp_path_factory) -> BuildResult:
+    """A synthetic archive of a few hundred directives (benchmarks/generate.py), built once with --strict."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    folder = tmp_path_factory.mktemp("synthetic") / "directives"
+    generate(folder, SYNTHETIC_COUNT, seed=11)
+    result = run_build(tmp_path_factory.mktemp("synthetic-site") / "site", folder)
+    assert result.returncode == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="session")
+def served_synthetic(synthetic_site):
+    with serve_dir(synthetic_site.site) as base:
+        yield base

@@ -135,8 +135,27 @@ class _CitationLinks(Treeprocessor):
         return head or "", links
 
 
+class _HeadingLevels(Treeprocessor):
+    # The page's h1 is the directive's title: body headings start at h2 and never skip a level,
+    # whatever levels the staff wrote ("### 1. …" is common), so the outline stays valid HTML
+    # and screen readers list it in order.
+    _TAGS = {f"h{n}" for n in range(1, 7)}
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in self._TAGS]
+        if not headings:
+            return
+        shift = min(int(el.tag[1]) for el in headings) - 2
+        previous = 1
+        for el in headings:
+            level = min(int(el.tag[1]) - shift, previous + 1, 6)
+            el.tag = f"h{level}"
+            previous = level
+
+
 class _DocumentExtension(Extension):
-    """Raw HTML in a body is shown as text; unsafe link schemes are neutralised; citations link."""
+    """Raw HTML in a body is shown as text; unsafe link schemes are neutralised; citations link;
+    headings nest under the title."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - Markdown's API
         md.preprocessors.deregister("html_block")
@@ -144,6 +163,7 @@ class _DocumentExtension(Extension):
         md.treeprocessors.register(_SafeLinks(md), "vanban_safe_links", 1)
         # After the inline patterns (20), so code spans and links already are elements to skip.
         md.treeprocessors.register(_CitationLinks(md), "vanban_citation_links", 15)
+        md.treeprocessors.register(_HeadingLevels(md), "vanban_heading_levels", 10)  # before "toc" (5)
 
 
 def _slugify_heading(value: str, separator: str) -> str:

@@ -1,0 +1,184 @@
+"""WCAG 2.1 A/AA in the browser: axe-core over every kind of page, and the keyboard.
+
+axe-core (tests/tools, from the npm registry) is injected into Debian's headless Chromium on each
+page and run with the WCAG 2.1 A and AA rules. The sample site is checked page by page at desktop
+width and one page per kind at 320 px (reflow); the synthetic archive one page per kind (it has the
+paginated listings). Pages are grouped by URL shape (tests/site_pages.py), so a new section of the
+site is checked without touching this file. The keyboard tests Tab through a page and require that
+every visible link, button and field is reached, with a visible focus indicator.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import AXE_JS, npm_tool
+from site_pages import page_kinds, representatives
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow width
+
+# Page kinds the issue names; each must exist so that the gate cannot pass by checking nothing.
+REQUIRED_KINDS = {"home", "van-ban", "van-ban/*", "van-ban/*/*", "nam", "loai", "loai/*", "co-quan", "co-quan/*",
+                  "linh-vuc", "linh-vuc/*"}
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return npm_tool(AXE_JS).read_text(encoding="utf-8")
+
+
+def axe_violations(page, axe_source: str) -> list[str]:
+    """One line per violating rule: id, impact, help, the first few offending elements."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(axe_source)  # through the DevTools protocol: not subject to the page's CSP
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(
+            " ".join(map(str, n["target"])) for n in v["nodes"][:4])
+        for v in result["violations"]
+    ]
+
+
+def check_pages(browser, base: str, urls: list[str], viewport: dict, axe_source: str) -> dict[str, list[str]]:
+    context = browser.new_context(viewport=viewport, locale="vi-VN")
+    page = context.new_page()
+    found = {}
+    try:
+        for url in urls:
+            page.goto(base + url, wait_until="load")
+            violations = axe_violations(page, axe_source)
+            if violations:
+                found[url or "/"] = violations
+    finally:
+        context.close()
+    return found
+
+
+def report(found: dict[str, list[str]]) -> str:
+    return "\n".join(f"/{url}: {line}" for url, lines in found.items() for line in lines)
+
+
+def non_redirect_pages(site) -> list[str]:
+    return [u for kind, urls in page_kinds(site).items() if not kind.startswith("redirect ") for u in urls]
+
+
+def test_sample_site_has_every_page_kind(sample_site):
+    assert REQUIRED_KINDS <= set(page_kinds(sample_site.site))
+
+
+def test_every_sample_page_at_desktop_width(browser, sample_site, served_sample, axe_source):
+    urls = non_redirect_pages(sample_site.site)
+    assert len(urls) > 30
+    found = check_pages(browser, served_sample, urls, DESKTOP, axe_source)
+    assert not found, "WCAG 2.1 A/AA violations:\n" + report(found)
+
+
+def test_each_page_kind_at_phone_width(browser, sample_site, served_sample, axe_source):
+    found = check_pages(browser, served_sample, list(representatives(sample_site.site).values()), PHONE, axe_source)
+    assert not found, "WCAG 2.1 A/AA violations at 320 px:\n" + report(found)
+
+
+def test_each_page_kind_of_a_large_archive(browser, synthetic_site, served_synthetic, axe_source):
+    kinds = representatives(synthetic_site.site)
+    assert {"van-ban/trang/*", "van-ban/*/trang/*"} <= set(kinds)  # paginated listings exist here
+    found = check_pages(browser, served_synthetic, list(kinds.values()), DESKTOP, axe_source)
+    assert not found, "WCAG 2.1 A/AA violations:\n" + report(found)
+
+
+# ------------------------------------------------------------------------------------------------
+# Keyboard
+# ------------------------------------------------------------------------------------------------
+
+# Every element a keyboard user must be able to reach: visible, enabled, not taken out of the
+# tab order. Returned as stable descriptions so that the test can say which one was missed.
+_FOCUSABLE = """() => {
+  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]';
+  const describe = e => e.tagName.toLowerCase() + ' ' + (e.getAttribute('aria-label') || e.textContent || e.name || e.id || '').trim().replace(/\\s+/g, ' ').slice(0, 60) + ' ' + (e.getAttribute('href') || '');
+  return [...document.querySelectorAll(sel)].filter(e =>
+      e.tabIndex >= 0 && !e.disabled && !e.closest('[inert], [hidden]') &&
+      e.checkVisibility({visibilityProperty: true, opacityProperty: true}) && e.getClientRects().length > 0
+  ).map(describe);
+}"""
+
+_ACTIVE = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  const describe = e.tagName.toLowerCase() + ' ' + (e.getAttribute('aria-label') || e.textContent || e.name || e.id || '').trim().replace(/\\s+/g, ' ').slice(0, 60) + ' ' + (e.getAttribute('href') || '');
+  const outlined = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2;
+  return {what: describe, visible: outlined || s.boxShadow !== 'none'};
+}"""
+
+
+def tab_through(page, limit: int = 400) -> list[dict]:
+    """Press Tab from the top of the page until focus comes back round; what was focused, in order."""
+    seen: list[dict] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        active = page.evaluate(_ACTIVE)
+        if active is None:
+            if seen:
+                break
+            continue
+        if seen and active["what"] == seen[0]["what"]:
+            break
+        seen.append(active)
+    return seen
+
+
+KEYBOARD_PAGES = {
+    "home": "",
+    "listing": "van-ban/",
+    "directive with attachments": "van-ban/2024/15-qd-stttt/",
+    "directive with headings": "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/",
+}
+
+
+@pytest.mark.parametrize("url", KEYBOARD_PAGES.values(), ids=KEYBOARD_PAGES.keys())
+def test_tab_reaches_everything_with_visible_focus(browser, served_sample, url):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(served_sample + url)
+        expected = page.evaluate(_FOCUSABLE)
+        reached = tab_through(page)
+    finally:
+        context.close()
+    assert expected, "no focusable element found"
+    missed = [e for e in expected if e not in {r["what"] for r in reached}]
+    assert not missed, f"not reachable with Tab: {missed}"
+    invisible = [r["what"] for r in reached if not r["visible"]]
+    assert not invisible, f"focused without a visible indicator: {invisible}"
+
+
+def test_skip_link_then_enter_moves_to_the_content(browser, served_sample):
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(served_sample + "van-ban/2024/15-qd-stttt/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent.trim()") == "Chuyển đến nội dung chính"
+        page.keyboard.press("Enter")
+        assert page.url.endswith("#vb-noi-dung") or "#" in page.url
+        # The next Tab lands in the article, not back in the header or the navigation.
+        page.keyboard.press("Tab")
+        assert page.evaluate("!!document.activeElement.closest('article')")
+    finally:
+        page.close()
+
+
+def test_enter_on_a_listing_link_opens_the_directive(browser, served_sample):
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(served_sample + "van-ban/")
+        page.locator("td.vb-list__number a").first.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/van-ban/2025/" in page.url
+        assert page.locator("h1.vb-title").is_visible()
+    finally:
+        page.close()
