@@ -127,7 +127,9 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     page.meta["title"] = escape(spec.title)
     page.meta["description"] = escape(spec.description)
     if not spec.in_nav:
-        page.meta["vb_nav_key"] = f"depth-{spec.url.count('/')}"
+        # Material's nav links are relative: pages in the same folder share one rendering, pages at
+        # the same depth in other folders do not ("so/x/" and "loai/x/" reach "loai/" differently).
+        page.meta["vb_nav_key"] = "dir-" + spec.url.rstrip("/").rpartition("/")[0]
     return ""
 
 
