@@ -23,7 +23,7 @@ PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow width
 
 # Page kinds the issue names; each must exist so that the gate cannot pass by checking nothing.
 REQUIRED_KINDS = {"home", "van-ban", "van-ban/*", "van-ban/*/*", "nam", "loai", "loai/*", "co-quan", "co-quan/*",
-                  "linh-vuc", "linh-vuc/*"}
+                  "linh-vuc", "linh-vuc/*", "du-lieu", "thong-ke"}
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +136,8 @@ KEYBOARD_PAGES = {
     "listing": "van-ban/",
     "directive with attachments": "van-ban/2024/15-qd-stttt/",
     "directive with headings": "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/",
+    "open data": "du-lieu/",
+    "statistics": "thong-ke/",
 }
 
 
@@ -180,5 +182,22 @@ def test_enter_on_a_listing_link_opens_the_directive(browser, served_sample):
             page.keyboard.press("Enter")
         assert "/van-ban/2025/" in page.url
         assert page.locator("h1.vb-title").is_visible()
+    finally:
+        page.close()
+
+
+def test_citation_button_and_pinpoint_links_by_keyboard(browser, served_sample):
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        page.goto(served_sample + "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/")
+        reached = [r["what"] for r in tab_through(page)]
+        pins = [w for w in reached if w.startswith("a Liên kết đến đoạn này #")]
+        assert any(w.startswith("button Chép trích dẫn") for w in reached), reached
+        assert len(pins) >= 5
+        # Enter on a pinpoint link puts its address (with the #anchor) in the address bar.
+        target = pins[2].rsplit(" ", 1)[1]
+        page.locator(f'a.vb-pin[href="{target}"]').focus()
+        page.keyboard.press("Enter")
+        assert page.url.endswith(target)
     finally:
         page.close()
