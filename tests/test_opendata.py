@@ -68,7 +68,14 @@ def test_directive_json_carries_text_relations_both_ways_and_attachment_urls(sam
     assert seed["citation"].startswith("Công văn số /STTTT-TTBCXB")
     assert seed["signer"] == {"form": "KT. GIÁM ĐỐC", "position": "PHÓ GIÁM ĐỐC", "name": "Lê Hải Yến"}
 
+    # What its text cites (issue 4's resolution): the four plans and the resolution, linked.
+    cited = {c["number"]: c for c in seed["citations"]}
+    assert set(cited) == {"02/KH-UBND", "07/KH-UBND", "1562/UBND-KT", "08/KH-UBND", "37/NQ-HĐND"}
+    assert cited["1562/UBND-KT"]["url"] == SITE_URL + "van-ban/2022/1562-ubnd-kt/"
+    assert cited["02/KH-UBND"]["text"].startswith("Kế hoạch số 02/KH-UBND ngày 04/01/2023")
+
     plan = json.loads((site / "van-ban/2023/02-kh-ubnd/index.json").read_text(encoding="utf-8"))
+    assert {"number": "/STTTT-TTBCXB", "year": 2023, "url": seed["url"]} in plan["cited_by"]
     assert {"kind": "implements", "label": "Được thực hiện bởi", "number": "/STTTT-TTBCXB", "year": 2023,
             "url": seed["url"]} in plan["related_by"]
 
@@ -82,6 +89,10 @@ def test_directive_json_carries_text_relations_both_ways_and_attachment_urls(sam
     signed = [a for a in files if "ky-so" in a["filename"]]
     assert signed and signed[0]["legal_value"] == "https://schema.org/OfficialLegalValue"
     assert decision["aliases"] == [SITE_URL + "van-ban/2024/qd-15-stttt/"]
+    # Replaced by 40/QĐ-STTTT: the status comes from that directive's relation, and says so.
+    assert (decision["status"], decision["status_computed"]) == ("bi-thay-the", True)
+    assert {"kind": "replaces", "label": "Bị thay thế bởi", "number": "40/QĐ-STTTT", "year": 2025,
+            "url": SITE_URL + "van-ban/2025/40-qd-stttt/"} in decision["related_by"]
 
 
 def test_export_json_validates_and_lists_every_directive_without_text(sample_site):
@@ -132,6 +143,8 @@ def test_csv_has_bom_header_and_round_trips_the_export(sample_site):
         assert row["type_name"] == record["type"]["name"]
         assert row["topics"].split("; ") == [t["key"] for t in record["topics"]] or (not row["topics"] and not record["topics"])
         assert row["metadata_only"] == ("true" if record["metadata_only"] else "false")
+        assert row["status"] == (record["status"] or "")
+        assert row["citations"].split("; ") == [c["number"] for c in record["citations"]] or (not row["citations"] and not record["citations"])
     subjects = {row["subject"] for row in rows}
     assert any("“Đẩy mạnh phát triển kết cấu hạ tầng đồng bộ, hiện đại; thực hành" in s for s in subjects)
 

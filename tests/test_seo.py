@@ -91,9 +91,12 @@ def test_json_ld_describes_the_directive_as_eli_legislation(sample_site):
     implemented = {x["legislationIdentifier"] for x in seed["legislationEnsuresImplementationOf"]}
     assert implemented == {"02/KH-UBND", "07/KH-UBND", "1562/UBND-KT", "08/KH-UBND"}
     assert seed["legislationDate"] == "2023" and seed["legislationIdentifier"] == "/STTTT-TTBCXB"
+    cited = {c["legislationIdentifier"]: c.get("url") for c in seed["citation"]}
+    assert cited["1562/UBND-KT"] == f"{SITE_URL}van-ban/2022/1562-ubnd-kt/" and "37/NQ-HĐND" in cited
 
     [expired] = _json_ld(sample_site.page("van-ban/2025/20-gm-stttt"))
     assert expired["legislationLegalForce"] == "https://schema.org/NotInForce"
+    assert ld["legislationLegalForce"] == "https://schema.org/NotInForce", "15/QĐ is replaced by 40/QĐ"
 
 
 def test_json_ld_is_a_data_block_the_csp_does_not_need_to_allow(sample_site):

@@ -29,12 +29,11 @@ from typing import Any, Iterable
 
 from .archive import Archive
 from .cite import citation
-from .loader import RELATION_KINDS
-from .model import STATUSES, Attachment, Directive, RelationRef
+from .model import STATUSES, Attachment, Directive
 from .statements import legal_value
 
 __all__ = [
-    "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS", "INVERSE_LABELS",
+    "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS",
     "json_url", "alias_json_urls", "open_data_urls", "directive_record", "write_if_changed", "export_document", "export_csv", "dumps", "write_open_data",
 ]
 
@@ -47,19 +46,10 @@ EXPORT_JSON = "van-ban.json"
 EXPORT_CSV = "van-ban.csv"
 FORMAT_VERSION = "1.0"
 
-# How a relation reads from the other document's side.
-INVERSE_LABELS = {
-    "based_on": "Là căn cứ của",
-    "implements": "Được thực hiện bởi",
-    "replaces": "Bị thay thế bởi",
-    "amends": "Bị sửa đổi, bổ sung bởi",
-    "repeals": "Bị bãi bỏ bởi",
-}
-
 CSV_COLUMNS = (
     "url", "json_url", "number", "numbered", "type", "type_name", "date", "year", "issuer", "issuer_name",
     "subject", "citation", "signer_name", "signer_position", "signer_form", "topics", "topic_names", "status",
-    "metadata_only", "demo", "relations", "attachments",
+    "metadata_only", "demo", "relations", "citations", "attachments",
 )
 
 
@@ -92,48 +82,40 @@ def _absolute(site_url: str, rel: str) -> str:
     return f"{site_url.rstrip('/')}/{rel}" if site_url else f"/{rel}"
 
 
-def _ref(archive: Archive, ref: RelationRef, site_url: str) -> dict[str, Any]:
-    target = archive.resolve(ref)
-    return {
-        "number": ref.number.text,
-        "year": ref.year if ref.year is not None else ref.number.year,
-        "url": _absolute(site_url, target.url) if target else None,
-    }
+def _ref(number: str, year: int | None, target: Directive | None, site_url: str) -> dict[str, Any]:
+    return {"number": number, "year": year, "url": _absolute(site_url, target.url) if target else None}
 
 
-def _relation(archive: Archive, ref: RelationRef, site_url: str) -> dict[str, Any]:
-    return {"kind": ref.kind, "label": RELATION_KINDS.get(ref.kind, ref.kind), **_ref(archive, ref, site_url)}
-
-
-def _attachment(archive: Archive, page_url: str, a: Attachment, site_url: str) -> dict[str, Any]:
+def _attachment(archive: Archive, d: Directive, a: Attachment, site_url: str) -> dict[str, Any]:
+    # The directive an attachment is: named by `directive:`, or recognised from its title.
+    target = archive.links.attachment_target(d, a)
+    if a.directive is not None:
+        directive = _ref(a.directive.number.text, a.directive.year or a.directive.number.year, target, site_url)
+    elif target is not None:
+        directive = _ref(target.number.text, target.year, target, site_url)
+    else:
+        directive = None
     return {
         "title": a.title,
-        "url": _absolute(site_url, f"{page_url}{a.path}") if a.path else None,
+        "url": _absolute(site_url, f"{d.url}{a.path}") if a.path else None,
         "filename": a.filename or None,
         "format": a.extension or None,
         "size": a.size,
         "legal_value": legal_value(a) if a.path else None,
-        "directive": _ref(archive, a.directive, site_url) if a.directive else None,
+        "directive": directive,
     }
 
 
-def inverse_relations(archive: Archive) -> dict[str, list[tuple[str, Directive]]]:
-    """URL of a directive → (relation kind, directive that names it), across the whole archive."""
-    inverse: dict[str, list[tuple[str, Directive]]] = {}
-    for source in archive.directives:
-        for ref in source.relations:
-            target = archive.resolve(ref)
-            if target is not None:
-                inverse.setdefault(target.url, []).append((ref.kind, source))
-    return inverse
+def directive_record(d: Directive, archive: Archive, site_url: str = "", with_text: bool = True) -> dict[str, Any]:
+    """Everything the archive knows about one directive, as JSON-able data (schema: van-ban.schema.json).
 
-
-def directive_record(d: Directive, archive: Archive, site_url: str = "",
-                     inverse: dict[str, list[tuple[str, Directive]]] | None = None,
-                     with_text: bool = True) -> dict[str, Any]:
-    """Everything the archive knows about one directive, as JSON-able data (schema: van-ban.schema.json)."""
-    inverse = inverse_relations(archive) if inverse is None else inverse
-    url = d.url  # computed from the number's slug: once
+    Citations, relations both ways and the status they give come from `archive.links` (crossrefs.py),
+    the same resolution the pages show: a reference the archive cannot pin to one directive has
+    `url: null`, never a guess.
+    """
+    links = archive.links
+    url = d.url
+    status = d.effective_status
     record: dict[str, Any] = {
         "url": _absolute(site_url, url),
         "json_url": _absolute(site_url, f"{url}index.json"),
@@ -152,17 +134,27 @@ def directive_record(d: Directive, archive: Archive, site_url: str = "",
         "recipients": list(d.recipients),
         "distribution": list(d.distribution),
         "topics": [{"key": t.key, "name": t.name} for t in d.topics],
-        "status": d.status,
-        "status_label": STATUSES[d.status] if d.status else None,
+        "status": status,
+        "status_label": STATUSES[status] if status else None,
+        "status_computed": status is not None and d.status is None,
         "metadata_only": d.metadata_only,
         "demo": d.demo,
-        "relations": [_relation(archive, ref, site_url) for ref in d.relations],
-        "related_by": [
-            {"kind": kind, "label": INVERSE_LABELS.get(kind, kind), "number": src.number.text, "year": src.year,
-             "url": _absolute(site_url, src.url)}
-            for kind, src in inverse.get(url, [])
+        "relations": [
+            {"kind": r.predicate.key, "label": r.predicate.label,
+             **_ref(r.ref.number.text, r.ref.year or r.ref.number.year, r.target, site_url)}
+            for r in links.relations(d)
         ],
-        "attachments": [_attachment(archive, url, a, site_url) for a in d.attachments],
+        "related_by": [
+            {"kind": r.predicate.key, "label": r.predicate.reverse_label,
+             **_ref(r.source.number.text, r.source.year, r.source, site_url)}
+            for r in links.inverse_relations(d)
+        ],
+        "citations": [
+            {**_ref(c.citation.number.text, c.citation.year, c.target, site_url), "text": c.citation.text}
+            for c in links.cites(d)
+        ],
+        "cited_by": [_ref(x.number.text, x.year, x, site_url) for x in links.cited_by(d)],
+        "attachments": [_attachment(archive, d, a, site_url) for a in d.attachments],
         "aliases": [_absolute(site_url, a.lstrip("/")) for a in d.aliases],
     }
     if with_text:
@@ -176,8 +168,7 @@ def export_document(archive: Archive, site_url: str = "", records: list[dict[str
     `records`: the directives' records without text, when the caller has them already.
     """
     if records is None:
-        inverse = inverse_relations(archive)
-        records = [directive_record(d, archive, site_url, inverse, with_text=False) for d in archive.directives]
+        records = [directive_record(d, archive, site_url, with_text=False) for d in archive.directives]
     dates = [d.date.iso() for d in archive.directives if d.date]
     return {
         "format_version": FORMAT_VERSION,
@@ -214,6 +205,7 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
         "metadata_only": flag(record["metadata_only"]),
         "demo": flag(record["demo"]),
         "relations": "; ".join(f"{r['kind']}: {r['number']}" for r in record["relations"]),
+        "citations": "; ".join(c["number"] for c in record["citations"]),
         "attachments": " ".join(a["url"] for a in record["attachments"] if a["url"]),
     }
 
@@ -252,11 +244,10 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 def write_open_data(site_dir: Path, archive: Archive, site_url: str = "") -> list[str]:
     """Write every open-data file into a built site; returns their site-relative paths."""
     written = []
-    inverse = inverse_relations(archive)
     records = []
     for d in archive.directives:
         rel = json_url(d)
-        record = directive_record(d, archive, site_url, inverse)
+        record = directive_record(d, archive, site_url)
         data = dumps(record)
         del record["text"]  # the export carries no text
         records.append(record)

@@ -75,23 +75,22 @@ def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any
         data["legislationDate"] = d.date.iso()
     if d.issuer.place:
         data["legislationJurisdiction"] = {"@type": "AdministrativeArea", "name": d.issuer.place}
-    if d.status in LEGAL_FORCE:
-        data["legislationLegalForce"] = LEGAL_FORCE[d.status]
+    status = d.effective_status  # written, or computed from a replacing/repealing directive
+    if status in LEGAL_FORCE:
+        data["legislationLegalForce"] = LEGAL_FORCE[status]
     if d.signer and d.signer.name:
         data["legislationResponsible"] = {"@type": "Person", "name": d.signer.name,
                                           "jobTitle": " ".join(filter(None, (d.signer.form, d.signer.position)))}
     if d.topics:
         data["keywords"] = [t.name for t in d.topics]
-    for ref in d.relations:
-        prop = RELATION_PROPERTIES.get(ref.kind)
-        if prop is None:
-            continue
-        target = archive.resolve(ref)
-        item: dict[str, Any] = {"@type": "Legislation", "legislationIdentifier": ref.number.text}
-        if target is not None:
-            item["@id"] = item["url"] = _absolute(site_url, target.url)
-            item["name"] = target.short_title
-        data.setdefault(prop, []).append(item)
+    for rel in archive.links.relations(d):
+        prop = RELATION_PROPERTIES.get(rel.predicate.key)
+        if prop is not None:
+            data.setdefault(prop, []).append(_legislation(rel.ref.number.text, rel.target, site_url))
+    # Documents its text cites (issue 4's resolution: unresolved ones by number only).
+    cited = [_legislation(c.citation.number.text, c.target, site_url) for c in archive.links.cites(d)]
+    if cited:
+        data["citation"] = cited
     # The page's text and each file: ELI's "format" level, with what each is worth in law.
     encodings = [{"@type": "LegislationObject", "contentUrl": url, "encodingFormat": "text/html",
                   "legislationLegalValue": WEB_TEXT_LEGAL_VALUE}]
@@ -105,6 +104,14 @@ def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any
                               "legislationLegalValue": legal_value(a)})
     data["encoding"] = encodings
     return data
+
+
+def _legislation(number: str, target: Directive | None, site_url: str) -> dict[str, Any]:
+    item: dict[str, Any] = {"@type": "Legislation", "legislationIdentifier": number}
+    if target is not None:
+        item["@id"] = item["url"] = _absolute(site_url, target.url)
+        item["name"] = target.short_title
+    return item
 
 
 def _media_type(extension: str) -> str:
