@@ -193,3 +193,13 @@ def test_body_cache_key_changes_with_the_anchor_code(tmp_path):
     edited = subprocess.run([sys.executable, "-c", fingerprint], cwd=tmp_path, capture_output=True, text=True,
                             env={"PYTHONPATH": str(tmp_path)}).stdout
     assert same.strip() and edited.strip() and same != edited
+
+
+def test_pin_ends_the_item_text_in_loose_and_nested_lists():
+    html = render("Mở đầu:\n\n- Một.\n\n- Hai.\n    - con\n")
+    pin = r' <a aria-label="Liên kết đến đoạn này" class="vb-pin" data-pagefind-ignore="" href="#{}" title="[^"]+">¶</a>'
+    assert re.search(r'<li id="doan-2">\s*<p>Một\.' + pin.format("doan-2") + "</p>", html), html
+    assert re.search(r'<li id="doan-3">\s*<p>Hai\.' + pin.format("doan-3") + "</p>", html), html
+    assert re.search(r'<li id="doan-3-1">con' + pin.format("doan-3-1") + "</li>", html), html
+    tight = render("- **Đậm** và chữ thường\n    - con\n")
+    assert re.search(r'<li id="doan-1"><strong>Đậm</strong> và chữ thường' + pin.format("doan-1") + "<ul>", tight), tight

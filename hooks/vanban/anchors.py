@@ -184,25 +184,26 @@ class _AddPins(Treeprocessor):
                 "data-pagefind-ignore": "",
             })
             pin.text = "¶"
-            nested = next((i for i, child in enumerate(el) if child.tag in ("ul", "ol", "p")), None)
-            if el.tag == "li" and nested is not None:
+            target = el
+            if el.tag == "li" and not (el.text or "").strip() and len(el) and el[0].tag == "p":
+                target = el[0]  # a loose list item: the pin ends its first paragraph
+            elif el.tag == "blockquote" and len(el) and el[-1].tag == "p":
+                target = el[-1]
+            nested = next((i for i, child in enumerate(target) if child.tag in ("ul", "ol")), None)
+            if target.tag == "li" and nested is not None:
                 # Before a nested list, so the pin stays on the item's own line.
                 if nested > 0:
-                    prev = el[nested - 1]
-                    pin.tail, prev.tail = prev.tail, " "
+                    prev = target[nested - 1]
+                    prev.tail = (prev.tail or "").rstrip() + " "
                 else:
-                    pin.tail, el.text = None, (el.text or "").rstrip() + " "
-                    if el.text.strip() == "":
-                        el.text = None
-                el.insert(nested, pin)
+                    target.text = (target.text or "").rstrip() + " "
+                target.insert(nested, pin)
             else:
-                if el.tag == "blockquote" and len(el) and el[-1].tag == "p":
-                    el = el[-1]
-                if len(el):
-                    el[-1].tail = (el[-1].tail or "") + " "
+                if len(target):
+                    target[-1].tail = (target[-1].tail or "") + " "
                 else:
-                    el.text = (el.text or "") + " "
-                el.append(pin)
+                    target.text = (target.text or "") + " "
+                target.append(pin)
 
 
 class PinpointExtension(Extension):
