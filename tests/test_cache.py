@@ -60,3 +60,19 @@ def test_adding_the_cited_directive_changes_the_citing_page(tmp_path):
     (folder / "a.md").write_text(fixture_text("ke-hoach-hop-le.md"), encoding="utf-8")
     after = run_build(tmp_path / "s2", folder, extra_env={"VANBAN_CACHE": str(cache)})
     assert '<a class="vb-ref" href="../../2023/02-kh-ubnd/">Kế hoạch số 02/KH-UBND ngày 04/01/2023</a>' in after.page("van-ban/2022/1562-ubnd-kt/")
+
+
+def test_parallel_rendering_writes_the_same_site_as_one_process(tmp_path):
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from generate import generate
+
+    folder = tmp_path / "d"
+    generate(folder, 320, seed=3)  # above the threshold where pages are rendered on all cores
+    serial = run_build(tmp_path / "one", folder, strict=False, extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "1"})
+    parallel = run_build(tmp_path / "two", folder, strict=False, extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "2"})
+    assert serial.returncode == 0 and parallel.returncode == 0, parallel.output
+    one, two = site_files(serial.site), site_files(parallel.site)
+    assert len([k for k in one if k.startswith("van-ban/") and k.endswith("index.html")]) >= 320
+    assert one.keys() == two.keys()
+    assert [k for k in one if one[k] != two[k]] == []

@@ -148,9 +148,10 @@ class SitePlan:
         return {uri: (s.key, s.rendered) for uri, s in self.pages.items() if s.key and s.rendered is not None}
 
     def prerender(self, workers: int | None = None) -> None:
-        """Render every directive page now, on all cores when the archive is large enough to gain."""
-        specs = [s for s in self.pages.values() if s.kind == "directive" and s.rendered is None]
-        workers = workers or os.cpu_count() or 1
+        """Render every page now (directives, listings, indexes), on all cores when the archive is
+        large enough to gain; the adapter then only wraps them in the theme."""
+        specs = [s for s in self.pages.values() if s.rendered is None]
+        workers = workers or int(os.environ.get("VANBAN_WORKERS", 0)) or os.cpu_count() or 1
         if workers < 2 or len(specs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
             for spec in specs:
                 spec.html()
