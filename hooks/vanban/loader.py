@@ -153,10 +153,13 @@ def load_directive(path: Path, registries: Registries, root: Path) -> tuple[Dire
     if not match:
         return None, [Problem(shown, "Không có phần thông tin (front matter) ở đầu tệp: tệp phải bắt đầu bằng "
                                      "dòng '---', tiếp theo là các trường YAML, rồi một dòng '---'.", line=1)]
-    front, body = match.group(1), text[match.end():]
+    # Front matter is normalised value by value after parsing: removing an invisible character
+    # from the YAML text could change its syntax ("- \u200b&x" is text, "- &x" an anchor).
+    front, body = match.group(1), normalize(text[match.end():])
     data, problem = _parse_yaml(front, shown)
     if problem:
         return None, [problem]
+    data = _normalized(data)
     body_line = text.count("\n", 0, match.end()) + 1
     directive, problems = _Builder(path, shown, data, front, registries).build(body, body_line)
     if directive is not None:
@@ -187,7 +190,7 @@ def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
         line = raw[: exc.start].count(b"\n") + 1
         return "", Problem(shown, "Tệp không được mã hóa UTF-8 (có thể là TCVN3/VNI hoặc Windows-1258): "
                                   "hãy lưu lại tệp với mã hóa UTF-8.", line=line)
-    return normalize(text.replace("\r\n", "\n")), None
+    return _CONTROL.sub("", text.replace("\r\n", "\n")).lstrip(_LEADING_INVISIBLE), None
 
 
 class _DirectiveLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -383,6 +386,8 @@ class _Builder:
             return ()
         if isinstance(raw, str):
             raw = [raw]
+        if isinstance(raw, list):
+            raw = [x for x in raw if x is not None]  # an empty "- " line (or one of invisible characters)
         if not isinstance(raw, list) or not all(isinstance(x, (str, int)) for x in raw):
             self.error(key, f"Trường '{key}' phải là danh sách các dòng chữ (mỗi dòng bắt đầu bằng '- ').")
             return ()
@@ -469,11 +474,17 @@ class _Builder:
             self.error(key + ".file", f"Đường dẫn tệp đính kèm '{file}' trỏ ra ngoài thư mục của văn bản ('..'): "
                                       "hãy chép tệp vào cùng thư mục với văn bản.")
             return None
-        source = (folder / rel).resolve()
+        try:
+            source = (folder / rel).resolve()
+            exists = source.is_file()
+        except (OSError, ValueError):  # a name too long for the file system, or a NUL in it
+            self.error(key + ".file", f"Tên tệp đính kèm '{file[:80]}…' không dùng được (quá dài hoặc có ký tự lạ): "
+                                      "đặt tên tệp ngắn, không dấu, ví dụ phu-luc-1.pdf.")
+            return None
         if not source.is_relative_to(folder):
             self.error(key + ".file", f"Tệp đính kèm '{file}' là liên kết trỏ ra ngoài thư mục của văn bản.")
             return None
-        if not source.is_file():
+        if not exists:
             self.error(key + ".file", f"Không tìm thấy tệp đính kèm '{file}' trong thư mục "
                                       f"{Path(self.shown).parent.as_posix()}: "
                                       "kiểm tra tên tệp (phân biệt chữ hoa, chữ thường).")
@@ -550,6 +561,26 @@ class _Builder:
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 self._check_todos(v, f"{key}[{i}]")
+
+
+# Control characters have no place in a field and break XML (the feeds): YAML escapes ("\x01")
+# are the only way to write them, since the YAML reader refuses them raw.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+_LEADING_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def _normalized(value: Any) -> Any:
+    # The file's text is normalised before parsing, but YAML escapes ("\u0301", "\uFEFF") make new
+    # characters while parsing: every parsed string goes through `normalize` too.
+    if isinstance(value, str):
+        return normalize(_CONTROL.sub("", value))
+    if isinstance(value, list):
+        return [_normalized(v) for v in value]
+    if isinstance(value, dict):
+        return {_normalized(k): _normalized(v) for k, v in value.items()}
+    return value
 
 
 def _blank(value: Any) -> bool:
