@@ -6,7 +6,7 @@ directives folder), on_config (reset state: `mkdocs serve` keeps this module bet
 pages; sitemap dates), on_page_markdown (escaped title and description for Material's templates),
 on_page_content (the archive's own HTML), on_page_context (head tags: Open Graph, JSON-LD, feed
 links), on_post_build (redirect pages for aliases and short links, the nginx redirect map, feeds,
-open data, the manifest of public URLs).
+open data, the manifest of public URLs, the search index and number map).
 
 Under `mkdocs serve` the module lives across rebuilds: directives are re-read only when their file
 changed (`LoadMemo`) and pages whose inputs are unchanged keep their HTML (`SitePlan.reuse`). With
@@ -36,6 +36,7 @@ from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
+from vanban.search import index_document, write_index, write_number_map
 from vanban.shortlinks import ambiguity_pages
 from vanban.site import HOME_MARKER, SitePlan
 from vanban.webserver import write_redirects, write_short_link_stubs
@@ -187,6 +188,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
     for url in write_build_manifest(site, public_urls(_plan, Path(config.docs_dir))):
         log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
+    _write_search(site)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -221,6 +223,16 @@ def _replace(files: Files, file: File) -> None:
     if existing is not None:
         files.remove(existing)
     files.append(file)
+
+
+def _write_search(site: Path) -> None:
+    # Pagefind reads the directive HTML the plan rendered, from memory (not the written pages).
+    assert _plan is not None
+    pages = ((f"/{spec.url}", index_document(spec.directive, spec.html()[0]))
+             for spec in _plan.pages.values() if spec.kind == "directive")
+    stats = write_index(pages, site)
+    keys = write_number_map(site, _plan.archive)
+    log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục ({stats.seconds:.1f} s), {keys} số ký hiệu.")
 
 
 def _fill(page: Page, spec) -> None:

@@ -7,7 +7,16 @@ from conftest import fixture_text, make_archive, run_build
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
+            if p.is_file() and not _pagefind_unstable(p.relative_to(site).as_posix())}
+
+
+def _pagefind_unstable(rel: str) -> bool:
+    # Pagefind itself chunks filters in hash-map order, different on every run even for the same
+    # pages (its fragments and word index are stable and stay compared); the entry file and the
+    # meta file name those chunks.
+    return rel.startswith("pagefind/filter/") or rel == "pagefind/pagefind-entry.json" or (
+        rel.startswith("pagefind/") and rel.endswith(".pf_meta"))
 
 
 def test_warm_build_is_byte_identical_to_cold(tmp_path):
@@ -31,7 +40,10 @@ def test_editing_a_directive_changes_only_its_pages(tmp_path):
     old, new = site_files(before.site), site_files(after.site)
     changed = {k for k in old if old[k] != new.get(k)}
     # The page and its open-data twin (which carries the text); the whole-archive export has no text.
-    assert changed == {"van-ban/2022/1562-ubnd-kt/index.html", "van-ban/2022/1562-ubnd-kt/index.json"}
+    # The search index changes with the text too: the directive's fragment is replaced.
+    assert {k for k in changed if not k.startswith("pagefind/")} == {
+        "van-ban/2022/1562-ubnd-kt/index.html", "van-ban/2022/1562-ubnd-kt/index.json"}
+    assert any(k.startswith("pagefind/fragment/") for k in changed)
     assert "Thực hiện ý kiến chỉ đạo" in after.page("van-ban/2022/1562-ubnd-kt/")
 
 

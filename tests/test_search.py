@@ -1,0 +1,369 @@
+"""Search (Pagefind): what the build indexes, the đ folds, the number map, and the files it writes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import pytest
+from conftest import fixture_text, make_archive
+
+from vanban.project import load_archive
+from vanban.search import (
+    NUMBER_MAP_DIR, NUMBER_SHARDS, d_folds, number_lookup_key, number_map, number_shard, search_data,
+    sort_value, write_number_map,
+)
+
+PLAN = fixture_text("ke-hoach-hop-le.md")
+LETTER = fixture_text("cong-van-hop-le.md")
+
+
+def archive_of(tmp_path, files):
+    loaded = load_archive(make_archive(tmp_path / "d", files))
+    assert not loaded.errors, [p.format() for p in loaded.errors]
+    return loaded.archive
+
+
+# ------------------------------------------------------------------------------------------------
+# Pure parts
+# ------------------------------------------------------------------------------------------------
+
+def test_d_folds_lists_each_word_with_d_stroke_once_in_ascii():
+    assert d_folds("Đầu tư xây dựng đường điện; rà soát đất đai, ĐẤT ĐAI.") == "dau duong dien dat dai"
+    assert d_folds("Cải cách hành chính") == ""  # Pagefind folds these marks itself: nothing to add
+    assert d_folds("Đảng bộ", "", "Nghị định 30/2020/NĐ-CP") == "dang dinh nd"
+
+
+def test_d_folds_cover_the_look_alike_eth():
+    assert d_folds("\u00d0ất đai") == "dat dai"  # Ð (U+00D0) typed for Đ
+
+
+@pytest.mark.parametrize("raw, key", [
+    ("1562/UBND-KT", "1562/UBND-KT"),
+    ("1562/ubnd-kt", "1562/UBND-KT"),
+    (" 1562 / UBND - KT ", "1562/UBND-KT"),
+    ("02/KH-UBND", "2/KH-UBND"),
+    ("2/kh-ubnd", "2/KH-UBND"),
+    ("Số: 02/KH-UBND", "2/KH-UBND"),
+    ("số 02/KH-UBND", "2/KH-UBND"),
+    ("30/2020/NĐ-CP", "30/2020/ND-CP"),
+    ("30/2020/nd-cp", "30/2020/ND-CP"),
+    ("30/2020/n\u00d0-cp", "30/2020/ND-CP"),
+    ("37/NQ-HĐND", "37/NQ-HDND"),
+    ("01/CT-TTg", "1/CT-TTG"),
+    ("15a/QĐ-STTTT", "15A/QD-STTTT"),
+])
+def test_number_lookup_key_meets_every_way_of_typing_a_number(raw, key):
+    assert number_lookup_key(raw) == key
+
+
+@pytest.mark.parametrize("raw", ["cải cách hành chính", "/STTTT-TTBCXB", "UBND-KT", "1562", "12/", "a/b/c/d"])
+def test_text_that_is_not_a_numbered_document_number_has_no_key(raw):
+    assert number_lookup_key(raw) is None
+
+
+def test_number_shard_is_the_numeral_modulo_the_shard_count():
+    assert number_shard("1562/UBND-KT") == 1562 % NUMBER_SHARDS
+    assert number_shard("2/KH-UBND") == 2
+    assert 0 <= number_shard("15A/QD-STTTT") < NUMBER_SHARDS
+
+
+def test_sort_value_orders_partial_dates_and_is_never_missing(tmp_path):
+    archive = archive_of(tmp_path, {
+        "a.md": PLAN,
+        "b.md": LETTER.replace("date: 2022-12-27", "date: 2023-01"),
+        "c.md": PLAN.replace("number: 02/KH-UBND", "number: 09/KH-UBND").replace("date: 2023-01-04", "date: 2023"),
+    })
+    values = {d.number.text: sort_value(d) for d in archive.directives}
+    assert values == {"02/KH-UBND": "2023-01-04", "1562/UBND-KT": "2023-01-00", "09/KH-UBND": "2023-00-00"}
+    assert sorted(values.values()) == ["2023-00-00", "2023-01-00", "2023-01-04"]
+
+
+def test_search_data_gives_what_a_result_shows_and_the_filters(tmp_path):
+    archive = archive_of(tmp_path, {"a.md": PLAN})
+    data = search_data(archive.directives[0])
+    assert data["meta"]["type"] == "Kế hoạch" and data["meta"]["number"] == "02/KH-UBND"
+    assert data["meta"]["date"] == "04/01/2023" and data["meta"]["subject"].startswith("Cải cách hành chính")
+    assert data["filters"]["loai"] == ["Kế hoạch"] and data["filters"]["nam"] == ["2023"]
+    assert data["sort"] == {"date": "2023-01-04"}
+
+
+def test_number_map_lists_a_reused_number_once_per_year(tmp_path):
+    later = PLAN.replace("date: 2023-01-04", "date: 2026-01-09")
+    archive = archive_of(tmp_path, {"2023.md": PLAN, "2026.md": later, "cv.md": LETTER})
+    shards = number_map(archive)
+    assert [e[0] for e in shards[2]["2/KH-UBND"]] == ["van-ban/2026/02-kh-ubnd/", "van-ban/2023/02-kh-ubnd/"]
+    assert shards[1562 % NUMBER_SHARDS]["1562/UBND-KT"][0][:2] == ["van-ban/2022/1562-ubnd-kt/", "Công văn 1562/UBND-KT"]
+
+
+def test_every_shard_is_written_even_empty(tmp_path):
+    archive = archive_of(tmp_path, {"a.md": PLAN})
+    assert write_number_map(tmp_path / "site", archive) == 1
+    files = sorted((tmp_path / "site" / NUMBER_MAP_DIR).glob("*.json"))
+    assert len(files) == NUMBER_SHARDS
+    assert json.loads((tmp_path / "site" / NUMBER_MAP_DIR / "2.json").read_text())["2/KH-UBND"]
+    assert json.loads((tmp_path / "site" / NUMBER_MAP_DIR / "3.json").read_text()) == {}
+
+
+# ------------------------------------------------------------------------------------------------
+# The built sample site
+# ------------------------------------------------------------------------------------------------
+
+def directive_pages(site):
+    return sorted(p for p in (site / "van-ban").rglob("index.html") if "data-vb-url=" in p.read_text("utf-8"))
+
+
+def test_the_build_writes_a_pagefind_index_of_every_directive(sample_site):
+    entry = json.loads((sample_site.site / "pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["vi"]["page_count"] == len(directive_pages(sample_site.site))
+    assert list((sample_site.site / "pagefind/fragment").iterdir())
+    assert "Tìm kiếm:" in sample_site.output and "văn bản trong chỉ mục" in sample_site.output
+
+
+def fragments(site) -> dict[str, dict]:
+    """The index's per-page records, by URL: Pagefind writes each as gzip("pagefind_dcd" + JSON)."""
+    records = {}
+    for path in (site / "pagefind/fragment").iterdir():
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd")
+        record = json.loads(data[len(b"pagefind_dcd"):])
+        records[record["url"]] = record
+    return records
+
+
+def test_only_the_directive_content_is_marked_for_the_index(sample_site):
+    page = sample_site.page("van-ban/2022/1562-ubnd-kt/")
+    assert page.count("data-pagefind-body") == 1
+    body = page[page.index("data-pagefind-body"):]
+    assert 'class="vb-breadcrumbs"' not in body and "md-footer" not in body.split("</article>")[0]
+    for listing in ("van-ban/", "loai/cong-van/", "", "huong-dan/dang-van-ban/"):
+        assert "data-pagefind-body" not in sample_site.page(listing), listing
+
+
+def test_the_index_holds_each_directive_with_what_a_result_shows(sample_site):
+    records = fragments(sample_site.site)
+    urls = {"/" + p.parent.relative_to(sample_site.site).as_posix() + "/" for p in directive_pages(sample_site.site)}
+    assert set(records) == urls
+    record = records["/van-ban/2022/1562-ubnd-kt/"]
+    assert record["meta"]["type"] == "Công văn" and record["meta"]["number"] == "1562/UBND-KT"
+    assert record["meta"]["date"] == "27/12/2022" and record["meta"]["subject"].startswith("Tăng cường công tác")
+    assert record["filters"]["loai"] == ["Công văn"] and record["filters"]["nam"] == ["2022"]
+    # Text of the directive, not of the chrome: no breadcrumbs, labels, motto or search data.
+    assert "phòng cháy, chữa cháy rừng" in record["content"]
+    for chrome in ("Trang chủ", "Trích yếu", "Độc lập - Tự do", "Tình trạng", "dd"):
+        assert chrome not in record["content"], chrome
+
+
+def test_a_page_with_d_stroke_words_carries_their_folds_in_the_index_only(sample_site):
+    record = fragments(sample_site.site)["/van-ban/2025/245-stttt-vp/"]
+    folds = record["meta"]["dd"].split()
+    assert {"dat", "dai", "duong", "dien"} <= set(folds)
+    assert len(folds) == len(set(folds))
+    assert "đất đai" in record["content"] and "dat dai" not in record["content"]
+    assert "data-pagefind-meta" not in sample_site.page("van-ban/2025/245-stttt-vp/")
+    assert "nd" in fragments(sample_site.site)["/van-ban/2020/30-2020-nd-cp/"]["meta"]["dd"].split()  # NĐ-CP
+
+
+def test_every_page_has_the_header_search_box_and_the_search_page_its_script(sample_site):
+    for url in ("", "van-ban/", "van-ban/2022/1562-ubnd-kt/", "gioi-thieu/ve-kho-van-ban/"):
+        page = sample_site.page(url)
+        form = re.search(r'<form class="vb-header-search"[^>]*>', page).group(0)
+        assert "method=" not in form and re.search(r'action="(\.\./)*tim-kiem/"', form), url  # GET
+        assert 'name="q"' in page
+    search = sample_site.page("tim-kiem/")
+    assert '<script src="../assets/javascripts/vanban-search.js" defer></script>' in search
+    assert (sample_site.site / "assets/javascripts/vanban-search.js").exists()
+
+
+def test_the_number_map_of_the_sample_site(sample_site):
+    shard = json.loads((sample_site.site / NUMBER_MAP_DIR / f"{1562 % NUMBER_SHARDS}.json").read_text())
+    assert shard["1562/UBND-KT"][0][0] == "van-ban/2022/1562-ubnd-kt/"
+    shard = json.loads((sample_site.site / NUMBER_MAP_DIR / "30.json").read_text())
+    assert shard["30/2020/ND-CP"][0][0].endswith("/30-2020-nd-cp/")
+
+
+# ------------------------------------------------------------------------------------------------
+# In the browser (headless Chromium against the served sample site)
+# ------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def search_page(browser, served_sample):
+    """A page that records every request; `open(query_string)` loads /tim-kiem/ and waits for results."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda r: page.requests.append(r.url))
+
+    def open_search(qs: str = ""):
+        page.goto(f"{served_sample}tim-kiem/{qs}")
+        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.evaluate("window.VanbanSearch.done")
+        return page
+
+    page.open_search = open_search
+    yield page
+    context.close()
+
+
+def result_urls(page) -> list[str]:
+    return [a.get_attribute("href") for a in page.locator(".vb-result__title a").all()]
+
+
+def status(page) -> str:
+    return page.locator("#vb-search-status").text_content()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, first", [
+    ("cai cach hanh chinh", "/van-ban/2025/12-kh-stttt/"),
+    ("dat dai", "/van-ban/2025/245-stttt-vp/"),                 # "đất đai": d finds đ
+    ("đất đai", "/van-ban/2025/245-stttt-vp/"),
+    ("duong dien", "/van-ban/2025/245-stttt-vp/"),              # "đường điện"
+    ("DUONG DIEN", "/van-ban/2025/245-stttt-vp/"),
+    ("dau tu", "/van-ban/2025/245-stttt-vp/"),                  # "đầu tư"
+    ("chua chay rung", "/van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/"),
+    ("chua chay rung&sap-xep=cu-nhat", "/van-ban/2022/1562-ubnd-kt/"),
+    ("cong tac van thu&sap-xep=phu-hop", "/van-ban/2025/20-gm-stttt/"),
+    ("sap nhap thon&sap-xep=phu-hop", "/van-ban/khong-ro-nam/37-nq-hdnd/"),
+    ("tiep cong dan&sap-xep=phu-hop", "/van-ban/2024/05-tb-stttt/"),
+    ("trang thong tin dien tu", "/van-ban/2025/40-qd-stttt/"),
+    ("Nguyên đán&sap-xep=cu-nhat", "/van-ban/2022/1562-ubnd-kt/"),
+])
+def test_queries_find_the_expected_directive_first(search_page, query, first):
+    page = search_page.open_search("?q=" + query.replace(" ", "+"))
+    assert result_urls(page)[0] == first, status(page)
+    assert status(page).startswith("Tìm thấy")
+
+
+@pytest.mark.browser
+def test_results_show_type_number_date_and_subject(search_page):
+    page = search_page.open_search("?q=duong+dien")
+    first = page.locator(".vb-result").first
+    assert first.locator(".vb-result__type").text_content() == "Công văn"
+    assert first.locator(".vb-result__number").text_content() == "245/STTTT-VP"
+    assert first.locator(".vb-result__date").text_content() == "ngày 18/03/2025"
+    assert "rà soát, cập nhật dữ liệu đất đai" in first.locator(".vb-result__title").text_content()
+    # The excerpt is the real text, the folded query's words marked: "duong dien" → "đường điện".
+    marks = first.locator(".vb-result__excerpt mark").all_text_contents()
+    assert "đường" in marks and "điện" in marks
+
+
+@pytest.mark.browser
+def test_default_order_is_newest_first_and_results_never_include_chrome(search_page):
+    page = search_page.open_search("?q=lang+son")
+    urls = result_urls(page)
+    years = [u.split("/")[2] for u in urls if u.split("/")[2].isdigit()]
+    assert years == sorted(years, reverse=True) and len(years) > 3
+    assert all(u.startswith("/van-ban/") for u in urls)
+    # Words that only the chrome carries (navigation, metadata labels, the motto) find nothing.
+    for chrome in ("khả năng tiếp cận", "Độc lập Tự do Hạnh phúc", "Tệp đính kèm"):
+        page = search_page.open_search("?q=" + chrome.replace(" ", "+"))
+        assert result_urls(page) == [], chrome
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, target", [
+    ("1562/UBND-KT", "/van-ban/2022/1562-ubnd-kt/"),
+    ("1562/ubnd-kt", "/van-ban/2022/1562-ubnd-kt/"),
+    ("02/KH-UBND", "/van-ban/2023/02-kh-ubnd/"),
+    ("2/kh-ubnd", "/van-ban/2023/02-kh-ubnd/"),
+    ("Số: 02/KH-UBND", "/van-ban/2023/02-kh-ubnd/"),
+    ("30/2020/nd-cp", "/van-ban/2020/30-2020-nd-cp/"),
+    ("37/NQ-HĐND", "/van-ban/khong-ro-nam/37-nq-hdnd/"),
+])
+def test_a_number_gives_a_go_to_document_hit_above_the_results(search_page, query, target):
+    from urllib.parse import quote
+    page = search_page.open_search("?q=" + quote(query))
+    links = page.locator("#vb-search-direct a, .vb-result__title a")
+    assert links.first.get_attribute("href") == target
+    assert links.first.text_content().startswith("Đi tới ")
+    links.first.click()
+    page.wait_for_url("**" + target)
+    assert page.locator("h1.vb-title").is_visible()
+
+
+@pytest.mark.browser
+def test_a_word_that_is_not_a_number_gives_no_jump(search_page):
+    page = search_page.open_search("?q=UBND-KT")
+    assert page.locator("#vb-search-direct").is_hidden()
+    assert page.locator("#vb-search-direct li").count() == 0
+
+
+@pytest.mark.browser
+def test_filters_narrow_the_results_and_live_in_the_url(search_page):
+    page = search_page.open_search("?q=cai+cach+hanh+chinh")
+    everything = result_urls(page)
+    page.locator("select[name=nam]").select_option("2025")  # submits the form
+    page.wait_for_url("**nam=2025**")
+    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.evaluate("window.VanbanSearch.done")
+    narrowed = result_urls(page)
+    assert narrowed and set(narrowed) < set(everything)
+    assert all(u.startswith("/van-ban/2025/") for u in narrowed)
+    assert "q=cai+cach+hanh+chinh" in page.url and "loai=" not in page.url  # empty filters stay out
+
+
+@pytest.mark.browser
+def test_filters_alone_list_directives_of_a_type_and_the_options_show_counts(search_page, sample_site):
+    # Which directives are of a type, read from their pages' metadata tables.
+    of_type = {t: ["/" + p.parent.relative_to(sample_site.site).as_posix() + "/" for p in directive_pages(sample_site.site)
+                   if re.search(rf'Loại văn bản</th><td><a [^>]*>{t}</a>', p.read_text("utf-8"))]
+               for t in ("Kế hoạch", "Công văn")}
+    page = search_page.open_search("?loai=K%E1%BA%BF+ho%E1%BA%A1ch")  # Kế hoạch
+    urls = result_urls(page)
+    assert of_type["Kế hoạch"] and sorted(urls) == sorted(of_type["Kế hoạch"])
+    options = page.locator("select[name=loai] option").all_text_contents()
+    assert f"Kế hoạch ({len(of_type['Kế hoạch'])})" in options and f"Công văn ({len(of_type['Công văn'])})" in options
+    page = search_page.open_search("?tinh-trang=H%E1%BA%BFt+hi%E1%BB%87u+l%E1%BB%B1c")  # Hết hiệu lực
+    assert result_urls(page) == ["/van-ban/2025/20-gm-stttt/"]
+
+
+@pytest.mark.browser
+def test_the_header_box_searches_from_any_page(search_page, served_sample):
+    page = search_page
+    page.goto(served_sample + "van-ban/2022/1562-ubnd-kt/")
+    page.fill("#vb-header-q", "dat dai")
+    page.press("#vb-header-q", "Enter")
+    page.wait_for_url("**/tim-kiem/?q=dat+dai")
+    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.evaluate("window.VanbanSearch.done")
+    assert result_urls(page)[0] == "/van-ban/2025/245-stttt-vp/"
+    assert page.input_value("#vb-q") == "dat dai" and page.input_value("#vb-header-q") == "dat dai"
+
+
+@pytest.mark.browser
+def test_no_request_leaves_localhost_and_nothing_is_missing(search_page, served_sample):
+    page = search_page
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    page.open_search("?q=1562%2Fubnd-kt&nam=2022")
+    assert result_urls(page)
+    assert any("/pagefind/" in u for u in page.requests) and any("/so-ky-hieu/" in u for u in page.requests)
+    assert all(u.startswith(served_sample) for u in page.requests), page.requests
+    assert failed == []
+
+
+@pytest.mark.browser
+def test_no_results_says_so_in_vietnamese(search_page):
+    page = search_page.open_search("?q=xyzzyqwerty")
+    assert status(page).startswith("Không tìm thấy văn bản nào cho “xyzzyqwerty”")
+    assert result_urls(page) == []
+
+
+NUMBER_INPUTS = ["1562/UBND-KT", "1562/ubnd-kt", " 1562 / UBND - KT ", "02/KH-UBND", "Số: 02/KH-UBND",
+                 "30/2020/NĐ-CP", "30/2020/nd-cp", "30/2020/n\u00d0-cp", "37/NQ-HĐND", "01/CT-TTg",
+                 "15a/QĐ-STTTT", "/STTTT-TTBCXB", "UBND-KT", "cải cách", "12/", "a/b/c/d", "1562/UBND-\u200bKT"]
+
+
+@pytest.mark.browser
+def test_the_page_computes_the_same_number_keys_and_folds_as_the_build(search_page):
+    from vanban.text import fold
+    page = search_page.open_search()
+    keys = page.evaluate("xs => xs.map(x => VanbanSearch.numberKey(x))", NUMBER_INPUTS)
+    assert keys == [number_lookup_key(x) for x in NUMBER_INPUTS]
+    shards = page.evaluate("xs => xs.map(x => VanbanSearch.numberShard(x))", [k for k in keys if k])
+    assert shards == [number_shard(k) for k in keys if k]
+    words = ["Đất đai", "ĐƯỜNG ĐIỆN", "Hoà bình", "Thủy lợi", "\u00d0ảng", "cải cách"]
+    assert page.evaluate("xs => xs.map(x => VanbanSearch.fold(x))", words) == [fold(w) for w in words]
