@@ -23,7 +23,7 @@ PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow width
 
 # Page kinds the issue names; each must exist so that the gate cannot pass by checking nothing.
 REQUIRED_KINDS = {"home", "van-ban", "van-ban/*", "van-ban/*/*", "nam", "loai", "loai/*", "co-quan", "co-quan/*",
-                  "linh-vuc", "linh-vuc/*", "du-lieu", "thong-ke"}
+                  "linh-vuc", "linh-vuc/*", "du-lieu", "thong-ke", "tim-kiem"}
 
 
 @pytest.fixture(scope="module")
@@ -115,6 +115,13 @@ _ACTIVE = """() => {
 }"""
 
 
+def open_search(page, url: str) -> None:
+    """Load the search page and wait until it has shown the results of the query in its address."""
+    page.goto(url)
+    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.evaluate("window.VanbanSearch.done")
+
+
 def tab_through(page, limit: int = 400) -> list[dict]:
     """Press Tab from the top of the page until focus comes back round; what was focused, in order."""
     seen: list[dict] = []
@@ -137,6 +144,7 @@ KEYBOARD_PAGES = {
     "directive with attachments": "van-ban/2024/15-qd-stttt/",
     "directive with headings": "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/",
     "open data": "du-lieu/",
+    "search with results": "tim-kiem/?q=cai+cach",
     "statistics": "thong-ke/",
 }
 
@@ -146,7 +154,11 @@ def test_tab_reaches_everything_with_visible_focus(browser, served_sample, url):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     try:
-        page.goto(served_sample + url)
+        if url.startswith("tim-kiem/"):
+            open_search(page, served_sample + url)
+            assert page.locator(".vb-result").count() > 0
+        else:
+            page.goto(served_sample + url)
         expected = page.evaluate(_FOCUSABLE)
         reached = tab_through(page)
     finally:
@@ -199,5 +211,46 @@ def test_citation_button_and_pinpoint_links_by_keyboard(browser, served_sample):
         page.locator(f'a.vb-pin[href="{target}"]').focus()
         page.keyboard.press("Enter")
         assert page.url.endswith(target)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "320px"])
+def test_search_page_with_results_and_filters(browser, served_sample, axe_source, viewport):
+    context = browser.new_context(viewport=viewport, locale="vi-VN")
+    page = context.new_page()
+    try:
+        open_search(page, served_sample + "tim-kiem/?q=cai+cach")
+        assert page.locator(".vb-result").count() > 0  # the check runs on results, not an empty page
+        violations = axe_violations(page, axe_source)
+        open_search(page, served_sample + "tim-kiem/?q=ke+hoach&loai=ke-hoach")
+        violations += axe_violations(page, axe_source)
+    finally:
+        context.close()
+    assert not violations, "WCAG 2.1 A/AA violations on the search page:\n" + "\n".join(violations)
+
+
+def test_search_by_keyboard_alone(browser, served_sample):
+    page = browser.new_page(viewport=DESKTOP)
+    try:
+        open_search(page, served_sample + "tim-kiem/")
+        reached = [r["what"] for r in tab_through(page)]
+        assert any(w.startswith("input ") for w in reached), reached  # the query field
+        assert sum(w.startswith("select ") for w in reached) >= 4, reached  # the filters
+        page.locator("#vb-q").focus()
+        page.keyboard.type("chuyen doi so")
+        page.keyboard.press("Enter")
+        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_selector(".vb-result a")
+        # From the field, Tab goes on to the results: the first result opens with Enter.
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("!!document.activeElement.closest('.vb-result')"):
+                break
+        else:
+            pytest.fail("Tab never reached a search result")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert "/van-ban/" in page.url
     finally:
         page.close()

@@ -56,3 +56,29 @@ def test_fast_path_agrees_with_full_normalisation():
         assert normalize(text) == _normalize_slow(text)
 
     agree()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("word", ["thực hiện", "cải cách hành chính", "văn hóa"])
+def test_decomposed_query_searches_like_precomposed(browser, served_sample, word):
+    # A query pasted from Word in decomposed form ("e" + U+0323 + U+0302 for "ệ") finds the same
+    # directives, in the same order, as the precomposed one typed on a keyboard.
+    page = browser.new_page()
+
+    def results(query: str) -> list[str]:
+        page.goto(served_sample + "tim-kiem/")
+        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.fill("#vb-q", query)
+        page.press("#vb-q", "Enter")
+        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_function("document.querySelector('#vb-search-status').textContent.trim() !== ''")
+        return page.locator(".vb-result a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
+
+    try:
+        nfd = unicodedata.normalize("NFD", word)
+        assert nfd != word
+        precomposed = results(word)
+        assert precomposed
+        assert results(nfd) == precomposed
+    finally:
+        page.close()
