@@ -235,9 +235,19 @@ def _write_search(site: Path) -> None:
     log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục ({stats.seconds:.1f} s), {keys} số ký hiệu.")
 
 
+TITLE_ID = "vb-tieu-de"
+"""id of the h1 of every generated page (templates in vanban/templates/)."""
+
+
 def _fill(page: Page, spec) -> None:
     content, toc_tokens = spec.html()
     page.content = content
+    if f'<h1 id="{TITLE_ID}"' in content:
+        # Material's skip link goes to the first entry of the table of contents: make that the
+        # page's title, so "Chuyển đến nội dung chính" lands on the h1 (not on the first body
+        # heading, past the metadata) and exists on listings too. Material's toc partial then
+        # lists only the title's children, as on hand-written pages.
+        toc_tokens = [{"level": 1, "id": TITLE_ID, "name": escape(spec.title), "children": toc_tokens}]
     page.toc = get_toc(toc_tokens)
 
 

@@ -170,17 +170,20 @@ def test_tab_reaches_everything_with_visible_focus(browser, served_sample, url):
     assert not invisible, f"focused without a visible indicator: {invisible}"
 
 
-def test_skip_link_then_enter_moves_to_the_content(browser, served_sample):
+@pytest.mark.parametrize("url", ["van-ban/2024/15-qd-stttt/", "loai/ke-hoach/", "nam/"])
+def test_skip_link_then_enter_moves_to_the_title(browser, served_sample, url):
     page = browser.new_page(viewport=DESKTOP)
     try:
-        page.goto(served_sample + "van-ban/2024/15-qd-stttt/")
+        page.goto(served_sample + url)
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent.trim()") == "Chuyển đến nội dung chính"
         page.keyboard.press("Enter")
-        assert page.url.endswith("#vb-noi-dung") or "#" in page.url
-        # The next Tab lands in the article, not back in the header or the navigation.
+        assert page.url.endswith("#vb-tieu-de")
+        # The next Tab lands on the first link after the title (metadata, list), not in the header or nav.
         page.keyboard.press("Tab")
-        assert page.evaluate("!!document.activeElement.closest('article')")
+        assert page.evaluate("""() => { const a = document.activeElement, h1 = document.getElementById('vb-tieu-de');
+            return !!a.closest('article') && !!(h1.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)
+                && !a.closest('.vb-breadcrumbs'); }""")
     finally:
         page.close()
 

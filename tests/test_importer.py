@@ -78,7 +78,7 @@ def test_imported_seed_fails_check_only_on_its_blanks(seed, tmp_path):
 
 def _meta_blocks(html: str) -> dict[str, str]:
     blocks = {}
-    for name, pattern in [("title", r'<h1 class="vb-title">.*?</h1>'), ("table", r'<table class="vb-meta">.*?</table>'),
+    for name, pattern in [("title", r'<h1 [^>]*class="vb-title">.*?</h1>'), ("table", r'<table class="vb-meta">.*?</table>'),
                           ("attachments", r'<section class="vb-attachments".*?</section>')]:
         match = re.search(pattern, html, re.DOTALL)
         assert match, name
