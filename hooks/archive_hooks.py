@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from html import escape
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
-from vanban.search import index_document, write_index, write_number_map
+from vanban.search import PAGEFIND_DIR, index_document, write_index, write_number_map
 from vanban.shortlinks import ambiguity_pages
 from vanban.site import HOME_MARKER, SitePlan
 from vanban.webserver import write_redirects, write_short_link_stubs
@@ -163,6 +164,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     attachments = {a.dest_uri for a in _plan.attachments()}
     if _dirty:
         _remove_stale(site, set(_previous) - set(_plan.pages), _previous_attachments - attachments)
+    _directives_changed = any(spec.kind == "directive" and _previous.get(uri, ("",))[0] != spec.key
+                              for uri, spec in _plan.pages.items()) or any(
+        uri not in _plan.pages for uri in _previous if uri.startswith("van-ban/"))
     _previous, _previous_archive_key, _previous_attachments = _plan.rendered_pages(), _plan.archive_key, attachments
     for rel, html in redirect_pages(_plan.archive, config.site_url or "").items():
         out = site / rel
@@ -188,7 +192,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
     for url in write_build_manifest(site, public_urls(_plan, Path(config.docs_dir))):
         log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
-    _write_search(site)
+    _write_search(site, _directives_changed)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -225,14 +229,55 @@ def _replace(files: Files, file: File) -> None:
     files.append(file)
 
 
-def _write_search(site: Path) -> None:
+def _write_search(site: Path, directives_changed: bool) -> None:
     # Pagefind reads the directive HTML the plan rendered, from memory (not the written pages).
     assert _plan is not None
-    pages = ((f"/{spec.url}", index_document(spec.directive, spec.html()[0]))
-             for spec in _plan.pages.values() if spec.kind == "directive")
-    stats = write_index(pages, site)
     keys = write_number_map(site, _plan.archive)
+    if _dirty and (site / PAGEFIND_DIR / "pagefind-entry.json").is_file():
+        # Pagefind cannot update an index, and rebuilding it takes seconds on a large archive: under
+        # `mkdocs serve --dirty` the edited page is served at once and the index follows shortly.
+        if directives_changed:
+            _background_index.submit(site, _search_pages())
+        return
+    stats = write_index(_search_pages(), site)
     log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục ({stats.seconds:.1f} s), {keys} số ký hiệu.")
+
+
+def _search_pages() -> list[tuple[str, str]]:
+    assert _plan is not None
+    return [(f"/{spec.url}", index_document(spec.directive, spec.html()[0]))
+            for spec in _plan.pages.values() if spec.kind == "directive"]
+
+
+class _BackgroundIndex:
+    """One thread that rebuilds the search index of the latest preview build; newer work replaces waiting work."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: tuple[Path, list[tuple[str, str]]] | None = None
+        self._thread: threading.Thread | None = None
+
+    def submit(self, site: Path, pages: list[tuple[str, str]]) -> None:
+        with self._lock:
+            self._waiting = (site, pages)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="vanban-search-index", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._waiting = self._waiting, None
+                if job is None:
+                    return
+            try:
+                stats = write_index(job[1], job[0])
+                log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản, {stats.seconds:.1f} s).")
+            except Exception as exc:  # the preview goes on; the next edit retries
+                log.warning(f"Tìm kiếm: chưa cập nhật được chỉ mục: {exc}")
+
+
+_background_index = _BackgroundIndex()
 
 
 TITLE_ID = "vb-tieu-de"

@@ -177,3 +177,25 @@ def test_a_citation_in_the_text_follows_the_cited_directive(tmp_path):
         assert "Văn bản dẫn chiếu đến văn bản này" in fetch(srv.base, KE_HOACH)[1]
     finally:
         srv.stop()
+
+
+def fragments_text(site: Path) -> str:
+    """Pagefind's page fragments (gzip JSON) of the preview, decoded."""
+    import gzip
+    texts = []
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        try:
+            texts.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        except (OSError, EOFError):
+            pass  # being rewritten
+    return "\n".join(texts)
+
+
+def test_the_search_index_follows_an_edit(server):
+    site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
+    assert "Thực hiện chỉ đạo" in fragments_text(site)
+    b = server.folder / "b.md"
+    b.write_text(b.read_text(encoding="utf-8") + "\n\nCâu kiểm tra chỉ mục xanhlamngọc.\n", encoding="utf-8")
+    # The page first, the index a moment later (Pagefind rebuilds it in the background).
+    wait_for(lambda: "xanhlamngọc" in fetch(server.base, CONG_VAN)[1], "the edited page")
+    wait_for(lambda: "xanhlamngọc" in fragments_text(site), "the search index to follow")
