@@ -178,11 +178,9 @@ class _AddPins(Treeprocessor):
         for el in root.iter():
             if el.attrib.pop(_PIN_MARK, None) is None:
                 continue
-            pin = etree.Element("a", {
-                "class": PIN_CLASS, "href": f"#{el.get('id')}",
-                "aria-label": "Liên kết đến đoạn này", "title": "Liên kết đến đoạn này",
-                "data-pagefind-ignore": "",
-            })
+            # Lean on purpose (one per paragraph, ~50 per page; pages stay under 40 KB): no title
+            # repeating the label, and search leaves ".vb-pin" out by selector (search.EXCLUDED).
+            pin = etree.Element("a", {"class": PIN_CLASS, "href": f"#{el.get('id')}", "aria-label": "Liên kết đến đoạn này"})
             pin.text = "¶"
             target = el
             if el.tag == "li" and not (el.text or "").strip() and len(el) and el[0].tag == "p":

@@ -63,6 +63,7 @@ EXCLUDED = [
     ".vb-breadcrumbs",
     ".vb-directive > :not(.vb-title):not(.vb-paper):not(.vb-attachments)",
     ".vb-paper__motto", ".vb-paper__motto2", ".vb-paper__signed", "#vb-attachments-title",
+    ".vb-pin",  # the "¶" link of every paragraph (anchors.py)
 ]
 """What of a directive page is not its text: everything but the title, the paper and the attachment
 list — the metadata table (its values are meta fields), notices, related and citing directives,
