@@ -257,3 +257,11 @@ def test_strict_build_fails_on_relation_to_unknown_document(tmp_path):
     assert lenient.returncode == 0
     page = lenient.page("van-ban/2023/02-kh-ubnd/")
     assert "01/KH-UBND (năm 2022) chưa có trong kho" in text_of(section(page, "vb-relations-title"))
+
+
+def test_computed_status_reaches_open_data_and_json_ld(sample_site):
+    record = json.loads((sample_site.site / "van-ban/2024/15-qd-stttt/index.json").read_text(encoding="utf-8"))
+    assert (record["status"], record["status_label"]) == ("bi-thay-the", "Bị thay thế")
+    html = sample_site.page("van-ban/2024/15-qd-stttt/")
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert ld["legislationLegalForce"] == "https://schema.org/NotInForce"
