@@ -49,10 +49,13 @@ _DATE = (r"(?:,?(?:" + _GAP + r")(?:ban(?:" + _GAP + r")hành(?:" + _GAP + r"))?
          r"(?!\d))?")
 _TYPE_AHEAD = re.compile(rf"(?:{_TYPE})(?!\w)", re.IGNORECASE)
 _ISSUER_HEAD = r"(?:,?(?:" + _GAP + r")(?:của|do)(?:" + _GAP + r")(?P<issuer>[^\s,;.:()]+(?:[ \t]+[^\s,;.:()“”\"]+){0,11}))?"
-_CITATION = re.compile(
-    rf"(?<![\w/])(?P<type>{_TYPE})(?:{_GAP})(?:số(?:{_SPACE}):?(?:{_SPACE}))?{_NUMBER}{_DATE}{_ISSUER_HEAD}",
-    re.IGNORECASE,
-)
+_LEAD = rf"(?<![\w/])(?P<type>{_TYPE})(?:{_GAP})(?:số(?:{_SPACE}):?(?:{_SPACE}))?"
+_CITATION = re.compile(rf"{_LEAD}{_NUMBER}{_DATE}{_ISSUER_HEAD}", re.IGNORECASE)
+# Every citation has a "/" after its numeral. Scanning a whole body with _CITATION tries the type
+# words at every word start; looking only just before each "/" is several times faster.
+_SLASH = re.compile("/")
+_BEFORE_SLASH = re.compile(rf"{_LEAD}\d{{1,6}}[a-zA-Z]?[ \t]?\Z", re.IGNORECASE)
+_LOOKBACK = 64
 
 # Lower-case words that continue an issuer's name ("Hội đồng nhân dân tỉnh", "Chính phủ").
 _ISSUER_WORDS = {
@@ -95,10 +98,16 @@ class Citation:
 
 def find_citations(text: str) -> list[Citation]:
     """Every citation in `text`, in order, not overlapping."""
-    found = []
+    found: list[Citation] = []
     pos = 0
-    while (m := _CITATION.search(text, pos)) is not None:
-        # The issuer group reads ahead a few words; the next search starts where the issuer ended.
+    for slash in _SLASH.finditer(text):
+        if slash.start() < pos:
+            continue
+        lead = _BEFORE_SLASH.search(text, max(pos, slash.start() - _LOOKBACK), slash.start())
+        m = _CITATION.match(text, lead.start()) if lead else None
+        if m is None:
+            continue
+        # The issuer group reads ahead a few words; the next citation starts after the issuer.
         pos = m.end("number")
         raw = re.sub(r"\s+", "", m["number"])
         symbol = raw.split("/")[-1]
@@ -165,4 +174,6 @@ def markdown_scan_text(markdown: str) -> str:
     def blank(m: re.Match) -> str:
         return re.sub(r"[^\n]", " ", m.group())
 
-    return _CODE_SPAN.sub(blank, _FENCE.sub(blank, markdown))
+    if "```" in markdown or "~~~" in markdown:
+        markdown = _FENCE.sub(blank, markdown)
+    return _CODE_SPAN.sub(blank, markdown) if "`" in markdown else markdown
