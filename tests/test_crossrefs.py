@@ -265,3 +265,17 @@ def test_computed_status_reaches_open_data_and_json_ld(sample_site):
     html = sample_site.page("van-ban/2024/15-qd-stttt/")
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert ld["legislationLegalForce"] == "https://schema.org/NotInForce"
+
+
+def test_a_much_cited_directive_lists_the_newest_and_points_to_search(tmp_path):
+    files = {"a.md": fixture_text("ke-hoach-hop-le.md")}
+    for n in range(1, 33):
+        files[f"c{n}.md"] = directive(f"{n}/UBND-KT", f"2023-03-{n % 28 + 1:02d}", "Thực hiện Kế hoạch số 02/KH-UBND ngày 04/01/2023.",
+                                      type_="cong-van")
+    folder = make_archive(tmp_path / "d", files)
+    result = run_build(tmp_path / "site", folder)
+    assert result.returncode == 0, result.output
+    cited_by = section(result.page("van-ban/2023/02-kh-ubnd/"), "vb-cited-by-title")
+    assert cited_by.count("<li>") == 31
+    assert "và 2 văn bản khác" in text_of(cited_by)
+    assert 'href="../../../tim-kiem/?q=02/KH-UBND"' in cited_by
