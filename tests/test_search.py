@@ -367,3 +367,86 @@ def test_the_page_computes_the_same_number_keys_and_folds_as_the_build(search_pa
     assert shards == [number_shard(k) for k in keys if k]
     words = ["Đất đai", "ĐƯỜNG ĐIỆN", "Hoà bình", "Thủy lợi", "\u00d0ảng", "cải cách"]
     assert page.evaluate("xs => xs.map(x => VanbanSearch.fold(x))", words) == [fold(w) for w in words]
+
+
+# ------------------------------------------------------------------------------------------------
+# Behind the shipped nginx, under the site's Content-Security-Policy
+# ------------------------------------------------------------------------------------------------
+
+_WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
+    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));
+"""
+
+
+@pytest.fixture(scope="module")
+def nginx_sample(sample_site, tmp_path_factory):
+    from test_webserver import running_nginx
+    with running_nginx(sample_site.site, tmp_path_factory.mktemp("nginx-search")) as base:
+        yield base
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("query, first", [
+    ("?q=duong+dien&nam=2025", "/van-ban/2025/245-stttt-vp/"),
+    ("?q=1562%2Fubnd-kt", "/van-ban/2022/1562-ubnd-kt/"),
+])
+def test_the_search_page_runs_under_the_csp_without_violation(browser, nginx_sample, query, first):
+    context = browser.new_context()
+    context.add_init_script(_WATCH_CSP)
+    page = context.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text))
+    response = page.goto(f"{nginx_sample}/tim-kiem/{query}")
+    assert "'wasm-unsafe-eval'" in response.headers["content-security-policy"]
+    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.evaluate("window.VanbanSearch.done")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#vb-search-direct a, .vb-result__title a").first.get_attribute("href") == first
+    assert page.evaluate("window.__cspViolations") == []
+    assert [m for m in console if "Content Security Policy" in m or "Refused" in m] == []
+    context.close()
+
+
+# ------------------------------------------------------------------------------------------------
+# mkdocs serve
+# ------------------------------------------------------------------------------------------------
+
+def test_mkdocs_serve_writes_the_index_too(sample_site, tmp_path):
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from conftest import ROOT, VENV_BIN
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = (tmp_path / "serve.log").open("w")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.Popen([str(VENV_BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}",
+                             "--config-file", str(ROOT / "mkdocs.yml")], cwd=ROOT, env=env, stdout=log, stderr=log)
+    try:
+        def fetch(path: str):
+            # The index is written in the background: a file may be absent or half-written at first.
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=2) as r:
+                        return json.loads(r.read())
+                except (OSError, ValueError):
+                    time.sleep(0.5)
+            pytest.fail((tmp_path / "serve.log").read_text())
+
+        entry = fetch("pagefind/pagefind-entry.json")
+        expected = json.loads((sample_site.site / "pagefind/pagefind-entry.json").read_text())
+        assert entry["languages"]["vi"]["page_count"] == expected["languages"]["vi"]["page_count"]
+        assert "2/KH-UBND" in fetch("pagefind/so-ky-hieu/2.json")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

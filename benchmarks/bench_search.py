@@ -1,0 +1,200 @@
+"""Search benchmark: Pagefind index time and memory, and the bytes a browser fetches for a first query.
+
+    python benchmarks/bench_search.py [--sizes 1000 10000] [--runs 3] [--bytes-size 10000] [--cli]
+
+For each size N (archives generated once into benchmarks/out/N by generate.py, shared with
+bench_build.py), in a fresh process per run: load the archive, render the directive pages (the
+site plan, as the build does), then index them the way the build does (`vanban.search.write_index`,
+HTML from memory). Printed, as medians over the runs: index wall time, the Pagefind process's peak
+RSS, and the peak PSS of the whole process tree during the run (Python holding the rendered pages
+plus Pagefind). `--cli` also times the Pagefind CLI over the built site, the reference of issue 3.
+
+Then it builds the `--bytes-size` archive with `mkdocs build`, serves it on localhost and loads
+/tim-kiem/?q=… in headless Chromium, summing the bodies of every response (Playwright's network
+log): what the search costs (Pagefind's files, the number map, the page's script) and the whole
+page. Text files are also counted gzipped, as the shipped nginx configuration serves them;
+Pagefind's own chunks are already compressed. Numbers only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measure  # noqa: E402
+from generate import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
+BIN = Path(sys.executable).parent
+QUERIES = ["cai cach hanh chinh", "duong dien", "1562/UBND-KT"]
+TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg")
+
+
+def archive(n: int) -> Path:
+    folder = OUT / str(n)
+    marker = folder / ".generated"
+    if not marker.exists() or marker.read_text() != str(n):
+        generate(folder, n)
+        marker.write_text(str(n))
+    return folder
+
+
+# ------------------------------------------------------------------------------------------------
+# Index time and memory (one child process per run)
+# ------------------------------------------------------------------------------------------------
+
+def index_once(directives: Path, out: Path) -> None:
+    """Child mode: plan + render as the build does, then index; prints one JSON line."""
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from vanban.project import load_archive
+    from vanban.search import index_document, write_index, write_number_map
+    from vanban.site import SitePlan
+
+    start = time.perf_counter()
+    loaded = load_archive(directives, ROOT)
+    plan = SitePlan(loaded.archive, "Văn bản")
+    plan.prerender()
+    rendered = time.perf_counter()
+    pages = ((f"/{s.url}", index_document(s.directive, s.html()[0]))
+             for s in plan.pages.values() if s.kind == "directive")
+    stats = write_index(pages, out)
+    write_number_map(out, loaded.archive)
+    index_bytes = sum(p.stat().st_size for p in (out / "pagefind").rglob("*") if p.is_file())
+    print(json.dumps({"pages": stats.pages, "render_s": rendered - start, "index_s": stats.seconds,
+                      "pagefind_peak_mb": stats.peak_rss_mb, "index_bytes": index_bytes}))
+
+
+def bench_index(n: int, runs: int) -> dict[str, float]:
+    directives = archive(n)
+    results, tree_peaks = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, __file__, "--index-once", str(directives), tmp]
+            proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            peak = 0.0
+            while proc.poll() is None:
+                peak = max(peak, measure.tree_pss_mb(proc.pid))
+                time.sleep(0.05)
+            results.append(json.loads(proc.stdout.read().strip().splitlines()[-1]))
+            tree_peaks.append(peak)
+    med = {k: statistics.median(r[k] for r in results) for k in results[0]}
+    med["tree_peak_mb"] = statistics.median(tree_peaks)
+    return med
+
+
+def bench_cli(n: int) -> tuple[float, float]:
+    """The Pagefind CLI over the fully built site (wall s, peak PSS MB), for comparison."""
+    with tempfile.TemporaryDirectory() as tmp:
+        site = build_site(n, Path(tmp))
+        m = measure.run([sys.executable, "-m", "pagefind", "--site", str(site),
+                         "--output-subdir", "pagefind-cli"], dict(os.environ), ROOT)
+        return m.wall, m.peak_mb
+
+
+# ------------------------------------------------------------------------------------------------
+# Bytes of a first query
+# ------------------------------------------------------------------------------------------------
+
+def build_site(n: int, tmp: Path) -> Path:
+    site = tmp / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(archive(n)),
+               VANBAN_CACHE=str(tmp / "cache"))
+    proc = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(site)], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(proc.stderr[-3000:])
+    return site
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def first_query_bytes(site: Path, query: str) -> dict[str, int]:
+    from urllib.parse import quote_plus
+
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    totals = {"search": 0, "search_gz": 0, "page": 0, "page_gz": 0, "requests": 0, "results": 0}
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            responses = []
+            page.on("requestfinished", lambda r: responses.append(r))
+            page.goto(f"{base}tim-kiem/?q={quote_plus(query)}")
+            page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+            page.evaluate("window.VanbanSearch.done")
+            page.wait_for_load_state("networkidle")
+            totals["results"] = page.locator(".vb-result, #vb-search-direct li").count()
+            for request in responses:
+                response = request.response()
+                body = response.body() if response else b""
+                kind = (response.headers.get("content-type", "") if response else "")
+                gz = len(gzip.compress(body, 6)) if kind.startswith(TEXT_TYPES) and len(body) > 1024 else len(body)
+                path = request.url[len(base):]
+                is_search = path.startswith("pagefind/") or "vanban-search" in path
+                totals["search" if is_search else "page"] += len(body)
+                totals["search_gz" if is_search else "page_gz"] += gz
+                totals["requests"] += 1
+            browser.close()
+    finally:
+        server.shutdown()
+    return totals
+
+
+# ------------------------------------------------------------------------------------------------
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--bytes-size", type=int, default=10000, help="archive size for the bytes of a first query (0: skip)")
+    parser.add_argument("--cli", action="store_true", help="also time the Pagefind CLI over the built site")
+    parser.add_argument("--index-once", nargs=2, metavar=("DIRECTIVES", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.index_once:
+        index_once(Path(args.index_once[0]), Path(args.index_once[1]))
+        return
+
+    print(f"Pagefind index, medians of {args.runs} runs ({os.cpu_count()} cores)")
+    print(f"{'N':>7} {'render s':>9} {'index s':>8} {'Pagefind MB':>12} {'tree MB':>8} {'index MB':>9}")
+    for n in args.sizes:
+        r = bench_index(n, args.runs)
+        print(f"{n:>7} {r['render_s']:>9.1f} {r['index_s']:>8.1f} {r['pagefind_peak_mb']:>12.0f} "
+              f"{r['tree_peak_mb']:>8.0f} {r['index_bytes'] / 1e6:>9.1f}", flush=True)
+        if args.cli:
+            wall, peak = bench_cli(n)
+            print(f"{'':>7} Pagefind CLI over the built site: {wall:.1f} s, {peak:.0f} MB", flush=True)
+
+    if args.bytes_size:
+        with tempfile.TemporaryDirectory() as tmp:
+            site = build_site(args.bytes_size, Path(tmp))
+            print(f"\nFirst query on the {args.bytes_size} archive (KB; gz = as nginx serves text files)")
+            print(f"{'query':<22} {'search':>7} {'search gz':>10} {'page':>7} {'page gz':>8} {'requests':>9} {'shown':>6}")
+            for query in QUERIES:
+                t = first_query_bytes(site, query)
+                print(f"{query:<22} {t['search'] / 1024:>7.0f} {t['search_gz'] / 1024:>10.0f} {t['page'] / 1024:>7.0f} "
+                      f"{t['page_gz'] / 1024:>8.0f} {t['requests']:>9} {t['results']:>6}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
