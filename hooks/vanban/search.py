@@ -105,7 +105,7 @@ def search_data(d: Directive) -> dict[str, object]:
             "subject": d.subject,
             "issuer": d.issuer.short or d.issuer.name,
             "topics": "; ".join(t.name for t in d.topics),
-            "status": STATUSES.get(d.status or "", ""),
+            "status": STATUSES.get(d.effective_status or "", ""),
             "dd": d_folds(d.number.text, d.subject, d.body, d.issuer.name, d.type.name,
                           *(a.title for a in d.attachments),
                           *(t.name for t in d.topics), *d.recipients, *d.distribution,
@@ -116,7 +116,7 @@ def search_data(d: Directive) -> dict[str, object]:
             "nam": [str(d.year)] if d.year else [],
             "co_quan": [d.issuer.short or d.issuer.name],
             "linh_vuc": [t.name for t in d.topics],
-            "tinh_trang": [STATUSES[d.status]] if d.status in STATUSES else [],
+            "tinh_trang": [STATUSES[d.effective_status]] if d.effective_status in STATUSES else [],
         },
         "sort": {"date": sort_value(d)},
     }
