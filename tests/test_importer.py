@@ -335,3 +335,15 @@ def test_two_columns_read_as_one_line(tmp_path):
     assert fm["distribution"] == ["Như trên", "Lưu: VT"] and fm["recipients"] == ["Các phòng, đơn vị thuộc Sở"]
     assert body_of(tmp_path / "x.md").strip() == ("Sở đề nghị các phòng, đơn vị tăng cường công tác phòng cháy, "
                                                   "chữa cháy rừng trong dịp Tết./.")
+
+
+def test_default_target_is_the_projects_year_folder(seed, tmp_path):
+    (tmp_path / "mkdocs.yml").write_text("site_name: thử\n", encoding="utf-8")
+    make_archive(tmp_path / "directives", {})
+    (tmp_path / "cong-van.doc").write_bytes(b"\xd0\xcf\x11\xe0 old Word")
+    proc = vanban("import", str(seed), str(tmp_path / "cong-van.doc"), cwd=tmp_path)
+    assert proc.returncode == 1  # one of the two could not be read
+    [written] = (tmp_path / "directives" / "2023").glob("*.md")
+    assert proc.stdout.startswith(f"Đã ghi directives/2023/{written.name} (từ {seed.name})")
+    assert "cong-van.doc: lỗi: Tệp .doc (Word 97–2003) chưa đọc được" in proc.stderr
+    assert "Đã nhập 1/2 tệp; 1 tệp còn trường TODO" in proc.stderr
