@@ -258,15 +258,16 @@ def test_folder_import_writes_each_document_without_a_bar_in_logs(tmp_path):
     proc = vanban("import", str(IMPORT), "-d", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.glob("*.md"))
-    assert names == ["05-tb-stttt.md", "07-tb-stttt.md", "12-kh-stttt.md", "20-gm-stttt.md", "40-qd-stttt.md"]
-    assert proc.stdout.count("Đã ghi ") == 5
+    assert names == ["02-kh-ubnd.md", "05-tb-stttt.md", "07-tb-stttt.md", "12-kh-stttt.md", "20-gm-stttt.md",
+                     "40-qd-stttt.md"]
+    assert proc.stdout.count("Đã ghi ") == 6
     assert "\r" not in proc.stderr and "it/s" not in proc.stderr and "tệp/s" not in proc.stderr
 
 
 def test_progress_bar_on_a_terminal(tmp_path):
     # stderr is a terminal here, as when staff run the command themselves.
     seen = run_on_terminal([VANBAN, "import", str(IMPORT), "-d", str(tmp_path)])
-    assert "Nhập" in seen and "5/5" in seen
+    assert "Nhập" in seen and "6/6" in seen
 
 
 def run_on_terminal(cmd: list[str]) -> str:
@@ -347,3 +348,10 @@ def test_default_target_is_the_projects_year_folder(seed, tmp_path):
     assert proc.stdout.startswith(f"Đã ghi directives/2023/{written.name} (từ {seed.name})")
     assert "cong-van.doc: lỗi: Tệp .doc (Word 97–2003) chưa đọc được" in proc.stderr
     assert "Đã nhập 1/2 tệp; 1 tệp còn trường TODO" in proc.stderr
+
+
+def test_provincial_header_on_two_lines_and_two_signing_forms(tmp_path):
+    vanban("import", str(IMPORT / "ke-hoach-ubnd.txt"), "-o", str(tmp_path / "kh.md"))
+    fm = front_matter(tmp_path / "kh.md")
+    assert (fm["issuer"], fm["number"], fm["subject"]) == ("ubnd-tinh", "02/KH-UBND", "Cải cách hành chính tỉnh Lạng Sơn năm 2023")
+    assert fm["signer"] == {"form": "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", "position": "PHÓ CHỦ TỊCH", "name": "Nguyễn Văn A"}

@@ -449,11 +449,11 @@ def _issuer(h: _Header, doc_type: DocType | None, registries: Registries, review
     if h.issuer_lines:
         candidates = [h.issuer_lines[-1], " ".join(h.issuer_lines[-2:]), " ".join(h.issuer_lines)]
     for text in candidates:
-        wanted = _words(text)
-        exact = [i for i in registries.issuers if wanted in (_words(i.name), _words(i.short))]
+        wanted = _organ_words(text)
+        exact = [i for i in registries.issuers if wanted in (_organ_words(i.name), _organ_words(i.short))]
         if len(exact) == 1:
             return exact[0]
-        prefix = [i for i in registries.issuers if _words(i.name).startswith(wanted + " ")]
+        prefix = [i for i in registries.issuers if _organ_words(i.name).startswith(wanted + " ")]
         if len(prefix) == 1:
             return prefix[0]
     number = _parse_number(h.number or "")
@@ -476,6 +476,14 @@ def _issuer(h: _Header, doc_type: DocType | None, registries: Registries, review
 
 def _words(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+# Header lines abbreviate the parent body ("UBND TỈNH LẠNG SƠN"); registries spell it out.
+_ORGAN_ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan"}
+
+
+def _organ_words(text: str) -> str:
+    return " ".join(_ORGAN_ABBREVIATIONS.get(w, w) for w in _words(text).split())
 
 
 def _slug_for_unnumbered(number: DocumentNumber, subject: str) -> str:
