@@ -19,7 +19,6 @@ import yaml
 from conftest import FIXTURES, ROOT, make_archive, run_build
 
 VANBAN = str(Path(sys.executable).parent / "vanban")
-# The real document the issue names: shared/seed/ lies beside the repository (on CI too).
 # The real document the project started from (../shared/seed), committed as a fixture so a clean
 # clone in CI imports it too.
 SEED = FIXTURES / "seed" / "seed-stttt.txt"
