@@ -13,14 +13,13 @@ objects, as a `mkdocs serve` rebuild does. Numbers only; nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "hooks"))
 from generate import generate  # noqa: E402
+from measure import median_time  # noqa: E402
 
 from vanban.citations import find_citations, markdown_scan_text  # noqa: E402
 from vanban import crossrefs  # noqa: E402
@@ -28,15 +27,6 @@ from vanban.crossrefs import CrossRefs  # noqa: E402
 from vanban.project import load_archive  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
-
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -14,11 +14,11 @@ import argparse
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
+from measure import median_time  # noqa: E402
 
 import markdown  # noqa: E402
 
@@ -34,15 +34,6 @@ BIN = Path(sys.executable).parent
 def without_anchors() -> markdown.Markdown:
     return markdown.Markdown(extensions=["tables", "sane_lists", "toc", _DocumentExtension()],
                              extension_configs={"toc": {"slugify": _slugify_heading, "toc_depth": "2-4"}})
-
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -12,16 +12,15 @@ Numbers only; nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "hooks"))
 from generate import generate  # noqa: E402
+from measure import median_time  # noqa: E402
 
 from vanban.feeds import atom_xml, build_feeds  # noqa: E402
 from vanban.listings import build_listings  # noqa: E402
@@ -31,15 +30,6 @@ from vanban.seo import directive_head, last_commit_dates  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "out"
 SITE_URL = "https://vanban.example.gov.vn/"
-
-
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench(n: int, runs: int) -> None:

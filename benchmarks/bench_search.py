@@ -34,22 +34,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
-from generate import generate  # noqa: E402
+from bench_build import archive  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent
 QUERIES = ["cai cach hanh chinh", "duong dien", "1562/UBND-KT"]
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg")
-
-
-def archive(n: int) -> Path:
-    folder = OUT / str(n)
-    marker = folder / ".generated"
-    if not marker.exists() or marker.read_text() != str(n):
-        generate(folder, n)
-        marker.write_text(str(n))
-    return folder
 
 
 # ------------------------------------------------------------------------------------------------

@@ -79,7 +79,6 @@ def main() -> None:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(folder), VANBAN_CACHE=str(Path(tmp) / "cache"))
         log = Path(tmp) / "serve.log"
         with log.open("w") as out:
-            start = time.perf_counter()
             proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
                                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
             try:

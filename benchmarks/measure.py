@@ -9,12 +9,13 @@ share them, so forked workers are not counted twice) of the process and all its 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-__all__ = ["Measured", "run"]
+__all__ = ["Measured", "run", "median_time"]
 
 
 class Measured:
@@ -78,3 +79,13 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     done.set()
     sampler.join()
     return Measured(wall, peak, proc.returncode, stderr or "")
+
+
+def median_time(fn, runs: int) -> float:
+    """Median wall time of calling `fn()` `runs` times in this process."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
