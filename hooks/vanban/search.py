@@ -58,6 +58,13 @@ NUMBER_SHARDS = 64
 """Numerals restart every year at 01: by numeral modulo this, shards stay even and small."""
 
 PAGEFIND_DIR = "pagefind"
+UNUSED_UI_FILES = (
+    "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+    "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js",
+)
+"""Pagefind's ready-made interfaces, which the search page (vanban-search.js on pagefind.js) does not
+use: removed, so they are not published, and because Pagefind sometimes leaves one of them half
+written when it exits (seen as builds differing in pagefind-ui.css)."""
 
 EXCLUDED = [
     ".vb-breadcrumbs",
@@ -199,6 +206,8 @@ def write_index(pages: Iterable[tuple[str, str]], site_dir: Path, concurrency: i
     """Index `(url, html)` pairs (url absolute: "/van-ban/2023/02-kh-ubnd/") into `site_dir/pagefind`."""
     start = time.perf_counter()
     count = asyncio.run(_write_index(pages, site_dir / PAGEFIND_DIR, concurrency))
+    for name in UNUSED_UI_FILES:
+        (site_dir / PAGEFIND_DIR / name).unlink(missing_ok=True)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return IndexStats(count, time.perf_counter() - start, peak)
 
