@@ -156,3 +156,32 @@ def synthetic_site(tmp_path_factory) -> BuildResult:
 def served_synthetic(synthetic_site):
     with serve_dir(synthetic_site.site) as base:
         yield base
+
+
+# ------------------------------------------------------------------------------------------------
+# Content-Security-Policy violations seen by the browser
+# ------------------------------------------------------------------------------------------------
+
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
+    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));
+"""
+"""Init script recording every CSP violation of a page in `window.__cspViolations`."""
+
+
+def csp_watched_page(browser, **context_options):
+    """A page (and its context, closed by the caller via `page.context.close()`) that records CSP
+    violations and console messages (`page.console_messages`)."""
+    context = browser.new_context(**context_options)
+    context.add_init_script(WATCH_CSP)
+    page = context.new_page()
+    page.console_messages = []
+    page.on("console", lambda m: page.console_messages.append(m.text))
+    return page
+
+
+def csp_problems(page) -> list[str]:
+    """Violations the page recorded plus CSP errors in its console."""
+    seen = page.evaluate("window.__cspViolations")
+    return seen + [m for m in page.console_messages if "Content Security Policy" in m]

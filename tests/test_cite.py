@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, csp_problems, csp_watched_page
 from vanban.cite import citation
 from vanban.loader import load_directive
 from vanban.registry import load_registries
@@ -86,19 +86,9 @@ def nginx(sample_site, tmp_path_factory):
 
 @pytest.fixture
 def page(browser, nginx):
-    from test_webserver import _WATCH_CSP
-
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    context.add_init_script(_WATCH_CSP)
-    page = context.new_page()
-    page.console_messages = []
-    page.on("console", lambda m: page.console_messages.append(m.text))
+    page = csp_watched_page(browser, permissions=["clipboard-read", "clipboard-write"])
     yield page
-    context.close()
-
-
-def csp_problems(page) -> list[str]:
-    return page.evaluate("window.__cspViolations") + [m for m in page.console_messages if "Content Security Policy" in m]
+    page.context.close()
 
 
 @pytest.mark.browser

@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from conftest import fixture_text, make_archive
+from conftest import WATCH_CSP, fixture_text, make_archive
 
 from vanban.project import load_archive
 from vanban.search import (
@@ -376,11 +376,6 @@ def test_the_page_computes_the_same_number_keys_and_folds_as_the_build(search_pa
 # Behind the shipped nginx, under the site's Content-Security-Policy
 # ------------------------------------------------------------------------------------------------
 
-_WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
-    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));
-"""
 
 
 @pytest.fixture(scope="module")
@@ -397,7 +392,7 @@ def nginx_sample(sample_site, tmp_path_factory):
 ])
 def test_the_search_page_runs_under_the_csp_without_violation(browser, nginx_sample, query, first):
     context = browser.new_context()
-    context.add_init_script(_WATCH_CSP)
+    context.add_init_script(WATCH_CSP)
     page = context.new_page()
     console = []
     page.on("console", lambda m: console.append(m.text))

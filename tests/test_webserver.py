@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import VENV_BIN, fixture_text, make_archive, run_build
+from conftest import VENV_BIN, WATCH_CSP, csp_problems, csp_watched_page, fixture_text, make_archive, run_build
 from vanban.webserver import write_standalone
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -255,27 +255,14 @@ def test_ambiguous_number_lists_its_directives(ambiguous_site):
 # In the browser
 # ------------------------------------------------------------------------------------------------
 
-_WATCH_CSP = """
-window.__cspViolations = [];
-document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
-    e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sample || "")));
-"""
+_WATCH_CSP = WATCH_CSP  # other test modules import it from here
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
-    context.add_init_script(_WATCH_CSP)
-    page = context.new_page()
-    page.console_messages = []
-    page.on("console", lambda m: page.console_messages.append(m.text))
+    page = csp_watched_page(browser)
     yield page
-    context.close()
-
-
-def csp_problems(page) -> list[str]:
-    seen = page.evaluate("window.__cspViolations")
-    return seen + [m for m in page.console_messages if "Content Security Policy" in m]
+    page.context.close()
 
 
 @pytest.mark.browser
