@@ -5,7 +5,7 @@ directives folder), on_config (reset state: `mkdocs serve` keeps this module bet
 (load, report problems, add virtual pages and attachments), on_pre_page (the archive renders its own
 pages; sitemap dates), on_page_markdown (escaped title and description for Material's templates),
 on_page_content (the archive's own HTML), on_page_context (head tags: Open Graph, JSON-LD, feed
-links), on_post_build (redirect pages for aliases and short links, the nginx redirect map, feeds,
+links; the page's HTML, given only while its template renders and taken back in on_post_page), on_post_build (redirect pages for aliases and short links, the nginx redirect map, feeds,
 open data, the manifest of public URLs, the search index and number map).
 
 Under `mkdocs serve` the module lives across rebuilds: directives are re-read only when their file
@@ -147,7 +147,17 @@ def on_page_context(context, *, page: Page, config: MkDocsConfig, nav):
     # Material's base.html prints page.meta.vb_head in {% block extrahead %} (docs/overrides/main.html).
     if _plan is not None:
         page.meta["vb_head"] = _head(page, config)
+        spec = _spec(page)
+        if spec is not None:
+            # A generated page's HTML is held by MkDocs only while its template renders (see _fill).
+            page.content = spec.html()[0]
     return context
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    if _spec(page) is not None:
+        page.content = ""
+    return output
 
 
 def on_env(env, *, config: MkDocsConfig, files: Files):
@@ -299,8 +309,11 @@ TITLE_ID = "vb-tieu-de"
 
 
 def _fill(page: Page, spec) -> None:
+    # MkDocs reads every page before it writes any: the HTML is given in on_page_context, just
+    # before the page's template, and taken back in on_post_page, so that 100 000 pages are not
+    # all held as text at once (the plan keeps them compressed).
     content, toc_tokens = spec.html()
-    page.content = content
+    page.content = ""
     if f'<h1 id="{TITLE_ID}"' in content:
         # Material's skip link goes to the first entry of the table of contents: make that the
         # page's title, so "Chuyển đến nội dung chính" lands on the h1 (not on the first body

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -20,10 +21,27 @@ from .model import Directive
 from .render import Renderer
 from .stats import STATS_URL, build_charts
 
-__all__ = ["SitePlan", "PageSpec", "AttachmentFile", "HOME_MARKER"]
+__all__ = ["SitePlan", "PageSpec", "Rendered", "AttachmentFile", "HOME_MARKER"]
 
 HOME_MARKER = "<!-- vanban:home -->"
 """Placed in the hand-written home page where the generated overview goes."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A page's HTML, kept compressed between rendering and writing: the plan holds every page at
+    once (for the search index, and for the next rebuild of `mkdocs serve`), which as text took
+    gigabytes at 100 000 directives (Python stores Vietnamese text at 2 bytes a character)."""
+
+    packed: bytes
+    toc_tokens: list[dict[str, Any]]
+
+    @classmethod
+    def pack(cls, html: str, toc_tokens: list[dict[str, Any]]) -> "Rendered":
+        return cls(zlib.compress(html.encode("utf-8"), 1), toc_tokens)
+
+    def unpack(self) -> tuple[str, list[dict[str, Any]]]:
+        return zlib.decompress(self.packed).decode("utf-8"), self.toc_tokens
 
 
 @dataclass
@@ -38,7 +56,7 @@ class PageSpec:
     in_nav: bool
     render: Callable[[], tuple[str, list[dict[str, Any]]]]
     directive: Directive | None = None
-    rendered: tuple[str, list[dict[str, Any]]] | None = None
+    rendered: Rendered | None = None
     """Set by `SitePlan.prerender`; `html()` falls back to rendering on demand."""
     listing: Listing | None = None
     """The listing a "listing" page is a page of (for its feed and sitemap date)."""
@@ -46,9 +64,10 @@ class PageSpec:
     """Hash of everything the page's HTML depends on: equal keys, equal pages (see `SitePlan.reuse`)."""
 
     def html(self) -> tuple[str, list[dict[str, Any]]]:
+        """(HTML, table-of-contents tokens)."""
         if self.rendered is None:
-            self.rendered = self.render()
-        return self.rendered
+            self.rendered = Rendered.pack(*self.render())
+        return self.rendered.unpack()
 
 
 @dataclass
@@ -136,14 +155,14 @@ class SitePlan:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
                            lambda: (self.renderer.group_index(index), []), key=self.key_for(index.src_uri)))
 
-    def reuse(self, previous: dict[str, tuple[str, tuple[str, list[dict[str, Any]]]]]) -> None:
+    def reuse(self, previous: dict[str, tuple[str, Rendered]]) -> None:
         """Take the HTML of pages whose key is unchanged from a previous plan (`mkdocs serve`)."""
         for uri, spec in self.pages.items():
             old = previous.get(uri)
             if old is not None and spec.key and old[0] == spec.key:
                 spec.rendered = old[1]
 
-    def rendered_pages(self) -> dict[str, tuple[str, tuple[str, list[dict[str, Any]]]]]:
+    def rendered_pages(self) -> dict[str, tuple[str, Rendered]]:
         """{src_uri: (key, html)} of the pages rendered so far, for the next plan's `reuse`."""
         return {uri: (s.key, s.rendered) for uri, s in self.pages.items() if s.key and s.rendered is not None}
 
@@ -222,6 +241,6 @@ PARALLEL_THRESHOLD = 300
 _FORKED_PLAN: SitePlan | None = None
 
 
-def _render_chunk(uris: list[str]) -> list[tuple[str, tuple[str, list[dict[str, Any]]]]]:
+def _render_chunk(uris: list[str]) -> list[tuple[str, Rendered]]:
     assert _FORKED_PLAN is not None
-    return [(uri, _FORKED_PLAN.pages[uri].render()) for uri in uris]
+    return [(uri, Rendered.pack(*_FORKED_PLAN.pages[uri].render())) for uri in uris]
