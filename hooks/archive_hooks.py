@@ -19,9 +19,11 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+import zlib
 from html import escape
 from pathlib import Path
 
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -39,7 +41,8 @@ from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
 from vanban.search import PAGEFIND_DIR, index_document, write_index, write_number_map
 from vanban.shortlinks import ambiguity_pages
-from vanban.site import HOME_MARKER, SitePlan
+from vanban.parallel import can_fork, fork_map, worker_count
+from vanban.site import HOME_MARKER, PARALLEL_THRESHOLD, SitePlan
 from vanban.webserver import write_redirects, write_short_link_stubs
 
 log = logging.getLogger("mkdocs.hooks.vanban")
@@ -56,6 +59,10 @@ _previous_attachments: set[str] = set()
 _search_documents: dict[str, tuple[str, str]] = {}
 """(url, html) Pagefind read for each directive page key, kept between `serve --dirty` rebuilds."""
 _TEMPLATE_CODE = MemoryBytecodeCache()
+_nav = None
+_shells: dict[str, bytes] = {}
+"""Generated pages whose whole HTML a worker already rendered (compressed), by src_uri (see on_env)."""
+PRERENDERED_TEMPLATE = "vb_prerendered.html"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -144,6 +151,10 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_page_context(context, *, page: Page, config: MkDocsConfig, nav):
+    shell = _shells.pop(page.file.src_uri, None)
+    if shell is not None:  # rendered whole by a worker (on_env): PRERENDERED_TEMPLATE writes it
+        page.content = zlib.decompress(shell).decode("utf-8")
+        return context
     # Material's base.html prints page.meta.vb_head in {% block extrahead %} (docs/overrides/main.html).
     if _plan is not None:
         page.meta["vb_head"] = _head(page, config)
@@ -160,11 +171,18 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
+def on_nav(nav, *, config: MkDocsConfig, files: Files):
+    global _nav
+    _nav = nav
+    return nav
+
+
 def on_env(env, *, config: MkDocsConfig, files: Files):
     env.globals["vb_nav_cache"] = {}
     # MkDocs makes a new environment per build: keep Material's compiled templates across the
     # rebuilds of `mkdocs serve` (Jinja checks each template's source before reusing its code).
     env.bytecode_cache = _TEMPLATE_CODE
+    _render_shells(env, config, files)
     return env
 
 
@@ -210,6 +228,43 @@ def on_post_build(*, config: MkDocsConfig) -> None:
 # ------------------------------------------------------------------------------------------------
 # Helper functions
 # ------------------------------------------------------------------------------------------------
+
+def _render_shells(env, config: MkDocsConfig, files: Files) -> None:
+    """Render the theme around the generated pages on all cores, as MkDocs' `_build_page` would.
+
+    MkDocs renders every page's template in one process (a fifth of a 10 000-directive build). When
+    there are many pages to write, forked workers run the same steps (context, on_page_context,
+    template, on_post_page) for the generated pages; MkDocs then writes each result through
+    PRERENDERED_TEMPLATE. Hand-written pages, and the few pages a `serve --dirty` rebuild writes,
+    stay with MkDocs.
+    """
+    _shells.clear()
+    workers = worker_count()
+    if _plan is None or _nav is None or workers < 2 or not can_fork():
+        return
+    pages = {f.src_uri: f.page for f in files.documentation_pages()
+             if f.page is not None and f.src_uri in _plan.pages and f.is_modified()}
+    if len(pages) < PARALLEL_THRESHOLD:
+        return
+    doc_files = files.documentation_pages()
+
+    def render(uris: list[str]) -> list[tuple[str, bytes]]:
+        out = []
+        for uri in uris:
+            page = pages[uri]
+            page.active = True  # the steps of mkdocs.commands.build._build_page
+            context = get_context(_nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = config.plugins.on_page_context(context, page=page, config=config, nav=_nav)
+            output = config.plugins.on_post_page(template.render(context), page=page, config=config)
+            page.active = False
+            out.append((uri, zlib.compress(output.encode("utf-8"), 1)))
+        return out
+
+    for uri, shell in fork_map(render, list(pages), workers):
+        _shells[uri] = shell
+        pages[uri].meta["template"] = PRERENDERED_TEMPLATE
+
 
 def _unchanged() -> bool:
     return False

@@ -7,8 +7,6 @@ and attachment files, and renders a page's HTML on request. It knows nothing of 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from .archive import Archive
 from .cache import RenderCache, code_fingerprint
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
 from .model import Directive
+from .parallel import can_fork, fork_map, worker_count
 from .render import Renderer
 from .stats import STATS_URL, build_charts
 
@@ -170,21 +169,17 @@ class SitePlan:
         """Render every page now (directives, listings, indexes), on all cores when the archive is
         large enough to gain; the adapter then only wraps them in the theme."""
         specs = [s for s in self.pages.values() if s.rendered is None]
-        workers = workers or int(os.environ.get("VANBAN_WORKERS", 0)) or os.cpu_count() or 1
-        if workers < 2 or len(specs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        workers = workers or worker_count()
+        if workers < 2 or len(specs) < PARALLEL_THRESHOLD or not can_fork():
             for spec in specs:
                 spec.html()
             return
-        global _FORKED_PLAN
-        _FORKED_PLAN = self  # workers are forked: they inherit the plan instead of unpickling it
-        chunks = [[s.src_uri for s in specs[i::workers * 4]] for i in range(workers * 4)]
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results in pool.imap_unordered(_render_chunk, chunks):
-                    for uri, rendered in results:
-                        self.pages[uri].rendered = rendered
-        finally:
-            _FORKED_PLAN = None
+
+        def render(uris: list[str]) -> list[tuple[str, Rendered]]:
+            return [(uri, Rendered.pack(*self.pages[uri].render())) for uri in uris]
+
+        for uri, rendered in fork_map(render, [s.src_uri for s in specs], workers):
+            self.pages[uri].rendered = rendered
 
     def attachments(self) -> list[AttachmentFile]:
         return [
@@ -237,10 +232,3 @@ def _hash(*parts: str) -> str:
 
 PARALLEL_THRESHOLD = 300
 """Below this many directives, starting worker processes costs more than it saves."""
-
-_FORKED_PLAN: SitePlan | None = None
-
-
-def _render_chunk(uris: list[str]) -> list[tuple[str, Rendered]]:
-    assert _FORKED_PLAN is not None
-    return [(uri, Rendered.pack(*_FORKED_PLAN.pages[uri].render())) for uri in uris]

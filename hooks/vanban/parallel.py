@@ -1,0 +1,43 @@
+"""Work spread over forked processes: the workers inherit the parent's memory (the archive, the
+plan, MkDocs' pages and templates) instead of receiving it pickled; only results travel back."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Callable, Iterator, TypeVar
+
+__all__ = ["worker_count", "can_fork", "fork_map"]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_job: Callable | None = None
+
+
+def worker_count() -> int:
+    """`VANBAN_WORKERS` if set (1 = everything in this process), else the number of cores."""
+    return int(os.environ.get("VANBAN_WORKERS", 0)) or os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) -> Iterator[R]:
+    """`job` applied to interleaved chunks of `items` in `workers` forked processes; results in no
+    particular order. `job` may be any callable (a closure too): it is inherited, not pickled."""
+    global _job
+    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+    _job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for results in pool.imap_unordered(_run, [c for c in chunks if c]):
+                yield from results
+    finally:
+        _job = None
+
+
+def _run(chunk: list) -> list:
+    assert _job is not None
+    return _job(chunk)
