@@ -1,19 +1,26 @@
 """Search benchmark: Pagefind index time and memory, and the bytes a browser fetches for a first query.
 
-    python benchmarks/bench_search.py [--sizes 1000 10000] [--runs 3] [--bytes-size 10000] [--cli]
+    python benchmarks/bench_search.py [--sizes 1000 10000] [--runs 3] [--workers N] [--bytes-size 10000] [--cli]
 
 For each size N (archives generated once into benchmarks/out/N by generate.py, shared with
 bench_build.py), in a fresh process per run: load the archive, render the directive pages (the
-site plan, as the build does), then index them the way the build does (`vanban.search.write_index`,
-HTML from memory). Printed, as medians over the runs: index wall time, the Pagefind process's peak
-RSS, and the peak PSS of the whole process tree during the run (Python holding the rendered pages
-plus Pagefind). `--cli` also times the Pagefind CLI over the built site, the reference of issue 3.
+site plan, as the build does), prepare what Pagefind reads (`search_page`: the đ folds and the
+index page), then index them the way the build does (`vanban.search.write_index`: one index per
+date bucket, `--workers` Pagefind processes at once, HTML from memory). Printed, as medians over
+the runs: preparation and index wall time, the buckets, the CPU time of the Pagefind processes
+(CPU s / wall s above 1 means more than one core busy), the largest Pagefind process's peak RSS,
+and the peak PSS of the whole process tree during the run (Python holding the rendered pages plus
+every Pagefind process). `--cli` also times the Pagefind CLI over the built site, the reference of
+issue 3. `--index-only` skips the bytes of a first query (for 100 000).
 
 Then it builds the `--bytes-size` archive with `mkdocs build`, serves it on localhost and loads
 /tim-kiem/?q=… in headless Chromium, summing the bodies of every response (Playwright's network
 log): what the search costs (Pagefind's files, the number map, the page's script) and the whole
 page. Text files are also counted gzipped, as the shipped nginx configuration serves them;
-Pagefind's own chunks are already compressed. Numbers only; nothing is asserted.
+Pagefind's own chunks are already compressed. A second table splits the search's bytes (gz) by
+kind: scripts, WebAssembly, entry and meta files, word-index chunks, filter chunks, fragments (one
+per result shown) and the site's own JSON (buckets, filter counts, number map). Numbers only;
+nothing is asserted.
 """
 
 from __future__ import annotations
@@ -41,17 +48,35 @@ OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent
 QUERIES = ["cai cach hanh chinh", "duong dien", "1562/UBND-KT"]
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg")
+KINDS = ("scripts", "wasm", "entry+meta", "index", "filter", "fragments", "site json")
+
+
+def kind_of(path: str) -> str:
+    name = path.split("?")[0].rsplit("/", 1)[-1]
+    if name.endswith(".js"):
+        return "scripts"
+    if name.endswith(".pagefind"):
+        return "wasm"
+    if name == "pagefind-entry.json" or name.endswith(".pf_meta"):
+        return "entry+meta"
+    if name.endswith(".pf_index"):
+        return "index"
+    if name.endswith(".pf_filter"):
+        return "filter"
+    if name.endswith(".pf_fragment"):
+        return "fragments"
+    return "site json"
 
 
 # ------------------------------------------------------------------------------------------------
 # Index time and memory (one child process per run)
 # ------------------------------------------------------------------------------------------------
 
-def index_once(directives: Path, out: Path) -> None:
+def index_once(directives: Path, out: Path, workers: int | None) -> None:
     """Child mode: plan + render as the build does, then index; prints one JSON line."""
     sys.path.insert(0, str(ROOT / "hooks"))
     from vanban.project import load_archive
-    from vanban.search import index_document, write_index, write_number_map
+    from vanban.search import search_page, write_index, write_number_map
     from vanban.site import SitePlan
 
     start = time.perf_counter()
@@ -59,21 +84,22 @@ def index_once(directives: Path, out: Path) -> None:
     plan = SitePlan(loaded.archive, "Văn bản")
     plan.prerender()
     rendered = time.perf_counter()
-    pages = ((f"/{s.url}", index_document(s.directive, s.html()[0]))
-             for s in plan.pages.values() if s.kind == "directive")
-    stats = write_index(pages, out)
+    pages = [search_page(s.directive, s.html()[0]) for s in plan.pages.values() if s.kind == "directive"]
+    prepared = time.perf_counter()
+    stats = write_index(pages, out, workers=workers)
     write_number_map(out, loaded.archive)
     index_bytes = sum(p.stat().st_size for p in (out / "pagefind").rglob("*") if p.is_file())
-    print(json.dumps({"pages": stats.pages, "render_s": rendered - start, "index_s": stats.seconds,
+    print(json.dumps({"pages": stats.pages, "render_s": rendered - start, "prepare_s": prepared - rendered,
+                      "index_s": stats.seconds, "buckets": stats.buckets, "cpu_s": stats.cpu_seconds,
                       "pagefind_peak_mb": stats.peak_rss_mb, "index_bytes": index_bytes}))
 
 
-def bench_index(n: int, runs: int) -> dict[str, float]:
+def bench_index(n: int, runs: int, workers: int | None) -> dict[str, float]:
     directives = archive(n)
     results, tree_peaks = [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
-            cmd = [sys.executable, __file__, "--index-once", str(directives), tmp]
+            cmd = [sys.executable, __file__, "--index-once", str(directives), tmp, str(workers or 0)]
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
             peak = 0.0
             while proc.poll() is None:
@@ -123,7 +149,8 @@ def first_query_bytes(site: Path, query: str) -> dict[str, int]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    totals = {"search": 0, "search_gz": 0, "page": 0, "page_gz": 0, "requests": 0, "results": 0}
+    totals = {"search": 0, "search_gz": 0, "page": 0, "page_gz": 0, "requests": 0, "results": 0, "status": ""}
+    totals.update({kind: 0 for kind in KINDS})
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
@@ -136,6 +163,7 @@ def first_query_bytes(site: Path, query: str) -> dict[str, int]:
             page.evaluate("window.VanbanSearch.done")
             page.wait_for_load_state("networkidle")
             totals["results"] = page.locator(".vb-result, #vb-search-direct li").count()
+            totals["status"] = page.locator("#vb-search-status").text_content()
             for request in responses:
                 response = request.response()
                 body = response.body() if response else b""
@@ -145,6 +173,8 @@ def first_query_bytes(site: Path, query: str) -> dict[str, int]:
                 is_search = path.startswith("pagefind/") or "vanban-search" in path
                 totals["search" if is_search else "page"] += len(body)
                 totals["search_gz" if is_search else "page_gz"] += gz
+                if is_search:
+                    totals[kind_of(path)] += gz
                 totals["requests"] += 1
             browser.close()
     finally:
@@ -160,31 +190,44 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--bytes-size", type=int, default=10000, help="archive size for the bytes of a first query (0: skip)")
     parser.add_argument("--cli", action="store_true", help="also time the Pagefind CLI over the built site")
-    parser.add_argument("--index-once", nargs=2, metavar=("DIRECTIVES", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=0, help="Pagefind processes at once (default: one per core)")
+    parser.add_argument("--index-only", action="store_true", help="skip the bytes of a first query")
+    parser.add_argument("--index-once", nargs=3, metavar=("DIRECTIVES", "OUT", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.index_once:
-        index_once(Path(args.index_once[0]), Path(args.index_once[1]))
+        index_once(Path(args.index_once[0]), Path(args.index_once[1]), int(args.index_once[2]) or None)
         return
 
-    print(f"Pagefind index, medians of {args.runs} runs ({os.cpu_count()} cores)")
-    print(f"{'N':>7} {'render s':>9} {'index s':>8} {'Pagefind MB':>12} {'tree MB':>8} {'index MB':>9}")
+    print(f"Pagefind index, medians of {args.runs} runs ({os.cpu_count()} cores, "
+          f"{args.workers or os.cpu_count()} Pagefind processes; load {os.getloadavg()[0]:.1f})")
+    print(f"{'N':>7} {'render s':>9} {'prepare s':>10} {'index s':>8} {'buckets':>8} {'CPU s':>6} "
+          f"{'Pagefind MB':>12} {'tree MB':>8} {'index MB':>9}")
     for n in args.sizes:
-        r = bench_index(n, args.runs)
-        print(f"{n:>7} {r['render_s']:>9.1f} {r['index_s']:>8.1f} {r['pagefind_peak_mb']:>12.0f} "
-              f"{r['tree_peak_mb']:>8.0f} {r['index_bytes'] / 1e6:>9.1f}", flush=True)
+        r = bench_index(n, args.runs, args.workers or None)
+        print(f"{n:>7} {r['render_s']:>9.1f} {r['prepare_s']:>10.1f} {r['index_s']:>8.1f} {r['buckets']:>8.0f} "
+              f"{r['cpu_s']:>6.1f} {r['pagefind_peak_mb']:>12.0f} {r['tree_peak_mb']:>8.0f} "
+              f"{r['index_bytes'] / 1e6:>9.1f}  (load {os.getloadavg()[0]:.1f})", flush=True)
         if args.cli:
             wall, peak = bench_cli(n)
             print(f"{'':>7} Pagefind CLI over the built site: {wall:.1f} s, {peak:.0f} MB", flush=True)
 
-    if args.bytes_size:
+    if args.bytes_size and not args.index_only:
         with tempfile.TemporaryDirectory() as tmp:
             site = build_site(args.bytes_size, Path(tmp))
             print(f"\nFirst query on the {args.bytes_size} archive (KB; gz = as nginx serves text files)")
             print(f"{'query':<22} {'search':>7} {'search gz':>10} {'page':>7} {'page gz':>8} {'requests':>9} {'shown':>6}")
+            measured = []
             for query in QUERIES:
                 t = first_query_bytes(site, query)
+                measured.append((query, t))
                 print(f"{query:<22} {t['search'] / 1024:>7.0f} {t['search_gz'] / 1024:>10.0f} {t['page'] / 1024:>7.0f} "
                       f"{t['page_gz'] / 1024:>8.0f} {t['requests']:>9} {t['results']:>6}", flush=True)
+            print("\nWhat the search's bytes are (KB, gz)")
+            print(f"{'query':<22} " + " ".join(f"{k:>10}" for k in KINDS))
+            for query, t in measured:
+                print(f"{query:<22} " + " ".join(f"{t[k] / 1024:>10.1f}" for k in KINDS))
+            for query, t in measured:
+                print(f"{query:<22} {t['status']}")
 
 
 if __name__ == "__main__":

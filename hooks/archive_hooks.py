@@ -39,7 +39,10 @@ from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
-from vanban.search import PAGEFIND_DIR, index_document, write_index, write_number_map
+from vanban.search import (
+    BUCKETS_FILE, PAGEFIND_DIR, SearchPage, index_document, sort_value, write_filter_counts, write_index,
+    write_number_map,
+)
 from vanban.shortlinks import ambiguity_pages
 from vanban.parallel import can_fork, fork_map, worker_count
 from vanban.site import HOME_MARKER, PARALLEL_THRESHOLD, SitePlan
@@ -56,8 +59,8 @@ _previous: dict = {}
 """{src_uri: (key, rendered)} of the previous build in this process (serve rebuilds)."""
 _previous_archive_key = ""
 _previous_attachments: set[str] = set()
-_search_documents: dict[str, tuple[str, str]] = {}
-"""(url, html) Pagefind read for each directive page key, kept between `serve --dirty` rebuilds."""
+_search_documents: dict[str, SearchPage] = {}
+"""What Pagefind read for each directive page key, kept between `serve --dirty` rebuilds."""
 _TEMPLATE_CODE = MemoryBytecodeCache()
 _nav = None
 _shells: dict[str, bytes] = {}
@@ -300,19 +303,21 @@ def _write_search(site: Path, directives_changed: bool) -> None:
     # Pagefind reads the directive HTML the plan rendered, from memory (not the written pages).
     assert _plan is not None
     keys = write_number_map(site, _plan.archive)
-    if _dirty and (site / PAGEFIND_DIR / "pagefind-entry.json").is_file():
-        # Pagefind cannot update an index, and rebuilding it takes seconds on a large archive: under
-        # `mkdocs serve --dirty` the edited page is served at once and the index follows shortly.
+    write_filter_counts(site, _plan.archive)
+    if _dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
+        # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at
+        # once and the bucket(s) holding the changed directives are indexed again in the background.
         if directives_changed:
             _background_index.submit(site, _search_pages())
         return
     stats = write_index(_search_pages(), site)
-    log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục ({stats.seconds:.1f} s), {keys} số ký hiệu.")
+    log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm "
+             f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
 
 
-def _search_pages() -> list[tuple[str, str]]:
+def _search_pages() -> list[SearchPage]:
     # The page Pagefind reads is a function of the page's inputs, which its key hashes: under
-    # `mkdocs serve` only edited directives are prepared again (10 000 took ~9 s, mostly đ folding).
+    # `mkdocs serve` only edited directives are prepared again.
     global _search_documents
     assert _plan is not None
     documents = {}
@@ -321,7 +326,8 @@ def _search_pages() -> list[tuple[str, str]]:
             continue
         document = _search_documents.get(spec.key) if spec.key else None
         if document is None:
-            document = (f"/{spec.url}", index_document(spec.directive, spec.html()[0]))
+            document = SearchPage(f"/{spec.url}", index_document(spec.directive, spec.html()[0]),
+                                  sort_value(spec.directive))
         documents[spec.key or spec.src_uri] = document
     if _dirty:
         _search_documents = documents
@@ -329,14 +335,15 @@ def _search_pages() -> list[tuple[str, str]]:
 
 
 class _BackgroundIndex:
-    """One thread that rebuilds the search index of the latest preview build; newer work replaces waiting work."""
+    """One thread that brings the search index up to the latest preview build (only the buckets whose
+    directives changed are indexed again); newer work replaces waiting work."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._waiting: tuple[Path, list[tuple[str, str]]] | None = None
+        self._waiting: tuple[Path, list[SearchPage]] | None = None
         self._thread: threading.Thread | None = None
 
-    def submit(self, site: Path, pages: list[tuple[str, str]]) -> None:
+    def submit(self, site: Path, pages: list[SearchPage]) -> None:
         with self._lock:
             self._waiting = (site, pages)
             if self._thread is None or not self._thread.is_alive():
@@ -351,7 +358,8 @@ class _BackgroundIndex:
                     return
             try:
                 stats = write_index(job[1], job[0])
-                log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản, {stats.seconds:.1f} s).")
+                done = ", ".join(stats.indexed) or "không phần nào thay đổi"
+                log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản; lập lại: {done}; {stats.seconds:.1f} s).")
             except Exception as exc:  # the preview goes on; the next edit retries
                 log.warning(f"Tìm kiếm: chưa cập nhật được chỉ mục: {exc}")
 

@@ -183,7 +183,7 @@ def fragments_text(site: Path) -> str:
     """Pagefind's page fragments (gzip JSON) of the preview, decoded."""
     import gzip
     texts = []
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):  # every bucket
         try:
             texts.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
         except (OSError, EOFError):
@@ -199,3 +199,29 @@ def test_the_search_index_follows_an_edit(server):
     # The page first, the index a moment later (Pagefind rebuilds it in the background).
     wait_for(lambda: "xanhlamngọc" in fetch(server.base, CONG_VAN)[1], "the edited page")
     wait_for(lambda: "xanhlamngọc" in fragments_text(site), "the search index to follow")
+
+
+def bucket_folders(site: Path) -> dict[str, str]:
+    """{label: folder} of the preview's search buckets (a folder is named by its content's key)."""
+    import json
+    try:
+        manifest = json.loads((site / "pagefind" / "buckets.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {b["label"]: b["path"] for b in manifest["buckets"]}
+
+
+def test_an_edit_reindexes_only_the_bucket_of_its_year(server):
+    site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
+    before = bucket_folders(site)
+    assert set(before) == {"năm 2023", "năm 2022"}
+    untouched = site / "pagefind" / before["năm 2023"] / "pagefind-entry.json"
+    stamp = untouched.stat().st_mtime_ns
+    b = server.folder / "b.md"  # the 2022 công văn
+    b.write_text(b.read_text(encoding="utf-8") + "\n\nCâu kiểm tra chỉ mục tímhoacà.\n", encoding="utf-8")
+    wait_for(lambda: "tímhoacà" in fragments_text(site), "the search index to follow")
+    after = wait_for(lambda: (f := bucket_folders(site)) and f["năm 2022"] != before["năm 2022"] and f, "buckets.json")
+    assert after["năm 2023"] == before["năm 2023"] and untouched.stat().st_mtime_ns == stamp
+    assert not (site / "pagefind" / before["năm 2022"]).exists()  # the old copy is gone
+    wait_for(lambda: "lập lại: nam-2022;" in server.text(), "the log of the background index")
+    assert "nam-2023" not in server.text().split("lập lại: nam-2022;")[0].rsplit("Tìm kiếm:", 1)[-1]

@@ -18,20 +18,32 @@ Two things Pagefind does not do for Vietnamese are handled here:
   a small map from `number_lookup_key` to directive URLs, split into shards by numeral so a query
   downloads only one shard; the search page computes the same key (`vanban-search.js`, kept in
   step with this module by a browser test).
+
+The index is split into buckets by date (`plan_buckets`: a year each, or parts of a large year), each
+a separate Pagefind index in `pagefind/<bucket>-<key>/`, listed newest first in
+`pagefind/buckets.json`. The search page opens a primary index that holds no directive and merges
+buckets from where its sort starts, so a first query reads one year's index instead of the whole
+archive's; Pagefind indexes the buckets in parallel, and an edit under `mkdocs serve --dirty`
+reindexes only its own bucket. The filter lists come from `pagefind/bo-loc.json` (counts over the
+whole archive), not from Pagefind's filter files.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import functools
+import hashlib
 import json
 import logging
+import os
 import re
 import resource
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import jinja2
 
@@ -43,7 +55,8 @@ from .text import fold
 __all__ = [
     "SEARCH_PAGE", "NUMBER_MAP_DIR", "NUMBER_SHARDS", "PAGEFIND_DIR", "d_folds", "sort_value",
     "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document",
-    "IndexStats", "write_index",
+    "SearchPage", "search_page", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
+    "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -77,20 +90,35 @@ list — the metadata table (its values are meta fields), notices, related and c
 the citation box, and whatever a later feature adds beside them — and, on the paper, the national
 motto and "(Đã ký)". Set in the index configuration, so the published page carries no attribute."""
 
-_WORD = re.compile(r"[^\W_]+")
-_D_STROKE = re.compile("[đĐ\u00d0\u00f0\u0189]")  # with the look-alikes fold() maps to đ
+_D_LETTERS = "đĐ\u00d0\u00f0\u0189"  # đ with the look-alikes fold() maps to it
+_D_TAIL = re.compile(rf"[{_D_LETTERS}][^\W_]*")
+"""From a đ to the end of its word (words as `[^\\W_]+` splits them: letters and digits)."""
 
 
 def d_folds(*texts: str) -> str:
     """Folded forms of the distinct words with đ/Đ, space-separated: "Đường điện" → "duong dien"."""
+    # One scan per text for the letter đ (a regex over every word cost ~1 ms per directive), then
+    # each hit is widened back to the start of its word.
     seen: dict[str, None] = {}
+    spellings: set[str] = set()  # a body repeats its words: fold each spelling once
     for text in texts:
-        if not text or not _D_STROKE.search(text):
+        if not text:
             continue
-        for word in _WORD.findall(text):
-            if _D_STROKE.search(word):
-                seen.setdefault(fold(word), None)
+        for match in _D_TAIL.finditer(text):
+            start = match.start()
+            while start and text[start - 1].isalnum():  # isalnum() is exactly [^\W_]
+                start -= 1
+            word = text[start:match.end()]
+            if word not in spellings:
+                spellings.add(word)
+                seen.setdefault(_fold_word(word), None)
     return " ".join(seen)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    # The same few thousand đ-words recur in every directive: fold each spelling once per process.
+    return fold(word)
 
 
 def sort_value(d: Directive) -> str:
@@ -194,51 +222,282 @@ def index_document(d: Directive, content_html: str) -> str:
     return _TEMPLATES.get_template("search_index.html").render(d=d, content=content_html, data=search_data(d))
 
 
+class SearchPage(NamedTuple):
+    """What Pagefind reads for one directive, and where it sorts (which bucket it goes to)."""
+
+    url: str
+    """Absolute: "/van-ban/2023/02-kh-ubnd/"."""
+    html: str
+    """`index_document`."""
+    sort: str
+    """`sort_value` of the directive: "2023-01-04"."""
+
+
+def search_page(d: Directive, content_html: str) -> SearchPage:
+    return SearchPage(f"/{d.url}", index_document(d, content_html), sort_value(d))
+
+
+# ------------------------------------------------------------------------------------------------
+# Buckets: one Pagefind index per year (or part of a year)
+# ------------------------------------------------------------------------------------------------
+
+BUCKET_LIMIT = 2500
+"""Most directives in one bucket: a year with more is split by quarter (by month if a quarter still
+has more). A bucket's index, and what a first query downloads from it, grows with its size."""
+
+BUCKETS_FILE = "buckets.json"
+"""`pagefind/buckets.json`: the buckets, newest first, for the search page."""
+
+FILTER_COUNTS_FILE = "bo-loc.json"
+"""`pagefind/bo-loc.json`: every filter's values with their counts over the whole archive."""
+
+PLACEHOLDER_URL = "/tim-kiem/#vb-chi-muc"
+"""URL of the one record of the primary index and of each bucket's floor record (never a result)."""
+
+PLACEHOLDER_TEXT = "ϙϙϙϙ"
+"""Their text: a word no query meets (archaic Greek koppa); the search page drops them if one shows."""
+
+FLOOR_SORT = "0000"
+"""Sorts before every real date ("0000-00-00" included): see `_write_bucket`."""
+
+INDEX_FORMAT = "2"
+"""Part of every bucket's key: change it when what the build gives Pagefind changes shape."""
+
+_BUCKET_DIR = re.compile(r"^(nam-\d{4}(-quy-\d|-thang-\d\d)?|khong-ro-nam)-[0-9a-f]{10}$")
+
+
+@dataclass
+class Bucket:
+    name: str
+    """"nam-2023", "nam-2023-quy-2", "nam-2023-thang-04", "khong-ro-nam"."""
+    label: str
+    """What the search page says: "năm 2023", "quý 2 năm 2023", "tháng 4 năm 2023", "không rõ năm"."""
+    year: str
+    """"2023", or "" for directives without a year."""
+    pages: list[SearchPage]
+
+    @functools.cached_property
+    def key(self) -> str:
+        """Hash of everything its index is made of: the pages, Pagefind's version and our settings."""
+        digest = hashlib.sha256(f"{INDEX_FORMAT}\0{_pagefind_version()}\0{json.dumps(EXCLUDED)}\0".encode())
+        for page in sorted(self.pages):
+            digest.update(f"{page.url}\0{page.sort}\0{page.html}\0".encode())
+        return digest.hexdigest()
+
+    @property
+    def folder(self) -> str:
+        """Folder under pagefind/, named by content: a changed bucket is a new folder, so a browser
+        never mixes files of two versions, and a folder that exists is complete (written aside and
+        renamed into place)."""
+        return f"{self.name}-{self.key[:10]}"
+
+
+def plan_buckets(pages: Iterable[SearchPage], limit: int = BUCKET_LIMIT) -> list[Bucket]:
+    """Group pages by the year of their sort value, newest first; a year of more than `limit` pages
+    is split by quarter (a blank month counts as January), and by month if a quarter is still over.
+    The buckets' date ranges never overlap, and their order is the order of the sort key."""
+    years: dict[str, list[SearchPage]] = {}
+    for page in pages:
+        years.setdefault(page.sort[:4], []).append(page)
+    buckets = []
+    for year, members in years.items():
+        if year == "0000":
+            buckets.append(Bucket("khong-ro-nam", "không rõ năm", "", members))
+            continue
+        if len(members) <= limit:
+            buckets.append(Bucket(f"nam-{year}", f"năm {year}", year, members))
+            continue
+        month = lambda p: max(1, int(p.sort[5:7] or 0))  # noqa: E731
+        quarters: dict[int, list[SearchPage]] = {}
+        for page in members:
+            quarters.setdefault((month(page) + 2) // 3, []).append(page)
+        if max(len(q) for q in quarters.values()) <= limit:
+            buckets += [Bucket(f"nam-{year}-quy-{q}", f"quý {q} năm {year}", year, ps) for q, ps in quarters.items()]
+            continue
+        months: dict[int, list[SearchPage]] = {}
+        for page in members:
+            months.setdefault(month(page), []).append(page)
+        buckets += [Bucket(f"nam-{year}-thang-{m:02d}", f"tháng {m} năm {year}", year, ps) for m, ps in months.items()]
+    # "khong-ro-nam" sorts as 0000: last. Within a year, parts by their number.
+    return sorted(buckets, key=lambda b: (b.year or "0000", b.name), reverse=True)
+
+
+def filter_counts(archive: Archive) -> dict[str, dict[str, int]]:
+    """{filter: {value: directives}} over the whole archive, what the search page's lists show."""
+    counts: dict[str, dict[str, int]] = {}
+    for d in archive.directives:
+        for name, values in search_data(d)["filters"].items():
+            for value in values:
+                counts.setdefault(name, {}).setdefault(value, 0)
+                counts[name][value] += 1
+    return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
+
+
+def write_filter_counts(site_dir: Path, archive: Archive) -> None:
+    _write_text(site_dir / PAGEFIND_DIR / FILTER_COUNTS_FILE, _json(filter_counts(archive)))
+
+
 @dataclass
 class IndexStats:
     pages: int
+    buckets: int
+    indexed: list[str]
+    """Buckets (names) indexed by this run; the others were up to date."""
     seconds: float
     peak_rss_mb: float
-    """Largest resident set of the Pagefind process (and any other finished child of this process)."""
+    """Largest resident set of one Pagefind process (and any other finished child of this process)."""
+    cpu_seconds: float
+    """CPU time of the Pagefind processes."""
 
 
-def write_index(pages: Iterable[tuple[str, str]], site_dir: Path, concurrency: int = 64) -> IndexStats:
-    """Index `(url, html)` pairs (url absolute: "/van-ban/2023/02-kh-ubnd/") into `site_dir/pagefind`."""
+def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None = None) -> IndexStats:
+    """Index `pages` into `site_dir/pagefind`: the primary (no directive), one index per bucket and
+    `buckets.json`. A bucket whose folder already exists is up to date (its name is its key): under
+    `mkdocs serve --dirty` an edit reindexes only its bucket. Buckets are indexed in parallel, one
+    Pagefind process per core (`workers`; one process indexes on one core)."""
     start = time.perf_counter()
-    count = asyncio.run(_write_index(pages, site_dir / PAGEFIND_DIR, concurrency))
-    for name in UNUSED_UI_FILES:
-        (site_dir / PAGEFIND_DIR / name).unlink(missing_ok=True)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return IndexStats(count, time.perf_counter() - start, peak)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = site_dir / PAGEFIND_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    buckets = plan_buckets(pages)
+    todo = [b for b in buckets if not (out / b.folder / "pagefind-entry.json").is_file()]
+    primary = not _primary_is_current(out)
+    workers = max(1, min(workers or _workers(), len(todo) + primary))
+    if todo or primary:
+        asyncio.run(_write_buckets(todo, out, primary, workers))
+    _write_text(out / BUCKETS_FILE, _json({
+        "placeholder": PLACEHOLDER_URL,
+        "buckets": [{"path": b.folder, "label": b.label, "year": b.year, "pages": len(b.pages)} for b in buckets],
+    }))
+    keep = {b.folder for b in buckets}
+    for stale in out.iterdir():
+        if stale.is_dir() and (_BUCKET_DIR.match(stale.name) or stale.name.startswith(".tmp-")) and stale.name not in keep:
+            shutil.rmtree(stale, ignore_errors=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return IndexStats(sum(len(b.pages) for b in buckets), len(buckets), [b.name for b in todo],
+                      time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
 
 
-async def _write_index(pages: Iterable[tuple[str, str]], out: Path, concurrency: int) -> int:
+def _workers() -> int:
+    try:
+        return max(1, int(os.environ.get("VANBAN_WORKERS", "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "?"
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_text(path: Path, text: str) -> None:
+    # Replaced in one step: the preview's server never serves half a file.
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    tmp = path.with_name(f".tmp-{path.name}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+PRIMARY_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind", "pagefind-entry.json")
+BUCKET_FILES = ("pagefind-entry.json", "fragment", "index", "filter")
+"""What a merged index is read from (the primary's script and WebAssembly serve every bucket)."""
+
+
+def _primary_is_current(out: Path) -> bool:
+    try:
+        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return entry.get("version") == _pagefind_version() and all((out / f).exists() for f in PRIMARY_FILES)
+
+
+async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, workers: int) -> None:
+    # Pagefind indexes on one core per process: one process per worker, each taking the next
+    # bucket (largest first), so that memory grows with the bucket, not the archive.
+    queue: asyncio.Queue = asyncio.Queue()
+    if primary:
+        queue.put_nowait(None)
+    for bucket in sorted(buckets, key=lambda b: -len(b.pages)):
+        queue.put_nowait(bucket)
+
+    async def worker() -> None:
+        service = await _PipelinedService().launch()
+        try:
+            while not queue.empty():
+                bucket = queue.get_nowait()
+                if bucket is None:
+                    await _write_primary(service, out)
+                else:
+                    await _write_bucket(service, bucket, out)
+        finally:
+            await service.close()
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
+
+
+async def _new_index(service):
     from pagefind.index import IndexConfig  # the binary is needed only when the site is built
 
-    service = await _PipelinedService().launch()
-    try:
-        index = await service.create_index(IndexConfig(force_language="vi", exclude_selectors=EXCLUDED))
-        limit = asyncio.Semaphore(concurrency)
-        errors: list[str] = []
+    return await service.create_index(IndexConfig(force_language="vi", exclude_selectors=EXCLUDED))
 
-        async def add(url: str, html: str) -> None:
-            async with limit:
-                result = await index.add_html_file(content=html, url=url)
-            if not result.get("page_word_count"):
-                errors.append(url)
 
-        count = 0
-        tasks = []
-        for url, html in pages:
-            tasks.append(asyncio.ensure_future(add(url, html)))
-            count += 1
-        await asyncio.gather(*tasks)
-        if errors:
-            log.warning(f"Tìm kiếm: {len(errors)} trang không có chữ nào được lập chỉ mục, ví dụ {errors[0]}")
-        await index.write_files(output_path=str(out))
-        return count
-    finally:
-        await service.close()
+async def _write_primary(service, out: Path) -> None:
+    """The index pagefind.js opens: one placeholder record, no sort key, so that every bucket is
+    merged explicitly (`mergeIndex`) and they all share its WebAssembly. Pagefind will not write an
+    index without a page."""
+    index = await _new_index(service)
+    await index.add_custom_record(url=PLACEHOLDER_URL, content=PLACEHOLDER_TEXT, language="vi")
+    tmp = out / f".tmp-primary-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    await index.write_files(output_path=str(tmp))
+    await index.delete_index()
+    for name in UNUSED_UI_FILES:
+        (tmp / name).unlink(missing_ok=True)
+    for item in sorted(tmp.iterdir(), key=lambda p: p.name == "pagefind-entry.json"):  # the entry last
+        target = out / item.name
+        if item.is_dir() and target.is_dir():
+            shutil.rmtree(target)
+        os.replace(item, target)
+    tmp.rmdir()
+
+
+async def _write_bucket(service, bucket: Bucket, out: Path, concurrency: int = 64) -> None:
+    index = await _new_index(service)
+    # The floor record sorts first: Pagefind scores a sorted result by its position in the bucket's
+    # sort order, so every directive scores at least 1 and the search page can keep the buckets'
+    # score ranges apart with `indexWeight` (vanban-search.js).
+    await index.add_custom_record(url=PLACEHOLDER_URL, content=PLACEHOLDER_TEXT, language="vi",
+                                  sort={"date": FLOOR_SORT})
+    limit = asyncio.Semaphore(concurrency)
+    empty: list[str] = []
+
+    async def add(page: SearchPage) -> None:
+        async with limit:
+            result = await index.add_html_file(content=page.html, url=page.url)
+        if not result.get("page_word_count"):
+            empty.append(page.url)
+
+    await asyncio.gather(*(add(page) for page in bucket.pages))
+    if empty:
+        log.warning(f"Tìm kiếm: {len(empty)} trang không có chữ nào được lập chỉ mục, ví dụ {empty[0]}")
+    tmp = out / f".tmp-{bucket.folder}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    await index.write_files(output_path=str(tmp))
+    await index.delete_index()
+    for item in tmp.iterdir():
+        if item.name not in BUCKET_FILES and not item.name.endswith(".pf_meta"):
+            item.unlink()
+    shutil.rmtree(out / bucket.folder, ignore_errors=True)  # only ever an incomplete copy
+    os.replace(tmp, out / bucket.folder)
 
 
 def _service_class():

@@ -1,6 +1,13 @@
 /* Kho văn bản — the search page (/tim-kiem/?q=…): Pagefind's JS API, a "go to document" jump for
  * document numbers, and Vietnamese folding. Loaded from this site only; no inline code (CSP).
  *
+ * The index is split by date into buckets (pagefind/buckets.json, newest first; vanban.search). The
+ * primary index pagefind.js opens holds no directive; buckets are merged (`mergeIndex`, which reuses
+ * the primary's WebAssembly) from where the sort starts, one at a time until a page of results is
+ * full, so a first query reads one year's index rather than the archive's. Sorted by date, Pagefind
+ * scores a result by its position in its bucket (1…pages: each bucket has a floor record at 0), and
+ * `indexWeight` scales each bucket into a range of its own, so the merged order is the date order.
+ *
  * Kept in step with Python: `fold` mirrors vanban.text.fold, `numberKey` mirrors
  * vanban.search.number_lookup_key (a browser test compares them on the same inputs).
  */
@@ -12,6 +19,8 @@
   var PAGE_SIZE = 10;
   var SHARDS = 64;
   var NUMBER_MAP = "pagefind/so-ky-hieu/";
+  var BUCKETS = "pagefind/buckets.json";
+  var FILTER_COUNTS = "pagefind/bo-loc.json";
 
   // ----------------------------------------------------------------------------------------------
   // Vietnamese text
@@ -121,6 +130,7 @@
   var direct = document.getElementById("vb-search-direct");
   var list = document.getElementById("vb-search-results");
   var more = document.getElementById("vb-search-more");
+  var all = document.getElementById("vb-search-all");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-vb-filter]"));
   var sortSelect = form.querySelector("select[name=sap-xep]");
 
@@ -152,6 +162,13 @@
 
   function say(text) { status.textContent = text; }
 
+  function getJSON(path) {
+    return fetch(new URL(path, siteRoot)).then(function (r) {
+      if (!r.ok) throw new Error(r.status + " " + path);
+      return r.json();
+    });
+  }
+
   var pagefind = null;
   function loadPagefind() {
     if (!pagefind) {
@@ -162,8 +179,10 @@
     return pagefind;
   }
 
-  function fillFilters(pf) {
-    return pf.filters().then(function (all) {
+  /** Filter lists with their counts over the whole archive (written by the build): nothing of the
+   *  index is loaded for them. */
+  function fillFilters() {
+    return getJSON(FILTER_COUNTS).then(function (all) {
       selects.forEach(function (select) {
         var values = Object.entries(all[select.dataset.vbFilter] || {});
         values.sort(select.name === "nam"
@@ -171,7 +190,7 @@
           : function (a, b) { return a[0].localeCompare(b[0], "vi"); });
         values.forEach(function (v) { addOption(select, v[0], v[1], v[0] === params.get(select.name)); });
       });
-    });
+    }).catch(function () { /* the lists keep the chosen value only */ });
   }
 
   function chosenFilters() {
@@ -243,46 +262,121 @@
     return li;
   }
 
+  /** Powers of two keep the products exact. */
+  function span(pages) { return Math.pow(2, Math.ceil(Math.log2(pages + 1))); }
+
+  /** The buckets a search reads, in the order they are merged, each with its `indexWeight`: newest
+   *  first (scores 1…n, each older bucket below the one before), oldest first (Pagefind negates the
+   *  scores: each newer bucket further down), or all at once for relevance. A year filter keeps that
+   *  year's buckets only. */
+  function plan(manifest, order, year) {
+    var buckets = manifest.buckets.filter(function (b) { return !year || b.year === year; });
+    if (order === "asc") buckets = buckets.slice().reverse();
+    var total = buckets.reduce(function (sum, b) { return sum + b.pages + 1; }, 0);
+    var weight = 1;
+    return buckets.map(function (b, i) {
+      if (order === "desc" && i > 0) weight = weight / span(b.pages);
+      if (order === "asc" && i > 0) weight = weight * span(buckets[i - 1].pages);
+      // Relevance: Pagefind weighs a rare word by ln(pages of the index / pages with the word), and
+      // each bucket counts its own pages: scale a bucket's scores by ln(all pages) / ln(its pages),
+      // so that a small bucket (a sparse year) is not ranked down for being small.
+      var relevance = Math.log(total + 1) / Math.log(b.pages + 2);
+      return { path: b.path, label: b.label, weight: order ? weight : relevance };
+    });
+  }
+
   function run() {
     var filters = chosenFilters();
     var hasFilters = Object.keys(filters).length > 0;
     var key = query ? numberKey(query) : null;
+    var filled = fillFilters();
     if (!query && !hasFilters) {
       say("Nhập từ khóa hoặc số ký hiệu, hoặc chọn một bộ lọc để xem văn bản.");
-      return loadPagefind().then(fillFilters);
+      return filled;
     }
     say("Đang tìm…");
-    var sort = { "": { date: "desc" }, "cu-nhat": { date: "asc" }, "phu-hop": null }[params.get("sap-xep") || ""];
+    var choice = params.get("sap-xep") || "";
+    var order = { "": "desc", "cu-nhat": "asc", "phu-hop": null }[choice];
+    if (order === undefined) order = "desc";
+    if (!query && !order) order = "desc"; // relevance needs words: filters alone list newest first
     var options = { filters: filters };
-    if (sort || !query) options.sort = sort || { date: "desc" };
+    if (order) options.sort = { date: order };
+    var term = query ? pagefindQuery(query) : null;
     var terms = queryTerms(query);
+    var what = query ? " cho “" + query + "”" : "";
     var directDone = key ? showDirect(key) : Promise.resolve(0);
-    return loadPagefind().then(function (pf) {
-      return Promise.all([pf.search(query ? pagefindQuery(query) : null, options), directDone, fillFilters(pf)]);
-    }).then(function (done) {
-      var search = done[0], directCount = done[1];
-      var results = search.results;
-      var shown = 0;
-      function page() {
+
+    var pf, buckets, placeholder, merged = 0, results = [], shown = 0;
+
+    function merge(count) {
+      var next = buckets.slice(merged, merged + count);
+      merged += next.length;
+      return Promise.all(next.map(function (b) {
+        return pf.mergeIndex(new URL("pagefind/" + b.path + "/", siteRoot).pathname,
+                             { indexWeight: b.weight, baseUrl: siteRoot.pathname });
+      })).then(function () {
+        return pf.search(term, options);
+      }).then(function (search) { results = search.results; });
+    }
+
+    /** Merge older (or, oldest first, newer) buckets until `wanted` results are loaded or none remain. */
+    function fill(wanted) {
+      if (results.length >= wanted || merged >= buckets.length) return Promise.resolve();
+      return merge(order ? 1 : buckets.length).then(function () { return fill(wanted); });
+    }
+
+    function page() {
+      return fill(shown + PAGE_SIZE).then(function () {
         var slice = results.slice(shown, shown + PAGE_SIZE);
         shown += slice.length;
-        more.hidden = shown >= results.length;
-        return Promise.all(slice.map(function (r) { return r.data(); })).then(function (items) {
-          items.forEach(function (data) { list.append(resultItem(data, terms)); });
+        return Promise.all(slice.map(function (r) { return r.data(); }));
+      }).then(function (items) {
+        items.forEach(function (data) {
+          if (data.url !== placeholder) list.append(resultItem(data, terms));
         });
+        report();
+      });
+    }
+
+    function report() {
+      more.hidden = shown >= results.length && merged >= buckets.length;
+      all.hidden = merged >= buckets.length;
+      var count = results.length;
+      if (merged >= buckets.length) {
+        say("Tìm thấy " + count + " văn bản" + what + ".");
+      } else if (order === "desc") {
+        say("Tìm thấy " + count + " văn bản" + what + " từ " + buckets[merged - 1].label + " đến nay.");
+      } else {
+        var last = buckets[merged - 1].label;
+        say("Tìm thấy " + count + " văn bản" + what + (last === "không rõ năm"
+          ? " trong các văn bản không rõ năm ban hành." : " ban hành đến hết " + last + "."));
       }
-      more.addEventListener("click", function () { page(); });
-      var what = query ? " cho “" + query + "”" : "";
-      if (!results.length && !directCount) {
+    }
+
+    function searchAll() {
+      all.disabled = true;
+      return merge(buckets.length).then(function () { all.disabled = false; report(); });
+    }
+
+    var done = Promise.all([loadPagefind(), getJSON(BUCKETS), directDone]).then(function (loaded) {
+      pf = loaded[0];
+      placeholder = loaded[1].placeholder;
+      buckets = plan(loaded[1], order, filters.nam);
+      return fill(PAGE_SIZE).then(function () { return loaded[2]; });
+    }).then(function (directCount) {
+      if (!results.length && !directCount && merged >= buckets.length) {
         say("Không tìm thấy văn bản nào" + what + ". Hãy thử từ khóa ngắn hơn, bỏ bớt bộ lọc hoặc kiểm tra số ký hiệu.");
         return;
       }
-      say("Tìm thấy " + results.length + " văn bản" + what + ".");
+      all.textContent = order === "asc" ? "Tìm cả trong các năm sau" : "Tìm cả trong các năm trước";
+      more.addEventListener("click", function () { window.VanbanSearch.done = page(); });
+      all.addEventListener("click", function () { window.VanbanSearch.done = searchAll(); });
       return page();
     }).catch(function (err) {
       say("Không tải được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, tra cứu qua danh sách văn bản.");
       if (window.console) console.error(err);
     });
+    return Promise.all([done, filled]);
   }
 
   window.VanbanSearch = { fold: fold, numberKey: numberKey, numberShard: numberShard, pagefindQuery: pagefindQuery,
