@@ -263,25 +263,29 @@
   }
 
   /** Powers of two keep the products exact. */
-  function span(pages) { return Math.pow(2, Math.ceil(Math.log2(pages + 1))); }
+  function bits(pages) { return Math.ceil(Math.log2(pages + 1)); }
 
   /** The buckets a search reads, in the order they are merged, each with its `indexWeight`: newest
    *  first (scores 1…n, each older bucket below the one before), oldest first (Pagefind negates the
    *  scores: each newer bucket further down), or all at once for relevance. A year filter keeps that
-   *  year's buckets only. */
+   *  year's buckets only. Sorted weights run over the whole exponent range of a double, from
+   *  2^+984 down (newest first) or up to it (oldest first): ~190 buckets of up to 1 000 pages keep
+   *  ranges of their own; past that, the oldest merged buckets share score 0 and keep merge order. */
   function plan(manifest, order, year) {
     var buckets = manifest.buckets.filter(function (b) { return !year || b.year === year; });
     if (order === "asc") buckets = buckets.slice().reverse();
     var total = buckets.reduce(function (sum, b) { return sum + b.pages + 1; }, 0);
-    var weight = 1;
+    var span = buckets.reduce(function (sum, b) { return sum + bits(b.pages); }, 0);
+    var top = Math.min(984, Math.max(0, span - 1000));
+    var exponent = order === "asc" ? -top : top;
     return buckets.map(function (b, i) {
-      if (order === "desc" && i > 0) weight = weight / span(b.pages);
-      if (order === "asc" && i > 0) weight = weight * span(buckets[i - 1].pages);
+      if (order === "desc" && i > 0) exponent -= bits(b.pages);
+      if (order === "asc" && i > 0) exponent += bits(buckets[i - 1].pages);
       // Relevance: Pagefind weighs a rare word by ln(pages of the index / pages with the word), and
       // each bucket counts its own pages: scale a bucket's scores by ln(all pages) / ln(its pages),
       // so that a small bucket (a sparse year) is not ranked down for being small.
       var relevance = Math.log(total + 1) / Math.log(b.pages + 2);
-      return { path: b.path, label: b.label, weight: order ? weight : relevance };
+      return { path: b.path, label: b.label, weight: order ? Math.pow(2, exponent) : relevance };
     });
   }
 
@@ -319,10 +323,17 @@
       }).then(function (search) { results = search.results; });
     }
 
-    /** Merge older (or, oldest first, newer) buckets until `wanted` results are loaded or none remain. */
+    /** Merge older (or, oldest first, newer) buckets until `wanted` results are loaded or none
+     *  remain: one bucket first, then as many as the results so far suggest, at most doubling (few
+     *  rounds for a rare word, little read past what a page needs). */
     function fill(wanted) {
       if (results.length >= wanted || merged >= buckets.length) return Promise.resolve();
-      return merge(order ? 1 : buckets.length).then(function () { return fill(wanted); });
+      var count = buckets.length;
+      if (order) {
+        count = merged === 0 ? 1 : results.length === 0 ? merged
+          : Math.min(merged, Math.ceil(merged * (wanted - results.length) / results.length));
+      }
+      return merge(Math.max(1, count)).then(function () { return fill(wanted); });
     }
 
     function page() {
