@@ -72,19 +72,29 @@ def kind_of(path: str) -> str:
 # Index time and memory (one child process per run)
 # ------------------------------------------------------------------------------------------------
 
-def index_once(directives: Path, out: Path, workers: int | None) -> None:
-    """Child mode: plan + render as the build does, then index; prints one JSON line."""
+def index_once(directives: Path, out: Path, workers: int | None, from_text: bool = False) -> None:
+    """Child mode: plan + render as the build does, then index; prints one JSON line. `from_text`
+    skips the site plan and gives Pagefind each directive's Markdown text as its body (the same
+    words, cheaper to produce: for the index alone at 100 000)."""
     sys.path.insert(0, str(ROOT / "hooks"))
+    from html import escape
+
     from vanban.project import load_archive
     from vanban.search import search_page, write_index, write_number_map
     from vanban.site import SitePlan
 
     start = time.perf_counter()
     loaded = load_archive(directives, ROOT)
-    plan = SitePlan(loaded.archive, "Văn bản")
-    plan.prerender()
-    rendered = time.perf_counter()
-    pages = [search_page(s.directive, s.html()[0]) for s in plan.pages.values() if s.kind == "directive"]
+    if from_text:
+        rendered = time.perf_counter()
+        pages = [search_page(d, f'<article class="vb-directive"><h1 class="vb-title">{escape(d.title)}</h1>'
+                                f'<div class="vb-paper"><p>{escape(d.body)}</p></div></article>')
+                 for d in loaded.archive.directives]
+    else:
+        plan = SitePlan(loaded.archive, "Văn bản")
+        plan.prerender()
+        rendered = time.perf_counter()
+        pages = [search_page(s.directive, s.html()[0]) for s in plan.pages.values() if s.kind == "directive"]
     prepared = time.perf_counter()
     stats = write_index(pages, out, workers=workers)
     write_number_map(out, loaded.archive)
@@ -94,12 +104,13 @@ def index_once(directives: Path, out: Path, workers: int | None) -> None:
                       "pagefind_peak_mb": stats.peak_rss_mb, "index_bytes": index_bytes}))
 
 
-def bench_index(n: int, runs: int, workers: int | None) -> dict[str, float]:
+def bench_index(n: int, runs: int, workers: int | None, from_text: bool = False) -> dict[str, float]:
     directives = archive(n)
     results, tree_peaks = [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, __file__, "--index-once", str(directives), tmp, str(workers or 0)]
+            cmd += ["--from-text"] if from_text else []
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
             peak = 0.0
             while proc.poll() is None:
@@ -192,18 +203,21 @@ def main() -> None:
     parser.add_argument("--cli", action="store_true", help="also time the Pagefind CLI over the built site")
     parser.add_argument("--workers", type=int, default=0, help="Pagefind processes at once (default: one per core)")
     parser.add_argument("--index-only", action="store_true", help="skip the bytes of a first query")
+    parser.add_argument("--from-text", action="store_true",
+                        help="index each directive's Markdown text instead of its rendered page (no site plan: for 100 000)")
     parser.add_argument("--index-once", nargs=3, metavar=("DIRECTIVES", "OUT", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.index_once:
-        index_once(Path(args.index_once[0]), Path(args.index_once[1]), int(args.index_once[2]) or None)
+        index_once(Path(args.index_once[0]), Path(args.index_once[1]), int(args.index_once[2]) or None, args.from_text)
         return
 
-    print(f"Pagefind index, medians of {args.runs} runs ({os.cpu_count()} cores, "
+    print(("Markdown text as the body (--from-text); " if args.from_text else "") +
+          f"Pagefind index, medians of {args.runs} runs ({os.cpu_count()} cores, "
           f"{args.workers or os.cpu_count()} Pagefind processes; load {os.getloadavg()[0]:.1f})")
     print(f"{'N':>7} {'render s':>9} {'prepare s':>10} {'index s':>8} {'buckets':>8} {'CPU s':>6} "
           f"{'Pagefind MB':>12} {'tree MB':>8} {'index MB':>9}")
     for n in args.sizes:
-        r = bench_index(n, args.runs, args.workers or None)
+        r = bench_index(n, args.runs, args.workers or None, args.from_text)
         print(f"{n:>7} {r['render_s']:>9.1f} {r['prepare_s']:>10.1f} {r['index_s']:>8.1f} {r['buckets']:>8.0f} "
               f"{r['cpu_s']:>6.1f} {r['pagefind_peak_mb']:>12.0f} {r['tree_peak_mb']:>8.0f} "
               f"{r['index_bytes'] / 1e6:>9.1f}  (load {os.getloadavg()[0]:.1f})", flush=True)
