@@ -424,8 +424,9 @@ def _primary_is_current(out: Path) -> bool:
 
 
 async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, workers: int) -> None:
-    # Pagefind indexes on one core per process: one process per worker, each taking the next
-    # bucket (largest first), so that memory grows with the bucket, not the archive.
+    # Pagefind indexes on one core per process: `workers` processes at once, each bucket (largest
+    # first) in a process of its own, so that memory follows the bucket, not the archive (one
+    # process given bucket after bucket kept growing, though each index was deleted).
     queue: asyncio.Queue = asyncio.Queue()
     if primary:
         queue.put_nowait(None)
@@ -433,16 +434,16 @@ async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, worker
         queue.put_nowait(bucket)
 
     async def worker() -> None:
-        service = await _PipelinedService().launch()
-        try:
-            while not queue.empty():
-                bucket = queue.get_nowait()
+        while not queue.empty():
+            bucket = queue.get_nowait()
+            service = await _PipelinedService().launch()
+            try:
                 if bucket is None:
                     await _write_primary(service, out)
                 else:
                     await _write_bucket(service, bucket, out)
-        finally:
-            await service.close()
+            finally:
+                await service.close()
 
     await asyncio.gather(*(worker() for _ in range(workers)))
 

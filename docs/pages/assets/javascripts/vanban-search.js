@@ -285,8 +285,18 @@
       // each bucket counts its own pages: scale a bucket's scores by ln(all pages) / ln(its pages),
       // so that a small bucket (a sparse year) is not ranked down for being small.
       var relevance = Math.log(total + 1) / Math.log(b.pages + 2);
-      return { path: b.path, label: b.label, weight: order ? Math.pow(2, exponent) : relevance };
+      return { path: b.path, label: b.label, pages: b.pages, weight: order ? Math.pow(2, exponent) : relevance };
     });
+  }
+
+  /** Index of the bucket a date-sorted result came from, read from its score (|score| = position ×
+   *  the bucket's weight, and the weights' ranges do not overlap), or -1 if it cannot be told. */
+  function bucketOf(score, buckets) {
+    var s = Math.abs(score);
+    for (var i = 0; i < buckets.length; i++) {
+      if (s >= buckets[i].weight && s < buckets[i].weight * Math.pow(2, bits(buckets[i].pages))) return i;
+    }
+    return -1;
   }
 
   function run() {
@@ -312,6 +322,13 @@
 
     var pf, buckets, placeholder, merged = 0, results = [], shown = 0;
 
+    // Pagefind leaves out a word that an index does not have at all: in a bucket without "1562",
+    // "1562/UBND-KT" would list every UBND-KT letter of that year. Each word is also searched alone
+    // (no extra download: the same chunks). Sorted by date, the bucket of a result shows in its
+    // score, and a bucket's results count only if it has every word; by relevance, a word that no
+    // loaded bucket has leaves no result.
+    var words = term ? term.split(/[^\p{L}\p{N}]+/u).filter(Boolean) : [];
+
     function merge(count) {
       var next = buckets.slice(merged, merged + count);
       merged += next.length;
@@ -319,8 +336,26 @@
         return pf.mergeIndex(new URL("pagefind/" + b.path + "/", siteRoot).pathname,
                              { indexWeight: b.weight, baseUrl: siteRoot.pathname });
       })).then(function () {
-        return pf.search(term, options);
-      }).then(function (search) { results = search.results; });
+        // One search after another: Pagefind's searches are not meant to overlap.
+        var searches = [term].concat(words.length > 1 ? words : []), found = [];
+        return searches.reduce(function (done, t) {
+          return done.then(function () { return pf.search(t, options); }).then(function (r) { found.push(r); });
+        }, Promise.resolve()).then(function () { return found; });
+      }).then(function (found) {
+        results = found[0].results;
+        if (found.length < 2) return;
+        if (!order) {
+          if (found.slice(1).some(function (alone) { return !alone.results.length; })) results = [];
+          return;
+        }
+        var missing = {};
+        found.slice(1).forEach(function (alone) {
+          var has = {};
+          alone.results.forEach(function (r) { has[bucketOf(r.score, buckets)] = true; });
+          buckets.slice(0, merged).forEach(function (b, i) { if (!has[i]) missing[i] = true; });
+        });
+        results = results.filter(function (r) { return !missing[bucketOf(r.score, buckets)]; });
+      });
     }
 
     /** Merge older (or, oldest first, newer) buckets until `wanted` results are loaded or none
