@@ -24,7 +24,6 @@ from markupsafe import Markup
 
 from .archive import Archive
 from .model import Directive
-from .opendata import json_url
 from .statements import WEB_TEXT_LEGAL_VALUE, legal_value
 
 __all__ = ["RELATION_PROPERTIES", "LEGAL_FORCE", "json_ld", "script_json", "head_html", "directive_head",
@@ -65,7 +64,6 @@ def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any
         "@id": url,
         "url": url,
         "name": d.short_title,
-        "headline": d.short_title,
         "description": d.subject,
         "inLanguage": "vi",
         "legislationIdentifier": d.number.text,
@@ -93,10 +91,9 @@ def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any
     if cited:
         data["citation"] = cited
     # The page's text and each file: ELI's "format" level, with what each is worth in law.
+    # (The JSON twin is linked by <link rel="alternate">, not repeated here: pages have a size budget.)
     encodings = [{"@type": "LegislationObject", "contentUrl": url, "encodingFormat": "text/html",
                   "legislationLegalValue": WEB_TEXT_LEGAL_VALUE}]
-    encodings.append({"@type": "LegislationObject", "contentUrl": _absolute(site_url, json_url(d)),
-                      "encodingFormat": "application/json", "legislationLegalValue": WEB_TEXT_LEGAL_VALUE})
     for a in d.attachments:
         if a.path:
             encodings.append({"@type": "LegislationObject", "name": a.title,
