@@ -16,9 +16,11 @@ false; generated pages always claim to be modified, so the adapter answers for t
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import threading
+import time
 import zlib
 from html import escape
 from pathlib import Path
@@ -30,10 +32,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for
-from vanban.feeds import ATOM_TYPE, atom_xml, build_feeds, feed_path
+from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
+from vanban.feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest
-from vanban.opendata import write_if_changed, write_open_data
+from vanban.opendata import OpenDataWriter
 from vanban.loader import LoadMemo
 from vanban.project import directives_dir_for, load_archive
 from vanban.redirects import alias_copies, redirect_pages
@@ -66,6 +68,13 @@ _nav = None
 _shells: dict[str, bytes] = {}
 """Generated pages whose whole HTML a worker already rendered (compressed), by src_uri (see on_env)."""
 PRERENDERED_TEMPLATE = "vb_prerendered.html"
+# What on_post_build wrote into the site folder, for the next `serve --dirty` rebuild (which keeps it):
+_open_data = OpenDataWriter()
+_feeds = FeedWriter()
+_stubs: dict[str, str] = {}
+_manifest_present: set[str] = set()
+_outputs_key = ""
+"""Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -190,18 +199,59 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
-    global _previous, _previous_archive_key, _previous_attachments
+    global _previous, _previous_archive_key, _previous_attachments, _outputs_key
     if _plan is None:
         return
+    started = time.perf_counter()
     site = Path(config.site_dir)
+    site_url = config.site_url or ""
     attachments = {a.dest_uri for a in _plan.attachments()}
     if _dirty:
         _remove_stale(site, set(_previous) - set(_plan.pages), _previous_attachments - attachments)
+    else:  # MkDocs emptied the site folder: nothing of a previous build is there
+        _open_data.forget()
+        _feeds.forget()
+        _stubs.clear()
+        _manifest_present.clear()
+        _outputs_key = ""
     _directives_changed = any(spec.kind == "directive" and _previous.get(uri, ("",))[0] != spec.key
                               for uri, spec in _plan.pages.items()) or any(
         uri not in _plan.pages for uri in _previous if uri.startswith("van-ban/"))
     _previous, _previous_archive_key, _previous_attachments = _plan.rendered_pages(), _plan.archive_key, attachments
-    for rel, html in redirect_pages(_plan.archive, config.site_url or "").items():
+    # What only the archive's metadata and the hand-written pages decide (an edit of a directive's
+    # text under `serve --dirty` changes none of it): redirect pages, short links, the manifest.
+    outputs_key = _hash(_plan.archive_key, _docs_stamp(Path(config.docs_dir)))
+    if outputs_key != _outputs_key:
+        _write_redirect_pages(site, site_url)
+        # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
+        write_redirects(site, _plan.archive)
+        for url in write_short_link_stubs(site, _plan.archive, site_url, _stubs):
+            log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
+    _feeds.write(site, build_feeds(_plan.listings, config.site_name), site_url, config.copyright or "",
+                 _code_and_registries_key(_plan.archive))
+    directive_keys = {spec.directive.url: spec.key for spec in _plan.pages.values() if spec.kind == "directive"}
+    _open_data.write(site, _plan.archive, site_url, directive_keys)
+    for source, copy in alias_copies(_plan.archive):
+        # Attachments under an old directory address stay where links expect them.
+        if (site / source).is_file():
+            (site / copy).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(site / source, site / copy)
+    if outputs_key != _outputs_key:
+        # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
+        entries = public_urls(_plan, Path(config.docs_dir))
+        for url in write_build_manifest(site, entries, _manifest_present):
+            log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
+        _outputs_key = outputs_key
+    log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
+    _write_search(site, _directives_changed)
+
+
+# ------------------------------------------------------------------------------------------------
+# Helper functions
+# ------------------------------------------------------------------------------------------------
+
+def _write_redirect_pages(site: Path, site_url: str) -> None:
+    for rel, html in redirect_pages(_plan.archive, site_url).items():
         out = site / rel
         if out.exists() and out.read_text(encoding="utf-8", errors="replace") == html:
             continue  # written by the previous build of `mkdocs serve --dirty`
@@ -210,27 +260,29 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             continue
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(html, encoding="utf-8")
-    # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
-    write_redirects(site, _plan.archive)
-    for url in write_short_link_stubs(site, _plan.archive, config.site_url or ""):
-        log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
-    for feed in build_feeds(_plan.listings, config.site_name):
-        write_if_changed(site / feed.path, atom_xml(feed, config.site_url or "", config.copyright or ""))
-    write_open_data(site, _plan.archive, config.site_url or "")
-    for source, copy in alias_copies(_plan.archive):
-        # Attachments under an old directory address stay where links expect them.
-        if (site / source).is_file():
-            (site / copy).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(site / source, site / copy)
-    # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
-    for url in write_build_manifest(site, public_urls(_plan, Path(config.docs_dir))):
-        log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
-    _write_search(site, _directives_changed)
 
 
-# ------------------------------------------------------------------------------------------------
-# Helper functions
-# ------------------------------------------------------------------------------------------------
+def _docs_stamp(docs_dir: Path) -> str:
+    # The hand-written pages are in the manifest, and a redirect page may not take their place.
+    return "\n".join(f"{p}\0{p.stat().st_mtime_ns}" for p in sorted(docs_dir.rglob("*.md")))
+
+
+def _code_and_registries_key(archive) -> str:
+    parts = [code_fingerprint()]
+    for path in archive.registries.files:
+        try:
+            parts.append(path.read_bytes().hex())
+        except OSError:
+            parts.append("")
+    return _hash(*parts)
+
+
+def _hash(*parts: str) -> str:
+    h = hashlib.sha1()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
 
 def _render_shells(env, config: MkDocsConfig, files: Files) -> None:
     """Render the theme around the generated pages on all cores, as MkDocs' `_build_page` would.

@@ -1,8 +1,9 @@
 """MkDocs adapter for what the web server needs; the logic lives in `vanban.webserver` and friends.
 
-Events used: on_startup (skip the headers under `mkdocs serve`), on_page_content (the date of the last check in the accessibility statement) and
-on_post_build, run last (priority -100) so that every page other hooks write is already on disk
-when the inline code is hashed for the Content-Security-Policy.
+Events used: on_startup (skip the headers under `mkdocs serve`), on_config (a new build),
+on_page_content (the date of the last check in the accessibility statement), on_post_page (the
+inline code of each page, from its HTML in memory) and on_post_build, run last (priority -100) so
+that every page other hooks write is already on disk when the Content-Security-Policy is written.
 """
 
 from __future__ import annotations
@@ -14,13 +15,30 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from vanban.csp import PageCode
 from vanban.statements import CHECK_DATE_MARKER, build_date, fill_check_date
 from vanban.webserver import write_headers
+
+_serving = False
+_dirty = False
+_pages = PageCode()
 
 
 # ------------------------------------------------------------------------------------------------
 # Hooks
 # ------------------------------------------------------------------------------------------------
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _serving, _dirty
+    _serving = command == "serve"
+    _dirty = dirty
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _pages
+    _pages = PageCode()
+    return config
+
 
 def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     if CHECK_DATE_MARKER in html:
@@ -28,16 +46,18 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
-_serving = False
-
-
-def on_startup(*, command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+@event_priority(-100)
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    if not _serving:
+        # A generated page's frame is Material's, whose inline code changes only with the depth.
+        frame = (page.file.generated_by, page.url.count("/")) if page.file.generated_by else None
+        _pages.add(Path(page.file.abs_dest_path), output, page.content, frame)
+    return output
 
 
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
     # The preview needs no nginx headers, and hashing every page on each rebuild would slow it down.
+    # A `build --dirty` writes only some pages: the others are read from disk.
     if not _serving:
-        write_headers(Path(config.site_dir))
+        write_headers(Path(config.site_dir), None if _dirty else _pages)

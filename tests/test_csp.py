@@ -55,3 +55,42 @@ def test_collects_over_every_page_of_a_site(tmp_path):
     (tmp_path / "a/index.html").write_text("<script>two()</script><script>one()</script>", encoding="utf-8")
     (tmp_path / "a/data.json").write_text('"<script>three()</script>"', encoding="utf-8")
     assert collect_inline_code(tmp_path).scripts == {sha("one()"), sha("two()")}
+
+
+# ------------------------------------------------------------------------------------------------
+# The build collects the code from the pages as they are written (PageCode), not by reading them back
+# ------------------------------------------------------------------------------------------------
+
+FRAME = '<html><head><script>frame({depth})</script></head><body>{content}</body></html>'
+
+
+def test_a_generated_page_whose_content_carries_inline_code_still_gets_its_hash(tmp_path):
+    from vanban.csp import PageCode
+    pages = PageCode()
+    plain = "<p>Nội dung</p>"
+    for i in range(3):  # same frame class: the frame is read once
+        pages.add(tmp_path / f"p{i}.html", FRAME.format(depth=3, content=plain), plain, frame=("gen", 3))
+    coded = '<p style="color: red">x</p><script>inline()</script>'
+    pages.add(tmp_path / "c.html", FRAME.format(depth=3, content=coded), coded, frame=("gen", 3))
+    pages.add(tmp_path / "d.html", FRAME.format(depth=1, content=plain), plain, frame=("gen", 1))
+    hand = '<button onclick="go()">x</button>'
+    pages.add(tmp_path / "h.html", FRAME.format(depth=1, content=hand), hand)  # hand-written: read whole
+    (tmp_path / "stub.html").write_text("<script>stub()</script>", encoding="utf-8")  # written after the pages
+    code = pages.with_files(tmp_path)
+    assert code.scripts == {sha("frame(3)"), sha("frame(1)"), sha("inline()"), sha("stub()")}
+    assert code.style_attributes == {sha("color: red")} and code.script_attributes == {sha("go()")}
+    assert pages.read == 4  # the first page of each frame, the page with code, the hand-written one
+
+
+def _headers_policy(site) -> str:
+    import re
+    return re.search(r'Content-Security-Policy "([^"]*)"', (site / "_nginx/headers.conf").read_text(encoding="utf-8")).group(1)
+
+
+def test_the_built_policy_equals_one_read_from_every_page_of_the_sample(sample_site):
+    assert _headers_policy(sample_site.site) == content_security_policy(collect_inline_code(sample_site.site))
+
+
+def test_the_built_policy_equals_one_read_from_every_page_of_a_synthetic_archive(synthetic_site):
+    # Hundreds of generated pages at every depth, paginated listings, short links, feeds.
+    assert _headers_policy(synthetic_site.site) == content_security_policy(collect_inline_code(synthetic_site.site))

@@ -204,3 +204,76 @@ def test_a_rebuild_into_the_same_folder_leaves_unchanged_data_files_alone(tmp_pa
     os.utime(path, (1, 1))
     assert not write_if_changed(path, b"{}\n") and path.stat().st_mtime == 1
     assert write_if_changed(path, b"[]\n") and path.read_bytes() == b"[]\n"
+
+
+# ------------------------------------------------------------------------------------------------
+# Under `make serve` (mkdocs serve --dirty) only what an edit changes is written again
+# ------------------------------------------------------------------------------------------------
+
+def _preview(tmp_path):
+    import re
+
+    from conftest import fixture_text, make_archive
+    from test_serve import Server, wait_for
+    folder = make_archive(tmp_path / "d", {"a.md": fixture_text("ke-hoach-hop-le.md"),
+                                           "b.md": fixture_text("cong-van-hop-le.md")})
+    server = Server(folder, tmp_path / "serve.log", tmp_path)
+    server.wait_rebuild(1)
+    wait_for(lambda: "Serving on" in server.text(), "the server")
+    server.folder = folder
+    server.site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
+    return server
+
+
+OUTPUTS = ["van-ban/2022/1562-ubnd-kt/index.json", "van-ban/2023/02-kh-ubnd/index.json", "du-lieu/van-ban.json",
+           "du-lieu/van-ban.csv", "van-ban/atom.xml", "loai/cong-van/atom.xml", "loai/ke-hoach/atom.xml",
+           "_manifest/urls.txt", "so/1562-ubnd-kt/index.html"]
+
+
+def _stamps(site: Path) -> dict[str, int]:
+    return {rel: (site / rel).stat().st_mtime_ns for rel in OUTPUTS}
+
+
+def test_a_body_edit_under_serve_rewrites_only_that_directives_json(tmp_path):
+    server = _preview(tmp_path)
+    try:
+        before = _stamps(server.site)
+        b = server.folder / "b.md"
+        b.write_text(b.read_text(encoding="utf-8").replace("Thực hiện chỉ đạo", "Thực hiện ý kiến chỉ đạo"), encoding="utf-8")
+        server.wait_rebuild(2)
+        after = _stamps(server.site)
+        assert {rel for rel in OUTPUTS if before[rel] != after[rel]} == {"van-ban/2022/1562-ubnd-kt/index.json"}
+        data = json.loads((server.site / "van-ban/2022/1562-ubnd-kt/index.json").read_text(encoding="utf-8"))
+        assert "Thực hiện ý kiến chỉ đạo" in data["text"]
+    finally:
+        server.stop()
+
+
+def test_a_subject_edit_under_serve_updates_the_exports_and_feeds_not_the_other_json(tmp_path):
+    import re
+    server = _preview(tmp_path)
+    try:
+        before = _stamps(server.site)
+        b = server.folder / "b.md"
+        subject = "Tăng cường quản lý đất đai năm 2023"
+        b.write_text(re.sub(r"(?m)^subject: .*$", f"subject: {subject}", b.read_text(encoding="utf-8")), encoding="utf-8")
+        server.wait_rebuild(2)
+        after = _stamps(server.site)
+        changed = {rel for rel in OUTPUTS if before[rel] != after[rel]}
+        assert changed == {"van-ban/2022/1562-ubnd-kt/index.json", "du-lieu/van-ban.json", "du-lieu/van-ban.csv",
+                           "van-ban/atom.xml", "loai/cong-van/atom.xml", "so/1562-ubnd-kt/index.html"}, changed
+        exported = {d["number"]: d["subject"] for d in _export(server.site)["directives"]}
+        assert exported["1562/UBND-KT"] == subject
+        rows = list(csv.DictReader(io.StringIO((server.site / "du-lieu/van-ban.csv").read_text(encoding="utf-8-sig"))))
+        assert [r["subject"] for r in rows if r["number"] == "1562/UBND-KT"] == [subject]
+        assert subject in (server.site / "van-ban/atom.xml").read_text(encoding="utf-8")
+        # What the edit changes is what a cold build writes (`mkdocs serve` sets its own site_url).
+        from vanban.opendata import write_open_data
+        from vanban.project import load_archive
+        fresh = tmp_path / "fresh"
+        write_open_data(fresh, load_archive(server.folder, server.folder.parent).archive, _export(server.site)["source"])
+        for rel in ("du-lieu/van-ban.json", "du-lieu/van-ban.csv", "van-ban/2022/1562-ubnd-kt/index.json",
+                    "van-ban/2023/02-kh-ubnd/index.json"):
+            assert (server.site / rel).read_bytes() == (fresh / rel).read_bytes(), rel
+    finally:
+        server.stop()

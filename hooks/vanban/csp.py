@@ -1,9 +1,18 @@
 """The Content-Security-Policy of the built site, with hashes of the inline code its pages carry.
 
 Material puts small inline scripts in every page (their text depends on the page's depth), and other
-parts of the build may add more. Rather than copying hashes by hand, the build reads every HTML file
-it wrote and hashes each inline script and style exactly as a browser does, so the policy stays right
-when templates change. Non-executable scripts (JSON, JSON-LD) are not subject to CSP and are skipped.
+parts of the build may add more. Rather than copying hashes by hand, the build hashes each inline
+script and style exactly as a browser does, so the policy stays right when templates change.
+Non-executable scripts (JSON, JSON-LD) are not subject to CSP and are skipped.
+
+Reading back 10 000 written pages took seconds, so the build collects the code from the pages as
+MkDocs writes them (`PageCode`, in memory) and hashes each generated page's theme frame once per
+frame class (its depth: the only thing that changes Material's inline code between pages). A
+generated page's own content comes from the archive's autoescaped templates and Markdown without
+raw HTML, so it carries no inline code; it is still searched for any (a cheap text search), and a
+page whose content has some is read whole. Hand-written pages are always read whole, and the files
+written after the pages (redirect pages, 404) are read from disk. `tests/test_csp.py` checks that
+this gives the same policy as reading every file of a built site.
 """
 
 from __future__ import annotations
@@ -14,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Iterable
+from typing import Hashable, Iterable
 
-__all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash"]
+__all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash", "PageCode"]
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.S | re.I)
@@ -109,6 +118,42 @@ def collect_inline_code(site_dir: Path, skip: Iterable[str] = ()) -> InlineCode:
             continue
         found.update(inline_code(path.read_text(encoding="utf-8", errors="replace")))
     return found
+
+
+# Anything that could be inline code: a cheap search before a page's content is read whole.
+_CODE_HINT = re.compile(r"<script|<style|\son[a-z]+\s*=|\sstyle\s*=", re.I)
+
+
+class PageCode:
+    """Inline code of the pages of one build, taken from their HTML in memory as they are written."""
+
+    def __init__(self) -> None:
+        self.code = InlineCode()
+        self.paths: set[Path] = set()
+        """Output files whose code is in `code` (the files written after the pages are read later)."""
+        self._frames: set[Hashable] = set()
+        self.read = 0
+        """Pages read whole (for tests and benchmarks)."""
+
+    def add(self, path: Path, output: str, content: str | None = None, frame: Hashable | None = None) -> None:
+        """A written page. `frame`: its frame class when only the theme's frame can carry inline
+        code besides `content` (a generated page); None reads the page whole."""
+        self.paths.add(path)
+        if frame is not None and content is not None and not _CODE_HINT.search(content):
+            if frame in self._frames:
+                return
+            self._frames.add(frame)
+        self.read += 1
+        self.code.update(inline_code(output))
+
+    def with_files(self, site_dir: Path) -> InlineCode:
+        """The pages' code and that of every other HTML file under `site_dir`."""
+        found = InlineCode()
+        found.update(self.code)
+        for path in sorted(site_dir.rglob("*.html")):
+            if path not in self.paths:
+                found.update(inline_code(path.read_text(encoding="utf-8", errors="replace")))
+        return found
 
 
 def content_security_policy(code: InlineCode) -> str:

@@ -8,20 +8,28 @@ Dates: an entry is dated by the directive's date of issue (00:00 in Vietnam; the
 or year when the paper leaves them blank), and the feed's `updated` is its newest entry's — never
 the build time, so the same archive always gives the same bytes (a warm build equals a cold one).
 Directives with no known date are left out of feeds (they stay in listings and open data).
+
+`FeedWriter` writes a feed again only when its key changes: the front matter of its entries, its
+title, the registries and the code (`mkdocs serve --dirty` keeps the site folder between rebuilds,
+and an edit of a directive's text changes no feed).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from .listings import Listing
 from .model import Directive
+from .opendata import write_if_changed
 
-__all__ = ["FEED_KINDS", "FEED_SIZE", "FEED_FILE", "ATOM_TYPE", "Feed", "feed_path", "build_feeds", "atom_xml"]
+__all__ = ["FEED_KINDS", "FEED_SIZE", "FEED_FILE", "ATOM_TYPE", "Feed", "feed_path", "build_feeds", "atom_xml",
+           "FeedWriter"]
 
 FEED_KINDS = ("all", "type", "issuer", "topic")
 """Listings that have a feed (years are history, not something to follow)."""
@@ -66,11 +74,16 @@ def _absolute(site_url: str, rel: str) -> str:
     return f"{site_url.rstrip('/')}/{rel}" if site_url else f"/{rel}"
 
 
-def atom_xml(feed: Feed, site_url: str, rights: str = "") -> bytes:
-    """The feed document (UTF-8 XML). `site_url` must be absolute: Atom ids are IRIs."""
+def _entries(feed: Feed) -> list[tuple[Directive, datetime]]:
+    """The directives of the feed, newest first, with the moment each is dated."""
     dated = [(d, m) for d in feed.listing.directives if (m := _moment(d)) is not None]
     dated.sort(key=lambda pair: (pair[1], pair[0].sort_key), reverse=True)
-    dated = dated[:FEED_SIZE]
+    return dated[:FEED_SIZE]
+
+
+def atom_xml(feed: Feed, site_url: str, rights: str = "") -> bytes:
+    """The feed document (UTF-8 XML). `site_url` must be absolute: Atom ids are IRIs."""
+    dated = _entries(feed)
     fg = FeedGenerator()
     fg.id(_absolute(site_url, feed.listing.url))
     fg.title(feed.title)
@@ -124,3 +137,31 @@ def _summary(d: Directive) -> str:
     if d.demo:
         parts.append("Văn bản minh họa, không phải văn bản thật")
     return ". ".join(parts) + "."
+
+
+class FeedWriter:
+    """Writes the feeds of successive builds into one site folder, each again only when its key changes."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, str] = {}
+
+    def forget(self) -> None:
+        """The site folder was emptied (a build without --dirty): write every feed next time."""
+        self._keys = {}
+
+    def write(self, site_dir: Path, feeds: list[Feed], site_url: str, rights: str = "", base_key: str = "") -> list[str]:
+        """Write the feeds whose key changed; returns their paths. `base_key`: hash of the code and
+        registries (what every entry's text depends on besides the directive's front matter)."""
+        written = []
+        keys = {}
+        for feed in feeds:
+            parts = [base_key, site_url, rights, feed.path, feed.title]
+            parts += [f"{d.url}\0{d.front_stamp}" for d, _ in _entries(feed)]
+            key = hashlib.sha1("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+            keys[feed.path] = key
+            if self._keys.get(feed.path) == key and base_key:
+                continue
+            if write_if_changed(site_dir / feed.path, atom_xml(feed, site_url, rights)):
+                written.append(feed.path)
+        self._keys = keys
+        return written

@@ -22,7 +22,7 @@ from typing import Iterable
 
 from .feeds import build_feeds
 from .model import Directive
-from .opendata import open_data_urls
+from .opendata import open_data_urls, write_if_changed
 from .problems import ERROR, Problem
 from .redirects import alias_copies
 from .shortlinks import ambiguity_pages, short_links
@@ -127,12 +127,25 @@ def public_urls(plan: SitePlan, docs_dir: Path | None = None, docs_label: str = 
     return dict(sorted(entries.items()))
 
 
-def write_build_manifest(site_dir: Path, entries: dict[str, ManifestEntry]) -> list[str]:
-    """Write `site/_manifest/urls.txt`; return the listed URLs that the build did not produce."""
-    out = site_dir / BUILD_MANIFEST
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(format_manifest(entries.values()), encoding="utf-8")
-    return [url for url in entries if not (site_dir / (url.lstrip("/") + ("index.html" if url.endswith("/") else ""))).is_file()]
+def write_build_manifest(site_dir: Path, entries: dict[str, ManifestEntry], present: set[str] | None = None) -> list[str]:
+    """Write `site/_manifest/urls.txt`; return the listed URLs that the build did not produce.
+
+    `present`: URLs already found in `site_dir` by an earlier call (`mkdocs serve --dirty` keeps the
+    folder and removes what it drops); they are not looked for again. Updated here.
+    """
+    write_if_changed(site_dir / BUILD_MANIFEST, format_manifest(entries.values()).encode("utf-8"))
+    seen = present if present is not None else set()
+    missing = []
+    for url in entries:
+        if url in seen:
+            continue
+        if (site_dir / (url.lstrip("/") + ("index.html" if url.endswith("/") else ""))).is_file():
+            seen.add(url)
+        else:
+            missing.append(url)
+    if present is not None:
+        present.intersection_update(entries)
+    return missing
 
 
 def _clean(text: str) -> str:

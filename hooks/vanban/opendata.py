@@ -17,15 +17,24 @@ every diacritic; with the BOM it reads UTF-8. Python (`utf-8-sig`), pandas, Libr
 the BOM correctly.
 
 Nothing here depends on the time of the build: the same archive gives the same bytes.
+
+`OpenDataWriter` keeps, between the rebuilds of `mkdocs serve --dirty` (which keep the site folder),
+what it wrote for each directive under that directive's key (the site plan's `PageSpec.key`: its
+file, the front matter of the directives it names or that name it, registries, code): a directive
+whose key is unchanged is neither computed nor written again, and the whole-archive export is put
+together from the records it keeps (the bytes `json.dumps` of the whole document would give) and
+written only when those bytes change. An edit of one directive's text rewrites its JSON alone.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .archive import Archive
 from .cite import citation
@@ -35,6 +44,7 @@ from .statements import legal_value
 __all__ = [
     "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS",
     "json_url", "alias_json_urls", "open_data_urls", "directive_record", "write_if_changed", "export_document", "export_csv", "dumps", "write_open_data",
+    "OpenDataWriter",
 ]
 
 DATA_DIR = "du-lieu/"
@@ -243,24 +253,117 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 def write_open_data(site_dir: Path, archive: Archive, site_url: str = "") -> list[str]:
     """Write every open-data file into a built site; returns their site-relative paths."""
-    written = []
-    records = []
-    for d in archive.directives:
-        rel = json_url(d)
-        record = directive_record(d, archive, site_url)
-        data = dumps(record)
-        del record["text"]  # the export carries no text
-        records.append(record)
-        write_if_changed(site_dir / rel, data)
-        written.append(rel)
-        for alias in alias_json_urls(d):  # the archive refuses aliases that are another's URL
-            write_if_changed(site_dir / alias, data)
-            written.append(alias)
-    export = export_document(archive, site_url, records)
-    data_dir = site_dir / DATA_DIR
-    write_if_changed(data_dir / EXPORT_JSON, dumps(export))
-    write_if_changed(data_dir / EXPORT_CSV, export_csv(export["directives"]))
-    for name in (DIRECTIVE_SCHEMA, EXPORT_SCHEMA):
-        write_if_changed(data_dir / name, (SCHEMA_DIR / name).read_bytes())
-    written += [DATA_DIR + n for n in (EXPORT_JSON, EXPORT_CSV, DIRECTIVE_SCHEMA, EXPORT_SCHEMA)]
-    return written
+    return OpenDataWriter().write(site_dir, archive, site_url).files
+
+
+@dataclass(frozen=True)
+class _Directive:
+    """What the writer keeps of one directive's open data."""
+
+    key: str
+    files: tuple[str, ...]
+    """Site-relative paths of its JSON (and copies at old addresses)."""
+    record: str
+    """Its export record (no text) as JSON, as `json.dumps` writes it inside the export's list."""
+    row: str
+    """Its CSV line."""
+
+
+@dataclass
+class OpenDataResult:
+    files: list[str]
+    """Every open-data file of the site (site-relative)."""
+    written: list[str]
+    """Those written by this call (new or changed bytes)."""
+    computed: int
+    """Directives whose record was computed (the others were kept from the previous build)."""
+
+
+class OpenDataWriter:
+    """Writes the open-data files, again only where their inputs changed (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, _Directive] = {}
+        self._export_signature: tuple = ()
+
+    def forget(self) -> None:
+        """The site folder was emptied (a build without --dirty): write everything next time."""
+        self._kept, self._export_signature = {}, ()
+
+    def write(self, site_dir: Path, archive: Archive, site_url: str = "",
+              keys: Mapping[str, str] | None = None) -> OpenDataResult:
+        """Write the open data of `archive` into `site_dir`.
+
+        `keys`: directive URL → key of everything its record shows. A directive whose key equals
+        the one of the previous call is trusted to be on disk already; without a key it is written.
+        """
+        keys = keys or {}
+        kept, self._kept = self._kept, {}
+        files: list[str] = []
+        written: list[str] = []
+        computed = 0
+        row = _CsvRows()
+        for d in archive.directives:
+            key = _directive_key(keys.get(d.url, ""), d, site_url)
+            old = kept.get(d.url)
+            if old is None or not key or old.key != key:
+                computed += 1
+                record = directive_record(d, archive, site_url)
+                data = dumps(record)
+                del record["text"]  # the export carries no text
+                paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
+                written += [rel for rel in paths if write_if_changed(site_dir / rel, data)]
+                old = _Directive(key, paths, json.dumps(record, ensure_ascii=False), row(record))
+            self._kept[d.url] = old
+            files += old.files
+        # A directive removed or moved since the previous build of the preview: its files go too.
+        current = set(files)
+        for gone in kept.values():
+            for rel in gone.files:
+                if rel not in current:
+                    (site_dir / rel).unlink(missing_ok=True)
+        data_dir = site_dir / DATA_DIR
+        signature = (site_url, *((d.url, self._kept[d.url].key) for d in archive.directives))
+        if computed or signature != self._export_signature:  # else the exports on disk are these
+            records = [self._kept[d.url] for d in archive.directives]
+            head = dumps(export_document(archive, site_url, records=[]))
+            assert head.endswith(b"[]}\n")
+            export = b"".join([head[:-4], b"[", ", ".join(r.record for r in records).encode("utf-8"), b"]}\n"])
+            table = (row.header + "".join(r.row for r in records)).encode("utf-8-sig")
+            for name, data in ((EXPORT_JSON, export), (EXPORT_CSV, table)):
+                if write_if_changed(data_dir / name, data):
+                    written.append(DATA_DIR + name)
+            for name in (DIRECTIVE_SCHEMA, EXPORT_SCHEMA):
+                if write_if_changed(data_dir / name, (SCHEMA_DIR / name).read_bytes()):
+                    written.append(DATA_DIR + name)
+            self._export_signature = signature
+        files += [DATA_DIR + n for n in (EXPORT_JSON, EXPORT_CSV, DIRECTIVE_SCHEMA, EXPORT_SCHEMA)]
+        return OpenDataResult(files, written, computed)
+
+
+def _directive_key(page_key: str, d: Directive, site_url: str) -> str:
+    # The page key covers the directive's file, not its attachments: their sizes are in the record.
+    if not page_key:
+        return ""
+    sizes = ",".join(str(a.size) for a in d.attachments)
+    return hashlib.sha1(f"{page_key}\0{site_url}\0{sizes}".encode("utf-8")).hexdigest()
+
+
+class _CsvRows:
+    """CSV lines one record at a time, exactly as `export_csv` writes them together."""
+
+    def __init__(self) -> None:
+        self._out = io.StringIO(newline="")
+        self._writer = csv.DictWriter(self._out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        self._writer.writeheader()
+        self.header = self._take()
+
+    def _take(self) -> str:
+        text = self._out.getvalue()
+        self._out.seek(0)
+        self._out.truncate()
+        return text
+
+    def __call__(self, record: dict[str, Any]) -> str:
+        self._writer.writerow(_csv_row(record))
+        return self._take()

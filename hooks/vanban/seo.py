@@ -13,6 +13,7 @@ The canonical link is Material's own (`page.canonical_url`, from `site_url`).
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from datetime import date
@@ -168,9 +169,15 @@ def last_commit_dates(folder: Path) -> dict[Path, date]:
 def lastmod(d: Directive, commits: dict[Path, date]) -> str | None:
     """W3C date for the sitemap: the later of the date of issue and the file's last commit."""
     issued = date(d.date.year, d.date.month or 1, d.date.day or 1) if d.date else None
-    committed = commits.get(d.source.resolve())
+    # Resolving a path costs a system call per component: 10 000 of them took ~0.8 s per build.
+    committed = commits.get(_resolved_folder(d.source.parent) / d.source.name) if commits else None
     candidates = [x for x in (issued, committed) if x is not None]
     return max(candidates).isoformat() if candidates else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolved_folder(folder: Path) -> Path:
+    return folder.resolve()
 
 
 class Lastmods:

@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .archive import Archive
-from .csp import InlineCode, collect_inline_code, content_security_policy
+from .csp import InlineCode, PageCode, collect_inline_code, content_security_policy
 from .shortlinks import redirect_stub, short_links
 
 __all__ = [
@@ -132,27 +132,56 @@ def write_redirects(site_dir: Path, archive: Archive) -> Path:
     return out
 
 
-def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "") -> list[str]:
-    """Redirect pages `so/{slug}/index.html`; returns the paths it could not write (taken)."""
+def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
+                           known: dict[str, str] | None = None) -> list[str]:
+    """Redirect pages `so/{slug}/index.html`; returns the paths it could not write (taken).
+
+    `known`: the stubs this process wrote into `site_dir` before (`mkdocs serve --dirty` keeps the
+    folder), path → HTML; updated here. A stub already there is neither read nor written again, and
+    one whose short link is gone is removed.
+    """
     taken = []
+    previous = dict(known or {})
+    current: dict[str, str] = {}
     for link in short_links(archive):
         if link.target is None:
             continue  # the listing page of an ambiguous number is a regular page of the site
-        out = site_dir / link.url / "index.html"
+        rel = f"{link.url}index.html"
         stub = redirect_stub(link, site_url)
+        if previous.get(rel) == stub:
+            current[rel] = stub
+            continue
+        out = site_dir / rel
         if out.exists():
             # `mkdocs serve --dirty` keeps the previous build's output: our own stub is not a clash.
-            if out.read_text(encoding="utf-8", errors="replace") != stub:
+            existing = out.read_text(encoding="utf-8", errors="replace")
+            if existing != stub and existing != previous.get(rel):
                 taken.append(link.url)
-            continue
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(stub, encoding="utf-8")
+                continue
+            if existing != stub:
+                out.write_text(stub, encoding="utf-8")
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(stub, encoding="utf-8")
+        current[rel] = stub
+    if known is not None:
+        for rel in previous.keys() - current.keys():
+            out = site_dir / rel
+            # Unless a page took the place (the number now names several directives).
+            if out.is_file() and out.read_text(encoding="utf-8", errors="replace") == previous[rel]:
+                out.unlink()
+        known.clear()
+        known.update(current)
     return taken
 
 
-def write_headers(site_dir: Path) -> InlineCode:
-    """Hash the inline code of every page written so far and write `_nginx/headers.conf`."""
-    code = collect_inline_code(site_dir)
+def write_headers(site_dir: Path, pages: PageCode | None = None) -> InlineCode:
+    """Write `_nginx/headers.conf` with the hashes of the inline code of every page of the site.
+
+    `pages`: the code of the pages collected as they were written; without it every HTML file of
+    `site_dir` is read.
+    """
+    code = pages.with_files(site_dir) if pages is not None else collect_inline_code(site_dir)
     out = site_dir / HEADERS_FILE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(headers_conf(security_headers(code)), encoding="utf-8")
