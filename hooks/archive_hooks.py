@@ -12,6 +12,9 @@ Under `mkdocs serve` the module lives across rebuilds: directives are re-read on
 changed (`LoadMemo`) and pages whose inputs are unchanged keep their HTML (`SitePlan.reuse`). With
 `--dirty` (what `make serve` runs) MkDocs also skips writing every page whose `is_modified()` is
 false; generated pages always claim to be modified, so the adapter answers for them from the keys.
+on_post_build then writes again only what changed: a directive's open data when its page key did,
+the exports when a record did, redirects, short links, feeds and the manifest when the archive's
+metadata (`SitePlan.archive_key`) or the hand-written pages did.
 """
 
 from __future__ import annotations
@@ -219,16 +222,18 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         uri not in _plan.pages for uri in _previous if uri.startswith("van-ban/"))
     _previous, _previous_archive_key, _previous_attachments = _plan.rendered_pages(), _plan.archive_key, attachments
     # What only the archive's metadata and the hand-written pages decide (an edit of a directive's
-    # text under `serve --dirty` changes none of it): redirect pages, short links, the manifest.
-    outputs_key = _hash(_plan.archive_key, _docs_stamp(Path(config.docs_dir)))
+    # text under `serve --dirty` changes none of it): redirect pages, short links, feeds, the manifest.
+    # (archive_key: the code, registries, site name and address, every directive's front matter.)
+    outputs_key = _hash(_plan.archive_key, config.copyright or "", _docs_stamp(Path(config.docs_dir)))
     if outputs_key != _outputs_key:
         _write_redirect_pages(site, site_url)
         # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
         write_redirects(site, _plan.archive)
         for url in write_short_link_stubs(site, _plan.archive, site_url, _stubs):
             log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
-    _feeds.write(site, build_feeds(_plan.listings, config.site_name), site_url, config.copyright or "",
-                 _code_and_registries_key(_plan.archive))
+        # Each feed is written again only when its entries' front matter changed.
+        _feeds.write(site, build_feeds(_plan.listings, config.site_name), site_url, config.copyright or "",
+                     _code_and_registries_key(_plan.archive))
     directive_keys = {spec.directive.url: spec.key for spec in _plan.pages.values() if spec.kind == "directive"}
     _open_data.write(site, _plan.archive, site_url, directive_keys)
     for source, copy in alias_copies(_plan.archive):

@@ -25,7 +25,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Hashable, Iterable
 
-__all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash", "PageCode"]
+__all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash", "PageCode",
+           "may_carry_code"]
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.S | re.I)
@@ -120,8 +121,20 @@ def collect_inline_code(site_dir: Path, skip: Iterable[str] = ()) -> InlineCode:
     return found
 
 
-# Anything that could be inline code: a cheap search before a page's content is read whole.
-_CODE_HINT = re.compile(r"<script|<style|\son[a-z]+\s*=|\sstyle\s*=", re.I)
+_CODE_TAG = re.compile(r"<(?:script|style)", re.I)
+# Searched with a literal start (fast; a pattern starting with \s is tried at every character, and
+# a case-insensitive one is ten times slower): the space before the name is checked after.
+_CODE_ATTRIBUTE = re.compile(r"(?:on[a-z]+|style)\s*=")
+
+
+def may_carry_code(html: str) -> bool:
+    """False when generated `html` has no inline script, style or code attribute: a cheap search
+    (~0.05 ms for a directive's content; hashing the whole page costs ~0.4 ms). Attribute names
+    are matched in lower case, as the archive's templates and Markdown write them; hand-written
+    pages are always read whole."""
+    if _CODE_TAG.search(html):
+        return True
+    return any(m.start() > 0 and html[m.start() - 1].isspace() for m in _CODE_ATTRIBUTE.finditer(html))
 
 
 class PageCode:
@@ -139,7 +152,7 @@ class PageCode:
         """A written page. `frame`: its frame class when only the theme's frame can carry inline
         code besides `content` (a generated page); None reads the page whole."""
         self.paths.add(path)
-        if frame is not None and content is not None and not _CODE_HINT.search(content):
+        if frame is not None and content is not None and not may_carry_code(content):
             if frame in self._frames:
                 return
             self._frames.add(frame)
