@@ -51,7 +51,7 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     if not _serving:
         # A generated page's frame is Material's, whose inline code changes only with the depth.
         frame = (page.file.generated_by, page.url.count("/")) if page.file.generated_by else None
-        _pages.add(Path(page.file.abs_dest_path), output, page.content, frame)
+        _pages.add(page.file.abs_dest_path, output, page.content, frame)
     return output
 
 

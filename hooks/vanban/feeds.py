@@ -81,9 +81,10 @@ def _entries(feed: Feed) -> list[tuple[Directive, datetime]]:
     return dated[:FEED_SIZE]
 
 
-def atom_xml(feed: Feed, site_url: str, rights: str = "") -> bytes:
-    """The feed document (UTF-8 XML). `site_url` must be absolute: Atom ids are IRIs."""
-    dated = _entries(feed)
+def atom_xml(feed: Feed, site_url: str, rights: str = "", entries: list[tuple[Directive, datetime]] | None = None) -> bytes:
+    """The feed document (UTF-8 XML). `site_url` must be absolute: Atom ids are IRIs.
+    `entries`: `_entries(feed)` when the caller has them already."""
+    dated = entries if entries is not None else _entries(feed)
     fg = FeedGenerator()
     fg.id(_absolute(site_url, feed.listing.url))
     fg.title(feed.title)
@@ -155,13 +156,14 @@ class FeedWriter:
         written = []
         keys = {}
         for feed in feeds:
+            entries = _entries(feed)
             parts = [base_key, site_url, rights, feed.path, feed.title]
-            parts += [f"{d.url}\0{d.front_stamp}" for d, _ in _entries(feed)]
+            parts += [f"{d.url}\0{d.front_stamp}" for d, _ in entries]
             key = hashlib.sha1("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
             keys[feed.path] = key
             if self._keys.get(feed.path) == key and base_key:
                 continue
-            if write_if_changed(site_dir / feed.path, atom_xml(feed, site_url, rights)):
+            if write_if_changed(site_dir / feed.path, atom_xml(feed, site_url, rights, entries)):
                 written.append(feed.path)
         self._keys = keys
         return written
