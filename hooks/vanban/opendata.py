@@ -32,6 +32,8 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -299,31 +301,31 @@ class OpenDataWriter:
         self._kept, self._export_signature = {}, ()
 
     def write(self, site_dir: Path, archive: Archive, site_url: str = "",
-              keys: Mapping[str, str] | None = None) -> OpenDataResult:
+              keys: Mapping[str, str] | None = None, workers: int | None = None) -> OpenDataResult:
         """Write the open data of `archive` into `site_dir`.
 
         `keys`: directive URL → key of everything its record shows. A directive whose key equals
         the one of the previous call is trusted to be on disk already; without a key it is written.
+        `workers`: processes for a large archive's first write (default: every core).
         """
         keys = keys or {}
         kept, self._kept = self._kept, {}
         files: list[str] = []
         written: list[str] = []
-        computed = 0
-        row = _CsvRows()
-        for d in archive.directives:
+        todo = []
+        for i, d in enumerate(archive.directives):
             key = _directive_key(keys.get(d.url, ""), d, site_url)
             old = kept.get(d.url)
             if old is None or not key or old.key != key:
-                computed += 1
-                record = directive_record(d, archive, site_url)
-                data = dumps(record)
-                del record["text"]  # the export carries no text
-                paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
-                written += [rel for rel in paths if write_if_changed(site_dir / rel, data)]
-                old = _Directive(key, paths, json.dumps(record, ensure_ascii=False), row(record))
-            self._kept[d.url] = old
-            files += old.files
+                todo.append((i, key))
+            else:
+                self._kept[d.url] = old
+        for i, key, paths, record, row, changed in _compute(site_dir, archive, site_url, todo, workers):
+            self._kept[archive.directives[i].url] = _Directive(key, paths, record, row)
+            written += changed
+        computed = len(todo)
+        for d in archive.directives:
+            files += self._kept[d.url].files
         # A directive removed or moved since the previous build of the preview: its files go too.
         current = set(files)
         for gone in kept.values():
@@ -337,7 +339,7 @@ class OpenDataWriter:
             head = dumps(export_document(archive, site_url, records=[]))
             assert head.endswith(b"[]}\n")
             export = b"".join([head[:-4], b"[", ", ".join(r.record for r in records).encode("utf-8"), b"]}\n"])
-            table = (row.header + "".join(r.row for r in records)).encode("utf-8-sig")
+            table = (_CsvRows().header + "".join(r.row for r in records)).encode("utf-8-sig")
             for name, data in ((EXPORT_JSON, export), (EXPORT_CSV, table)):
                 if write_if_changed(data_dir / name, data):
                     written.append(DATA_DIR + name)
@@ -347,6 +349,50 @@ class OpenDataWriter:
             self._export_signature = signature
         files += [DATA_DIR + n for n in (EXPORT_JSON, EXPORT_CSV, DIRECTIVE_SCHEMA, EXPORT_SCHEMA)]
         return OpenDataResult(files, written, computed)
+
+
+PARALLEL_THRESHOLD = 2000
+"""From this many directives to compute, forked workers share the work (a cold build)."""
+
+_FORKED: tuple[Path, Archive, str, list[tuple[int, str]]] | None = None
+
+
+def _compute(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
+             workers: int | None) -> list[tuple[int, str, tuple[str, ...], str, str, list[str]]]:
+    """Compute and write the directives of `todo` ((index, key)): (index, key, paths, export
+    record JSON, CSV line, paths written) for each, in order, on all cores when there are many."""
+    global _FORKED
+    workers = workers or int(os.environ.get("VANBAN_WORKERS", 0)) or os.cpu_count() or 1
+    if workers < 2 or len(todo) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        return _compute_chunk_of(site_dir, archive, site_url, todo)
+    _FORKED = (site_dir, archive, site_url, todo)  # workers are forked: they inherit the archive
+    try:
+        size = -(-len(todo) // (workers * 4))
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunks = pool.map(_compute_chunk, [(i, i + size) for i in range(0, len(todo), size)])
+    finally:
+        _FORKED = None
+    return [item for chunk in chunks for item in chunk]
+
+
+def _compute_chunk(bounds: tuple[int, int]) -> list:
+    assert _FORKED is not None
+    site_dir, archive, site_url, todo = _FORKED
+    return _compute_chunk_of(site_dir, archive, site_url, todo[bounds[0]:bounds[1]])
+
+
+def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]]) -> list:
+    row = _CsvRows()
+    out = []
+    for i, key in todo:
+        d = archive.directives[i]
+        record = directive_record(d, archive, site_url)
+        data = dumps(record)
+        del record["text"]  # the export carries no text
+        paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
+        changed = [rel for rel in paths if write_if_changed(site_dir / rel, data)]
+        out.append((i, key, paths, json.dumps(record, ensure_ascii=False), row(record), changed))
+    return out
 
 
 def _directive_key(page_key: str, d: Directive, site_url: str) -> str:
