@@ -2,12 +2,14 @@
 
 Events used: on_startup (skip the headers under `mkdocs serve`), on_config (a new build),
 on_page_content (the date of the last check in the accessibility statement), on_post_page (the
-inline code of each page, from its HTML in memory) and on_post_build, run last (priority -100) so
-that every page other hooks write is already on disk when the Content-Security-Policy is written.
+inline code of each page, from its HTML in memory; markup_hooks' later attribute fixes touch no
+code) and on_post_build, run last (priority -100) so that every page other hooks write is already
+on disk when the Content-Security-Policy is written.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +20,8 @@ from mkdocs.structure.pages import Page
 from vanban.csp import PageCode
 from vanban.statements import CHECK_DATE_MARKER, build_date, fill_check_date
 from vanban.webserver import write_headers
+
+log = logging.getLogger("mkdocs.hooks.vanban")
 
 _serving = False
 _dirty = False
@@ -46,12 +50,15 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     return html
 
 
-@event_priority(-100)
+@event_priority(50)  # before the archive's hook lets go of a generated page's HTML (page.content)
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     if not _serving:
         # A generated page's frame is Material's, whose inline code changes only with the depth.
         frame = (page.file.generated_by, page.url.count("/")) if page.file.generated_by else None
-        _pages.add(page.file.abs_dest_path, output, page.content, frame)
+        # A page whose theme a worker rendered arrives whole as its content: its content is then
+        # not known apart (the archive's templates and Markdown without raw HTML write no code).
+        content = page.content if page.content != output else ""
+        _pages.add(page.file.abs_dest_path, output, content, frame)
     return output
 
 
@@ -61,3 +68,4 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # A `build --dirty` writes only some pages: the others are read from disk.
     if not _serving:
         write_headers(Path(config.site_dir), None if _dirty else _pages)
+        log.debug(f"CSP: {_pages.read} of {len(_pages.paths)} pages hashed whole")

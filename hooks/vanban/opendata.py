@@ -32,8 +32,6 @@ import csv
 import hashlib
 import io
 import json
-import multiprocessing
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -41,6 +39,7 @@ from typing import Any, Iterable, Mapping
 from .archive import Archive
 from .cite import citation
 from .model import STATUSES, Attachment, Directive
+from .parallel import can_fork, fork_map, worker_count
 from .statements import legal_value
 
 __all__ = [
@@ -354,31 +353,15 @@ class OpenDataWriter:
 PARALLEL_THRESHOLD = 2000
 """From this many directives to compute, forked workers share the work (a cold build)."""
 
-_FORKED: tuple[Path, Archive, str, list[tuple[int, str]]] | None = None
-
 
 def _compute(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
              workers: int | None) -> list[tuple[int, str, tuple[str, ...], str, str, list[str]]]:
     """Compute and write the directives of `todo` ((index, key)): (index, key, paths, export
-    record JSON, CSV line, paths written) for each, in order, on all cores when there are many."""
-    global _FORKED
-    workers = workers or int(os.environ.get("VANBAN_WORKERS", 0)) or os.cpu_count() or 1
-    if workers < 2 or len(todo) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+    record JSON, CSV line, paths written) for each, on all cores when there are many."""
+    workers = workers or worker_count()
+    if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
         return _compute_chunk_of(site_dir, archive, site_url, todo)
-    _FORKED = (site_dir, archive, site_url, todo)  # workers are forked: they inherit the archive
-    try:
-        size = -(-len(todo) // (workers * 4))
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunks = pool.map(_compute_chunk, [(i, i + size) for i in range(0, len(todo), size)])
-    finally:
-        _FORKED = None
-    return [item for chunk in chunks for item in chunk]
-
-
-def _compute_chunk(bounds: tuple[int, int]) -> list:
-    assert _FORKED is not None
-    site_dir, archive, site_url, todo = _FORKED
-    return _compute_chunk_of(site_dir, archive, site_url, todo[bounds[0]:bounds[1]])
+    return list(fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk), todo, workers))
 
 
 def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]]) -> list:
