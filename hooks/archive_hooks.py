@@ -367,9 +367,16 @@ def _write_search(site: Path, directives_changed: bool) -> None:
         if directives_changed:
             _background_index.submit(site, _search_pages())
         return
-    stats = write_index(_search_pages(), site)
-    log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm "
+    stats = write_index(_search_pages(), site, cache_dir=_search_cache())
+    reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
+    log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
              f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
+
+
+def _search_cache() -> Path | None:
+    # Buckets indexed by an earlier build, by key, beside the render cache (the project root is the
+    # folder of this hook's folder, where mkdocs.yml is).
+    return cache_dir_for(Path(__file__).resolve().parent.parent)
 
 
 def _search_pages() -> list[SearchPage]:
@@ -414,7 +421,7 @@ class _BackgroundIndex:
                 if job is None:
                     return
             try:
-                stats = write_index(job[1], job[0])
+                stats = write_index(job[1], job[0], cache_dir=_search_cache())
                 done = ", ".join(stats.indexed) or "không phần nào thay đổi"
                 log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản; lập lại: {done}; {stats.seconds:.1f} s).")
             except Exception as exc:  # the preview goes on; the next edit retries

@@ -27,6 +27,8 @@ def test_warm_build_is_byte_identical_to_cold(tmp_path):
     warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache)})
     uncached = run_build(tmp_path / "off", extra_env={"VANBAN_CACHE": "off"})
     assert site_files(cold.site) == site_files(warm.site) == site_files(uncached.site)
+    # The warm build copied every search bucket from the cache instead of indexing it again.
+    assert "6 phần lấy từ bộ đệm" in warm.output and "bộ đệm" not in cold.output + uncached.output
 
 
 def test_editing_a_directive_changes_only_its_pages(tmp_path):

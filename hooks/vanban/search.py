@@ -282,7 +282,8 @@ class Bucket:
     @functools.cached_property
     def key(self) -> str:
         """Hash of everything its index is made of: the pages, Pagefind's version and our settings."""
-        digest = hashlib.sha256(f"{INDEX_FORMAT}\0{_pagefind_version()}\0{json.dumps(EXCLUDED)}\0".encode())
+        settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, PLACEHOLDER_URL, PLACEHOLDER_TEXT, FLOOR_SORT, BUCKET_FILES]
+        digest = hashlib.sha256(json.dumps(settings).encode() + b"\0")
         for page in sorted(self.pages):
             digest.update(f"{page.url}\0{page.sort}\0{page.html}\0".encode())
         return digest.hexdigest()
@@ -345,7 +346,8 @@ class IndexStats:
     pages: int
     buckets: int
     indexed: list[str]
-    """Buckets (names) indexed by this run; the others were up to date."""
+    """Buckets (names) indexed by this run; the others were up to date or copied from the cache."""
+    cached: list[str]
     seconds: float
     peak_rss_mb: float
     """Largest resident set of one Pagefind process (and any other finished child of this process)."""
@@ -353,21 +355,31 @@ class IndexStats:
     """CPU time of the Pagefind processes."""
 
 
-def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None = None) -> IndexStats:
+def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None = None,
+                cache_dir: Path | None = None) -> IndexStats:
     """Index `pages` into `site_dir/pagefind`: the primary (no directive), one index per bucket and
     `buckets.json`. A bucket whose folder already exists is up to date (its name is its key): under
-    `mkdocs serve --dirty` an edit reindexes only its bucket. Buckets are indexed in parallel, one
-    Pagefind process per core (`workers`; one process indexes on one core)."""
+    `mkdocs serve --dirty` an edit reindexes only its bucket. A bucket found under `cache_dir`
+    (`<cache>/pagefind/<folder>`, written by an earlier build) is copied instead of indexed. Buckets
+    are indexed in parallel, one Pagefind process per core (`workers`; one process indexes on one
+    core)."""
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = site_dir / PAGEFIND_DIR
     out.mkdir(parents=True, exist_ok=True)
     buckets = plan_buckets(pages)
     todo = [b for b in buckets if not (out / b.folder / "pagefind-entry.json").is_file()]
+    store = cache_dir / PAGEFIND_DIR if cache_dir else None
+    cached = [b for b in todo if store and (store / b.folder / "pagefind-entry.json").is_file()]
+    for bucket in cached:
+        _copy_folder(store / bucket.folder, out, bucket.folder)
+    todo = [b for b in todo if b not in cached]
     primary = not _primary_is_current(out)
     workers = max(1, min(workers or _workers(), len(todo) + primary))
     if todo or primary:
         asyncio.run(_write_buckets(todo, out, primary, workers))
+    if store:
+        _store(store, out, buckets, todo)
     _write_text(out / BUCKETS_FILE, _json({
         "placeholder": PLACEHOLDER_URL,
         "buckets": [{"path": b.folder, "label": b.label, "year": b.year, "pages": len(b.pages)} for b in buckets],
@@ -379,7 +391,32 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return IndexStats(sum(len(b.pages) for b in buckets), len(buckets), [b.name for b in todo],
-                      time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
+                      [b.name for b in cached], time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
+
+
+def _copy_folder(source: Path, parent: Path, name: str) -> None:
+    # Copied aside, then renamed into place: a reader never sees half a folder.
+    tmp = parent / f".tmp-{name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    shutil.copytree(source, tmp)
+    shutil.rmtree(parent / name, ignore_errors=True)
+    os.replace(tmp, parent / name)
+
+
+def _store(store: Path, out: Path, buckets: list[Bucket], indexed: list[Bucket]) -> None:
+    """Keep the buckets just indexed for the next build; drop other versions of the same buckets
+    (a cache, not an archive: another directives folder may only have to index its own again)."""
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        for bucket in indexed:
+            _copy_folder(out / bucket.folder, store, bucket.folder)
+        current = {b.name: b.folder for b in buckets}
+        for folder in store.iterdir():
+            name = folder.name.rsplit("-", 1)[0]
+            if _BUCKET_DIR.match(folder.name) and name in current and folder.name != current[name]:
+                shutil.rmtree(folder, ignore_errors=True)
+    except OSError as exc:  # the site is complete without the cache
+        log.info(f"Tìm kiếm: không ghi được bộ đệm chỉ mục: {exc}")
 
 
 def _workers() -> int:
