@@ -8,8 +8,9 @@ site plan, as the build does), prepare what Pagefind reads (`search_page`: the Ä
 index page), then index them the way the build does (`vanban.search.write_index`: one index per
 date bucket, `--workers` Pagefind processes at once, HTML from memory). Printed, as medians over
 the runs: preparation and index wall time, the buckets, the CPU time of the Pagefind processes
-(CPU s / wall s above 1 means more than one core busy), the largest Pagefind process's peak RSS,
-and the peak PSS of the whole process tree during the run (Python holding the rendered pages plus
+(CPU s / wall s above 1 means more than one core busy), the largest child's peak RSS (a
+Pagefind process, or a render worker of the site plan), the peak PSS of all Pagefind processes
+together, and the peak PSS of the whole process tree during the run (Python holding the rendered pages plus
 every Pagefind process). `--cli` also times the Pagefind CLI over the built site, the reference of
 issue 3. `--index-only` skips the bytes of a first query (for 100 000).
 
@@ -106,21 +107,41 @@ def index_once(directives: Path, out: Path, workers: int | None, from_text: bool
 
 def bench_index(n: int, runs: int, workers: int | None, from_text: bool = False) -> dict[str, float]:
     directives = archive(n)
-    results, tree_peaks = [], []
+    results, tree_peaks, pagefind_peaks = [], [], []
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, __file__, "--index-once", str(directives), tmp, str(workers or 0)]
             cmd += ["--from-text"] if from_text else []
             proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-            peak = 0.0
+            peak = pagefind_peak = 0.0
             while proc.poll() is None:
                 peak = max(peak, measure.tree_pss_mb(proc.pid))
+                pagefind_peak = max(pagefind_peak, pagefind_pss_mb(proc.pid))
                 time.sleep(0.05)
             results.append(json.loads(proc.stdout.read().strip().splitlines()[-1]))
             tree_peaks.append(peak)
+            pagefind_peaks.append(pagefind_peak)
     med = {k: statistics.median(r[k] for r in results) for k in results[0]}
     med["tree_peak_mb"] = statistics.median(tree_peaks)
+    med["pagefind_all_mb"] = statistics.median(pagefind_peaks)
     return med
+
+
+def pagefind_pss_mb(root: int) -> float:
+    """PSS of the Pagefind processes under `root` at this moment (all of them together): the
+    render workers the site plan forks are children too, so the largest child's RSS is not
+    Pagefind's."""
+    tree = measure._children()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(tree.get(pid, []))
+        try:
+            if Path(f"/proc/{pid}/comm").read_text().strip() == "pagefind":
+                total += measure._pss_kb(pid)
+        except OSError:
+            pass
+    return total / 1024
 
 
 def bench_cli(n: int) -> tuple[float, float]:
@@ -215,11 +236,11 @@ def main() -> None:
           f"Pagefind index, medians of {args.runs} runs ({os.cpu_count()} cores, "
           f"{args.workers or os.cpu_count()} Pagefind processes; load {os.getloadavg()[0]:.1f})")
     print(f"{'N':>7} {'render s':>9} {'prepare s':>10} {'index s':>8} {'buckets':>8} {'CPU s':>6} "
-          f"{'Pagefind MB':>12} {'tree MB':>8} {'index MB':>9}")
+          f"{'child MB':>9} {'Pagefind MB':>12} {'tree MB':>8} {'index MB':>9}")
     for n in args.sizes:
         r = bench_index(n, args.runs, args.workers or None, args.from_text)
         print(f"{n:>7} {r['render_s']:>9.1f} {r['prepare_s']:>10.1f} {r['index_s']:>8.1f} {r['buckets']:>8.0f} "
-              f"{r['cpu_s']:>6.1f} {r['pagefind_peak_mb']:>12.0f} {r['tree_peak_mb']:>8.0f} "
+              f"{r['cpu_s']:>6.1f} {r['pagefind_peak_mb']:>9.0f} {r['pagefind_all_mb']:>12.0f} {r['tree_peak_mb']:>8.0f} "
               f"{r['index_bytes'] / 1e6:>9.1f}  (load {os.getloadavg()[0]:.1f})", flush=True)
         if args.cli:
             wall, peak = bench_cli(n)
