@@ -138,7 +138,7 @@ def on_pre_page(page: Page, *, config: MkDocsConfig, files: Files) -> Page:
     if spec is not None:
         # The archive renders its pages itself: skip MkDocs' Markdown pass (a new parser per
         # page), which on a large archive costs as much as rendering the directive.
-        page.render = lambda config, files: _fill(page, spec)  # type: ignore[method-assign]
+        page.render = lambda config, files: _release(page)  # type: ignore[method-assign]
         stamp = _lastmod(spec)
         if stamp:
             page.update_date = stamp  # the sitemap's lastmod
@@ -175,14 +175,13 @@ def on_page_context(context, *, page: Page, config: MkDocsConfig, nav):
         page.meta["vb_head"] = _head(page, config)
         spec = _spec(page)
         if spec is not None:
-            # A generated page's HTML is held by MkDocs only while its template renders (see _fill).
-            page.content = spec.html()[0]
+            _give_html(page, spec)  # held by MkDocs only while its template renders (see _release)
     return context
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     if _spec(page) is not None:
-        page.content = ""
+        _release(page)
     return output
 
 
@@ -435,12 +434,18 @@ TITLE_ID = "vb-tieu-de"
 """id of the h1 of every generated page (templates in vanban/templates/)."""
 
 
-def _fill(page: Page, spec) -> None:
-    # MkDocs reads every page before it writes any: the HTML is given in on_page_context, just
-    # before the page's template, and taken back in on_post_page, so that 100 000 pages are not
+def _release(page: Page) -> None:
+    # MkDocs reads every page before it writes any, and under `serve --dirty` writes only a few:
+    # a generated page gets its HTML and table of contents in on_page_context, just before its
+    # template, and gives them back in on_post_page (`_give_html`), so that 100 000 pages are not
     # all held as text at once (the plan keeps them compressed).
-    content, toc_tokens = spec.html()
     page.content = ""
+    page.toc = get_toc([])
+
+
+def _give_html(page: Page, spec) -> None:
+    content, toc_tokens = spec.html()
+    page.content = content
     if f'<h1 id="{TITLE_ID}"' in content:
         # Material's skip link goes to the first entry of the table of contents: make that the
         # page's title, so "Chuyển đến nội dung chính" lands on the h1 (not on the first body

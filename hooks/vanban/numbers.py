@@ -80,12 +80,12 @@ class DocumentNumber:
         year = f"{self.year}/" if self.year else ""
         return f"{numeral.upper()}/{year}{self.symbol.upper()}"
 
-    @property
+    @cached_property
     def slug(self) -> str:
         """Permalink segment: "1562/UBND-KT" → "1562-ubnd-kt", "30/2020/NĐ-CP" → "30-2020-nd-cp"."""
         return slugify(self.text)
 
-    @property
+    @cached_property
     def folded(self) -> str:
         """Lower-case ASCII form for search: "30/2020/nd-cp"."""
         return fold(self.text)
