@@ -32,9 +32,11 @@ class Archive:
     def __post_init__(self) -> None:
         self.by_url: dict[str, Directive] = {d.url: d for d in self.directives}
         self._by_key: dict[str, list[Directive]] = defaultdict(list)
+        self._by_key_year: dict[tuple[str, int | None], list[Directive]] = defaultdict(list)
         for d in self.directives:
             if d.number.is_numbered:
                 self._by_key[d.number.key].append(d)
+                self._by_key_year[d.number.key, d.year].append(d)
         self.links = CrossRefs(self)
         """Citations, relations and their inverses; sets each directive's `computed_status`."""
 
@@ -43,10 +45,10 @@ class Archive:
 
     def find(self, number: DocumentNumber, year: int | None = None) -> list[Directive]:
         """Directives with this number; of that year when a year is given."""
-        candidates = self._by_key.get(number.key, [])
+        # Numerals restart every year: a key alone may name a directive of each year.
         if year is not None:
-            candidates = [d for d in candidates if d.year == year]
-        return list(candidates)
+            return list(self._by_key_year.get((number.key, year), ()))
+        return list(self._by_key.get(number.key, ()))
 
     def resolve(self, ref: RelationRef) -> Directive | None:
         """The one directive a reference names, or None when none or several match (never a guess)."""
