@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import threading
 import time
 import zlib
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
 
@@ -51,6 +53,7 @@ from vanban.search import (
 from vanban.shortlinks import ambiguity_pages
 from vanban.parallel import can_fork, fork_map, worker_count
 from vanban.site import HOME_MARKER, PARALLEL_THRESHOLD, SitePlan
+from vanban.sitemap import gzipped, sitemap_files
 from vanban.webserver import write_redirects, write_short_link_stubs
 
 log = logging.getLogger("mkdocs.hooks.vanban")
@@ -68,9 +71,8 @@ _search_documents: dict[str, SearchPage] = {}
 """What Pagefind read for each directive page key, kept between `serve --dirty` rebuilds."""
 _TEMPLATE_CODE = MemoryBytecodeCache()
 _nav = None
-_shells: dict[str, bytes] = {}
-"""Generated pages whose whole HTML a worker already rendered (compressed), by src_uri (see on_env)."""
-PRERENDERED_TEMPLATE = "vb_prerendered.html"
+_doc_files: list[File] = []
+"""MkDocs' pages of the current build (the navigation's and the hand-written ones)."""
 # What on_post_build wrote into the site folder, for the next `serve --dirty` rebuild (which keeps it):
 _open_data = OpenDataWriter()
 _feeds = FeedWriter()
@@ -123,9 +125,13 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for file in files.documentation_pages():
             file.is_modified = _modified  # type: ignore[method-assign]
     for spec in _plan.pages.values():
-        inclusion = InclusionLevel.INCLUDED if spec.in_nav else InclusionLevel.NOT_IN_NAV
-        file = File.generated(config, spec.src_uri, content="", inclusion=inclusion)
-        if _dirty and _previous.get(spec.src_uri, ("",))[0] == spec.key and spec.key:
+        if not spec.in_nav:
+            # Written by the archive itself (on_env, `_write_pages`): MkDocs' per-page work, repeated
+            # for 13 000 pages on every preview rebuild, is kept for the pages of the navigation.
+            _remove(files, spec.src_uri)
+            continue
+        file = File.generated(config, spec.src_uri, content="", inclusion=InclusionLevel.INCLUDED)
+        if _unchanged_since_previous(spec):
             file.is_modified = _unchanged  # type: ignore[method-assign]
         _replace(files, file)
     for attachment in _plan.attachments():
@@ -166,10 +172,6 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
 
 
 def on_page_context(context, *, page: Page, config: MkDocsConfig, nav):
-    shell = _shells.pop(page.file.src_uri, None)
-    if shell is not None:  # rendered whole by a worker (on_env): PRERENDERED_TEMPLATE writes it
-        page.content = zlib.decompress(shell).decode("utf-8")
-        return context
     # Material's base.html prints page.meta.vb_head in {% block extrahead %} (docs/overrides/main.html).
     if _plan is not None:
         page.meta["vb_head"] = _head(page, config)
@@ -196,7 +198,7 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     # MkDocs makes a new environment per build: keep Material's compiled templates across the
     # rebuilds of `mkdocs serve` (Jinja checks each template's source before reusing its code).
     env.bytecode_cache = _TEMPLATE_CODE
-    _render_shells(env, config, files)
+    _write_pages(env, config, files)
     return env
 
 
@@ -246,6 +248,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         for url in write_build_manifest(site, entries, _manifest_present):
             log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
         _outputs_key = outputs_key
+    _write_sitemap(site, config)
     log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
     _write_search(site, _directives_changed)
 
@@ -288,41 +291,93 @@ def _hash(*parts: str) -> str:
     return h.hexdigest()
 
 
-def _render_shells(env, config: MkDocsConfig, files: Files) -> None:
-    """Render the theme around the generated pages on all cores, as MkDocs' `_build_page` would.
+def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
+    """Write the generated pages that are not in the navigation (directives, listing pages, short
+    links) with the theme, as MkDocs' `_populate_page` and `_build_page` would.
 
-    MkDocs renders every page's template in one process (a fifth of a 10 000-directive build). When
-    there are many pages to write, forked workers run the same steps (context, on_page_context,
-    template, on_post_page) for the generated pages; MkDocs then writes each result through
-    PRERENDERED_TEMPLATE. Hand-written pages, and the few pages a `serve --dirty` rebuild writes,
-    stay with MkDocs.
+    MkDocs would keep a page object for each of 13 000 pages and render their theme in one process,
+    on every build; here forked workers render the theme when many pages are due, the pages go
+    through the other hooks' on_post_page here, and a `serve --dirty` rebuild writes only the pages
+    whose key changed.
     """
-    _shells.clear()
+    global _doc_files
+    _doc_files = files.documentation_pages()
+    if _plan is None or _nav is None:
+        return
+    site = Path(config.site_dir)
+    uris = [uri for uri, spec in _plan.pages.items()
+            if not spec.in_nav and not (_unchanged_since_previous(spec) and (site / _dest(spec)).is_file())]
+    template = env.get_template("main.html")
     workers = worker_count()
-    if _plan is None or _nav is None or workers < 2 or not can_fork():
-        return
-    pages = {f.src_uri: f.page for f in files.documentation_pages()
-             if f.page is not None and f.src_uri in _plan.pages and f.is_modified()}
-    if len(pages) < PARALLEL_THRESHOLD:
-        return
-    doc_files = files.documentation_pages()
-
-    def render(uris: list[str]) -> list[tuple[str, bytes]]:
-        out = []
+    if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
         for uri in uris:
-            page = pages[uri]
-            page.active = True  # the steps of mkdocs.commands.build._build_page
-            context = get_context(_nav, doc_files, config, page)
-            template = env.get_template(page.meta.get("template", "main.html"))
-            context = config.plugins.on_page_context(context, page=page, config=config, nav=_nav)
-            output = config.plugins.on_post_page(template.render(context), page=page, config=config)
-            page.active = False
-            out.append((uri, zlib.compress(output.encode("utf-8"), 1)))
-        return out
+            page = _page_for(_plan.pages[uri], config)
+            _finish_page(page, _render_page(page, template, config), config)
+        return
 
-    for uri, shell in fork_map(render, list(pages), workers):
-        _shells[uri] = shell
-        pages[uri].meta["template"] = PRERENDERED_TEMPLATE
+    def render(chunk: list[str]) -> list[tuple[str, bytes]]:
+        return [(uri, zlib.compress(_render_page(_page_for(_plan.pages[uri], config), template, config)
+                                    .encode("utf-8"), 1)) for uri in chunk]
+
+    for uri, packed in fork_map(render, uris, workers):
+        output = zlib.decompress(packed).decode("utf-8")
+        page = _page_for(_plan.pages[uri], config)
+        page.content = output  # the other hooks' on_post_page see a page rendered whole
+        _finish_page(page, output, config)
+
+
+def _page_for(spec, config: MkDocsConfig) -> Page:
+    page = Page(None, File.generated(config, spec.src_uri, content="", inclusion=InclusionLevel.NOT_IN_NAV), config)
+    page.read_source(config)
+    on_page_markdown("", page=page, config=config, files=None)  # type: ignore[arg-type]
+    return page
+
+
+def _render_page(page: Page, template, config: MkDocsConfig) -> str:
+    # The steps of mkdocs.commands.build._build_page up to the template.
+    page.active = True
+    context = get_context(_nav, _doc_files, config, page)
+    context = config.plugins.on_page_context(context, page=page, config=config, nav=_nav)
+    output = template.render(context)
+    page.active = False
+    return output
+
+
+def _finish_page(page: Page, output: str, config: MkDocsConfig) -> None:
+    output = config.plugins.on_post_page(output, page=page, config=config)
+    out = Path(page.file.abs_dest_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+
+
+def _dest(spec) -> str:
+    return spec.url + "index.html"
+
+
+def _unchanged_since_previous(spec) -> bool:
+    """Under `serve --dirty`: the previous rebuild wrote this page with the same key."""
+    return _dirty and bool(spec.key) and _previous.get(spec.src_uri, ("",))[0] == spec.key
+
+
+def _write_sitemap(site: Path, config: MkDocsConfig) -> None:
+    """Replace MkDocs' sitemap (its own pages only) with one of every page, dated as before."""
+    assert _plan is not None
+    site_url = config.site_url or ""
+    entries = [(f.page.canonical_url or f.page.abs_url or "", f.page.update_date or None)
+               for f in _doc_files if f.page is not None and not f.page.is_link]
+    entries += [(_absolute(site_url, spec.url), _lastmod(spec)) for spec in _plan.pages.values() if not spec.in_nav]
+    files = sitemap_files(entries, _absolute(site_url, ""))
+    for name, xml in files.items():
+        (site / name).write_text(xml, encoding="utf-8")
+    dates = [d for _, d in entries if d]
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    newest = datetime.fromisoformat(max(dates)).replace(tzinfo=timezone.utc) if dates else None
+    mtime = int(epoch) if epoch else int(newest.timestamp()) if newest else 0
+    (site / "sitemap.xml.gz").write_bytes(gzipped(files["sitemap.xml"], "sitemap.xml.gz", mtime))
+
+
+def _absolute(site_url: str, url: str) -> str:
+    return (site_url.rstrip("/") + "/" + url) if site_url else "/" + url
 
 
 def _unchanged() -> bool:
@@ -346,6 +401,12 @@ def _report(problems) -> None:
     # Warnings that --strict tolerates (citations of documents outside the archive) are information.
     for problem in problems:
         (log.error if problem.is_error else log.warning if problem.strict else log.info)(problem.format())
+
+
+def _remove(files: Files, src_uri: str) -> None:
+    existing = files.get_file_from_path(src_uri)
+    if existing is not None:
+        files.remove(existing)
 
 
 def _replace(files: Files, file: File) -> None:
