@@ -148,22 +148,36 @@ def directive_head(d: Directive, archive: Archive, site_url: str, site_name: str
 
 
 def last_commit_dates(folder: Path) -> dict[Path, date]:
-    """Date of the last commit of every file under `folder` (absolute paths); {} outside git."""
+    """Date of the last commit of every file under `folder` (absolute paths); {} outside git.
+
+    Remembered for the commit checked out: `mkdocs serve` asks on every rebuild, and the history of
+    a large archive takes a while to list, while an edit being previewed is not committed yet.
+    """
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
+                              encoding="utf-8", timeout=120, check=True).stdout
+
     try:
-        out = subprocess.run(
-            ["git", "-C", str(folder), "log", "--relative", "--name-only", "--no-renames", "--format=%x00%cI", "--", "."],
-            capture_output=True, text=True, encoding="utf-8", timeout=120, check=True,
-        ).stdout
+        key = (str(folder.resolve()), git("rev-parse", "HEAD").strip())
+        if key in _COMMIT_DATES:
+            return _COMMIT_DATES[key]
+        out = git("log", "--relative", "--name-only", "--no-renames", "--format=%x00%cI", "--", ".")
     except (OSError, subprocess.SubprocessError):
         return {}
+    base = folder.resolve()
     dates: dict[Path, date] = {}
     current: date | None = None
     for line in out.splitlines():
         if line.startswith("\0"):
             current = date.fromisoformat(line[1:11])
         elif line and current is not None:
-            dates.setdefault((folder / line).resolve(), current)  # newest commit comes first
+            dates.setdefault(base / line, current)  # newest commit comes first
+    _COMMIT_DATES.clear()
+    _COMMIT_DATES[key] = dates
     return dates
+
+
+_COMMIT_DATES: dict[tuple[str, str], dict[Path, date]] = {}
 
 
 def lastmod(d: Directive, commits: dict[Path, date]) -> str | None:
