@@ -154,7 +154,7 @@ class CrossRefs:
     # -- building ---------------------------------------------------------------------------------
 
     def _read_citations(self, d: Directive) -> None:
-        if not d.body.strip():
+        if not d.body_packed:  # blank
             return
         text, found = _scan(d)
         seen: dict[object, CitedDocument] = {}

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer
+from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer, pack_body
 from .numbers import DocumentNumber, NumberError
 from .problems import ERROR, WARNING, Problem
 from .registry import REGISTRY_DIR, Registries
@@ -286,7 +286,7 @@ class _Builder:
         if not any(p.is_error for p in self.problems) and number and doc_type and issuer and subject is not None:
             directive = Directive(
                 source=self.path, rel_path=self.shown, number=number, type=doc_type, issuer=issuer,
-                subject=subject, date=date, body=body, body_line=body_line, slug=slug,
+                subject=subject, date=date, body_packed=pack_body(body), body_line=body_line, slug=slug,
                 metadata_only=metadata_only, **fields,
             )
         return directive, self.problems

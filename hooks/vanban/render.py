@@ -269,7 +269,7 @@ class Renderer:
     def directive(self, d: Directive) -> RenderedDirective:
         links = self.archive.links
         targets = {k: relative_url(t.url, d.url) for k, t in links.link_targets(d).items()}
-        body, toc = self.body_html(d.body, targets) if d.body.strip() else ("", [])
+        body, toc = self.body_html(d.body, targets) if d.body_packed else ("", [])
         html = self.env.get_template("directive.html").render(
             d=d, body=body, link=self._link(d.url), archive=self.archive, date_line=_date_line(d),
             cite=citation(d, self.site_url),
