@@ -88,7 +88,7 @@ def index_once(directives: Path, out: Path, workers: int | None, from_text: bool
     loaded = load_archive(directives, ROOT)
     if from_text:
         rendered = time.perf_counter()
-        pages = [search_page(d, f'<article class="vb-directive"><h1 class="vb-title">{escape(d.title)}</h1>'
+        pages = [search_page(d, f'<article class="vb-directive" data-pagefind-body><h1 class="vb-title">{escape(d.title)}</h1>'
                                 f'<div class="vb-paper"><p>{escape(d.body)}</p></div></article>')
                  for d in loaded.archive.directives]
     else:
