@@ -47,7 +47,7 @@ from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
 from vanban.search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SearchPage, index_document, sort_value, write_filter_counts, write_index,
+    BUCKETS_FILE, PAGEFIND_DIR, SearchPage, search_page, write_filter_counts, write_index,
     write_number_map,
 )
 from vanban.shortlinks import ambiguity_pages
@@ -450,8 +450,7 @@ def _search_pages() -> list[SearchPage]:
             continue
         document = _search_documents.get(spec.key) if spec.key else None
         if document is None:
-            document = SearchPage(f"/{spec.url}", index_document(spec.directive, spec.html()[0]),
-                                  sort_value(spec.directive))
+            document = search_page(spec.directive, spec.html()[0])
         documents[spec.key or spec.src_uri] = document
     if _dirty:
         _search_documents = documents

@@ -108,7 +108,7 @@ def test_every_shard_is_written_even_empty(tmp_path):
 
 
 def pages_on(*dates: str) -> list[SearchPage]:
-    return [SearchPage(f"/van-ban/{i}/", "<p>x</p>", date) for i, date in enumerate(dates)]
+    return [SearchPage.of(f"/van-ban/{i}/", "<p>x</p>", date) for i, date in enumerate(dates)]
 
 
 def test_buckets_are_years_newest_first_and_undated_last():
@@ -143,7 +143,7 @@ def test_a_bucket_key_follows_its_pages_only():
     one = plan_buckets(pages_on("2023-01-04", "2024-01-01"))
     two = plan_buckets(pages_on("2023-01-04", "2024-01-01"))
     assert [b.folder for b in one] == [b.folder for b in two]
-    edited = plan_buckets([SearchPage("/van-ban/0/", "<p>sửa</p>", "2023-01-04"), *pages_on("2023-01-04", "2024-01-01")[1:]])
+    edited = plan_buckets([SearchPage.of("/van-ban/0/", "<p>sửa</p>", "2023-01-04"), *pages_on("2023-01-04", "2024-01-01")[1:]])
     assert edited[0].folder == one[0].folder and edited[1].folder != one[1].folder  # 2024 kept, 2023 new
 
 

@@ -41,6 +41,7 @@ import re
 import resource
 import shutil
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -227,14 +228,23 @@ class SearchPage(NamedTuple):
 
     url: str
     """Absolute: "/van-ban/2023/02-kh-ubnd/"."""
-    html: str
-    """`index_document`."""
+    packed: bytes
+    """`index_document`, zlib-compressed: every directive's is held until its bucket is indexed
+    (as text, 100 000 of them took ~4 GB). Build with `SearchPage.of`, read as `html`."""
     sort: str
     """`sort_value` of the directive: "2023-01-04"."""
 
+    @classmethod
+    def of(cls, url: str, html: str, sort: str) -> "SearchPage":
+        return cls(url, zlib.compress(html.encode("utf-8"), 1), sort)
+
+    @property
+    def html(self) -> str:
+        return zlib.decompress(self.packed).decode("utf-8")
+
 
 def search_page(d: Directive, content_html: str) -> SearchPage:
-    return SearchPage(f"/{d.url}", index_document(d, content_html), sort_value(d))
+    return SearchPage.of(f"/{d.url}", index_document(d, content_html), sort_value(d))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -285,7 +295,7 @@ class Bucket:
         settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, PLACEHOLDER_URL, PLACEHOLDER_TEXT, FLOOR_SORT, BUCKET_FILES]
         digest = hashlib.sha256(json.dumps(settings).encode() + b"\0")
         for page in sorted(self.pages):
-            digest.update(f"{page.url}\0{page.sort}\0{page.html}\0".encode())
+            digest.update(f"{page.url}\0{page.sort}\0".encode() + page.packed + b"\0")
         return digest.hexdigest()
 
     @property
