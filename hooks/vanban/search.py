@@ -271,7 +271,7 @@ PLACEHOLDER_TEXT = "ϙϙϙϙ"
 """Their text: a word no query meets (archaic Greek koppa); the search page drops them if one shows."""
 
 FLOOR_SORT = "0000"
-"""Sorts before every real date ("0000-00-00" included): see `_write_bucket`."""
+"""Sorts before every real date ("0000-00-00" included): see `_index_bucket`."""
 
 INDEX_FORMAT = "2"
 """Part of every bucket's key: change it when what the build gives Pagefind changes shape."""
@@ -483,14 +483,24 @@ async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, worker
     async def worker() -> None:
         while not queue.empty():
             bucket = queue.get_nowait()
-            service = await _PipelinedService().launch()
-            try:
-                if bucket is None:
-                    await _write_primary(service, out)
-                else:
-                    await _write_bucket(service, bucket, out)
-            finally:
-                await service.close()
+            name = ".tmp-primary" if bucket is None else f".tmp-{bucket.folder}"
+            for attempt in range(1, WRITE_ATTEMPTS + 1):
+                tmp = out / f"{name}-{os.getpid()}"
+                shutil.rmtree(tmp, ignore_errors=True)
+                service = await _PipelinedService().launch()
+                try:
+                    await (_index_primary(service, tmp) if bucket is None else _index_bucket(service, bucket, tmp))
+                finally:
+                    await service.close()
+                # Pagefind answers write_files before its files are all on disk and may exit with
+                # some still empty (a CI run found an empty pagefind-entry.json): only a complete
+                # index is put in place, after the process has ended.
+                if _complete(tmp):
+                    _put_in_place(tmp, out, bucket)
+                    break
+                log.info(f"Tìm kiếm: Pagefind ghi thiếu tệp ({tmp.name}), lập chỉ mục lại (lần {attempt}).")
+            else:
+                raise RuntimeError(f"Pagefind: chỉ mục {name} ghi thiếu tệp sau {WRITE_ATTEMPTS} lần")
 
     await asyncio.gather(*(worker() for _ in range(workers)))
 
@@ -501,27 +511,17 @@ async def _new_index(service):
     return await service.create_index(IndexConfig(force_language="vi", exclude_selectors=EXCLUDED))
 
 
-async def _write_primary(service, out: Path) -> None:
+async def _index_primary(service, tmp: Path) -> None:
     """The index pagefind.js opens: one placeholder record, no sort key, so that every bucket is
     merged explicitly (`mergeIndex`) and they all share its WebAssembly. Pagefind will not write an
     index without a page."""
     index = await _new_index(service)
     await index.add_custom_record(url=PLACEHOLDER_URL, content=PLACEHOLDER_TEXT, language="vi")
-    tmp = out / f".tmp-primary-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     await index.write_files(output_path=str(tmp))
     await index.delete_index()
-    for name in UNUSED_UI_FILES:
-        (tmp / name).unlink(missing_ok=True)
-    for item in sorted(tmp.iterdir(), key=lambda p: p.name == "pagefind-entry.json"):  # the entry last
-        target = out / item.name
-        if item.is_dir() and target.is_dir():
-            shutil.rmtree(target)
-        os.replace(item, target)
-    tmp.rmdir()
 
 
-async def _write_bucket(service, bucket: Bucket, out: Path, concurrency: int = 64) -> None:
+async def _index_bucket(service, bucket: Bucket, tmp: Path, concurrency: int = 64) -> None:
     index = await _new_index(service)
     # The floor record sorts first: Pagefind scores a sorted result by its position in the bucket's
     # sort order, so every directive scores at least 1 and the search page can keep the buckets'
@@ -540,15 +540,42 @@ async def _write_bucket(service, bucket: Bucket, out: Path, concurrency: int = 6
     await asyncio.gather(*(add(page) for page in bucket.pages))
     if empty:
         log.warning(f"Tìm kiếm: {len(empty)} trang không có chữ nào được lập chỉ mục, ví dụ {empty[0]}")
-    tmp = out / f".tmp-{bucket.folder}"
-    shutil.rmtree(tmp, ignore_errors=True)
     await index.write_files(output_path=str(tmp))
     await index.delete_index()
-    for item in tmp.iterdir():
-        if item.name not in BUCKET_FILES and not item.name.endswith(".pf_meta"):
-            item.unlink()
-    shutil.rmtree(out / bucket.folder, ignore_errors=True)  # only ever an incomplete copy
-    os.replace(tmp, out / bucket.folder)
+
+
+WRITE_ATTEMPTS = 3
+
+
+def _complete(folder: Path) -> bool:
+    """Whether Pagefind's output in `folder` is whole: the entry parses, names a meta file that is
+    there, and no file is empty."""
+    try:
+        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        meta = folder / f"pagefind.{entry['languages']['vi']['hash']}.pf_meta"
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    # Pagefind's ready-made interfaces are not published (UNUSED_UI_FILES): their state does not matter.
+    return meta.is_file() and all(p.stat().st_size > 0 for p in folder.rglob("*")
+                                  if p.is_file() and p.name not in UNUSED_UI_FILES)
+
+
+def _put_in_place(tmp: Path, out: Path, bucket: Bucket | None) -> None:
+    if bucket is not None:
+        for item in tmp.iterdir():
+            if item.name not in BUCKET_FILES and not item.name.endswith(".pf_meta"):
+                item.unlink()
+        shutil.rmtree(out / bucket.folder, ignore_errors=True)  # only ever an incomplete copy
+        os.replace(tmp, out / bucket.folder)
+        return
+    for name in UNUSED_UI_FILES:
+        (tmp / name).unlink(missing_ok=True)
+    for item in sorted(tmp.iterdir(), key=lambda p: p.name == "pagefind-entry.json"):  # the entry last
+        target = out / item.name
+        if item.is_dir() and target.is_dir():
+            shutil.rmtree(target)
+        os.replace(item, target)
+    tmp.rmdir()
 
 
 def _service_class():
