@@ -19,7 +19,6 @@ metadata (`SitePlan.archive_key`) or the hand-written pages did.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import shutil
@@ -52,7 +51,7 @@ from vanban.search import (
 )
 from vanban.shortlinks import ambiguity_pages
 from vanban.parallel import can_fork, fork_map, worker_count
-from vanban.site import HOME_MARKER, PARALLEL_THRESHOLD, SitePlan
+from vanban.site import HOME_MARKER, PARALLEL_THRESHOLD, SitePlan, registries_stamp, stable_hash
 from vanban.sitemap import gzipped, sitemap_files
 from vanban.webserver import write_redirects, write_short_link_stubs
 
@@ -225,7 +224,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # What only the archive's metadata and the hand-written pages decide (an edit of a directive's
     # text under `serve --dirty` changes none of it): redirect pages, short links, feeds, the manifest.
     # (archive_key: the code, registries, site name and address, every directive's front matter.)
-    outputs_key = _hash(_plan.archive_key, config.copyright or "", _docs_stamp(Path(config.docs_dir)))
+    outputs_key = stable_hash(_plan.archive_key, config.copyright or "", _docs_stamp(Path(config.docs_dir)))
     if outputs_key != _outputs_key:
         _write_redirect_pages(site, site_url)
         # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
@@ -275,20 +274,7 @@ def _docs_stamp(docs_dir: Path) -> str:
 
 
 def _code_and_registries_key(archive) -> str:
-    parts = [code_fingerprint()]
-    for path in archive.registries.files:
-        try:
-            parts.append(path.read_bytes().hex())
-        except OSError:
-            parts.append("")
-    return _hash(*parts)
-
-
-def _hash(*parts: str) -> str:
-    h = hashlib.sha1()
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
-    return h.hexdigest()
+    return stable_hash(code_fingerprint(), registries_stamp(archive))
 
 
 def _write_pages(env, config: MkDocsConfig, files: Files) -> None:

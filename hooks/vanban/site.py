@@ -20,7 +20,7 @@ from .parallel import can_fork, fork_map, worker_count
 from .render import Renderer
 from .stats import STATS_URL, build_charts
 
-__all__ = ["SitePlan", "PageSpec", "Rendered", "AttachmentFile", "HOME_MARKER"]
+__all__ = ["SitePlan", "PageSpec", "Rendered", "AttachmentFile", "HOME_MARKER", "registries_stamp", "stable_hash"]
 
 HOME_MARKER = "<!-- vanban:home -->"
 """Placed in the hand-written home page where the generated overview goes."""
@@ -88,14 +88,14 @@ class SitePlan:
         self.indexes = build_indexes(self.listings)
         self.pages: dict[str, PageSpec] = {}
         self.archive_key = archive_key(archive, site_name, site_url)
-        self._base_key = _hash(code_fingerprint(), _registries_stamp(archive), site_name, site_url)
+        self._base_key = stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url)
         self._referrers: dict[int, list[Directive]] = {}
         for d in archive.directives:
             for ref in _references(d, archive):
                 for target in archive.find(ref.number, _ref_year(ref)):
                     self._referrers.setdefault(id(target), []).append(d)
         # What every listing page shares: code, registries, and the relations that give statuses.
-        self._shared_key = _hash(self._base_key,
+        self._shared_key = stable_hash(self._base_key,
                                  *(f"{d.url}\0{d.relations!r}\0{d.status}" for d in archive.directives if d.relations or d.status))
         for d in archive.directives:
             self._add_directive(d)
@@ -111,7 +111,7 @@ class SitePlan:
 
     def key_for(self, *parts: str) -> str:
         """Key of a page that may show any directive's metadata (indexes, statistics, short links)."""
-        return _hash(self.archive_key, *parts)
+        return stable_hash(self.archive_key, *parts)
 
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
@@ -121,7 +121,7 @@ class SitePlan:
             rendered = self.renderer.directive(d)
             return rendered.html, rendered.toc_tokens
 
-        key = _hash(self._base_key, d.stamp, *self._related_stamps(d))
+        key = stable_hash(self._base_key, d.stamp, *self._related_stamps(d))
         self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d, key=key))
 
     def _related_stamps(self, d: Directive) -> list[str]:
@@ -146,7 +146,7 @@ class SitePlan:
         in_nav = page.listing.kind == "all" and page.number == 1
         # A listing page shows its own items and the listing's size: it changes only with them.
         items = [f"{d.url}\0{d.front_stamp}" for d in page.items]
-        key = _hash(self._shared_key, page.src_uri, str(page.count), str(len(page.listing.directives)), *items)
+        key = stable_hash(self._shared_key, page.src_uri, str(page.count), str(len(page.listing.directives)), *items)
         self._add(PageSpec(page.src_uri, page.url, title, description, "listing", in_nav,
                            lambda: (self.renderer.listing_page(page), []), key=key, listing=page.listing))
 
@@ -208,21 +208,23 @@ def archive_key(archive: Archive, site_name: str = "", site_url: str = "") -> st
     Editing a directive's text changes only its own page; editing its front matter (number,
     subject, date…) can change links, listings and indexes anywhere, so it changes this key.
     """
-    return _hash(code_fingerprint(), _registries_stamp(archive), site_name, site_url,
+    return stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url,
                  *(f"{d.url}\0{d.front_stamp}" for d in archive.directives))
 
 
-def _registries_stamp(archive: Archive) -> str:
+def registries_stamp(archive: Archive) -> str:
+    """Hash of the registry files' bytes (a registry edit changes what every page may show)."""
     parts = []
     for path in archive.registries.files:
         try:
             parts.append(path.read_bytes().hex())
         except OSError:
             parts.append("")
-    return _hash(*parts)
+    return stable_hash(*parts)
 
 
-def _hash(*parts: str) -> str:
+def stable_hash(*parts: str) -> str:
+    """SHA-1 of the parts, each ended by NUL: the keys of pages and outputs."""
     h = hashlib.sha1()
     for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
