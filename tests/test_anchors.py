@@ -6,6 +6,7 @@ import pytest
 
 from vanban.anchors import label_of
 from vanban.render import make_markdown
+from test_webserver import nginx  # noqa: E402,F401 - the shipped nginx over the sample site, shared
 
 SEED = "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/"
 
@@ -124,14 +125,6 @@ def test_not_labels(text):
 # ------------------------------------------------------------------------------------------------
 # In the browser, behind nginx with the site's Content-Security-Policy
 # ------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def nginx(sample_site, tmp_path_factory):
-    from test_webserver import running_nginx
-
-    with running_nginx(sample_site.site, tmp_path_factory.mktemp("nginx-anchors")) as base:
-        yield base
-
 
 @pytest.mark.browser
 def test_pin_is_visible_keyboard_reachable_and_copies_the_permalink(browser, nginx):

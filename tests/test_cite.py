@@ -10,6 +10,7 @@ from conftest import ROOT, csp_problems, csp_watched_page
 from vanban.cite import citation
 from vanban.loader import load_directive
 from vanban.registry import load_registries
+from test_webserver import nginx  # noqa: E402,F401 - the shipped nginx over the sample site, shared
 
 SITE_URL = "https://vanban.example.gov.vn/"
 SEED = "van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/"
@@ -75,14 +76,6 @@ def test_copy_script_is_an_external_file_of_this_site(sample_site):
 # ------------------------------------------------------------------------------------------------
 # In the browser, behind nginx with the site's Content-Security-Policy
 # ------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def nginx(sample_site, tmp_path_factory):
-    from test_webserver import running_nginx
-
-    with running_nginx(sample_site.site, tmp_path_factory.mktemp("nginx-cite")) as base:
-        yield base
-
 
 @pytest.fixture
 def page(browser, nginx):

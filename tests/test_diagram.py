@@ -8,6 +8,7 @@ from conftest import make_archive
 from test_build import SEED_URL
 from vanban.diagram import MAX_PER_SIDE, relation_diagram
 from vanban.project import load_archive
+from test_webserver import nginx  # noqa: E402,F401 - the shipped nginx over the sample site, shared
 
 
 def plan(n: int, extra: str = "") -> str:
@@ -40,14 +41,6 @@ def test_unresolved_relation_is_a_dashed_node_without_link(tmp_path):
                            tmp_path).archive
     [_me, missing] = relation_diagram(archive.directives[0], archive.links).nodes
     assert (missing.kind, missing.url, missing.line1, missing.line2) == ("missing", None, "99/KH-UBND (2022)", "chưa có trong kho")
-
-
-@pytest.fixture(scope="module")
-def nginx(sample_site, tmp_path_factory):
-    from test_webserver import running_nginx
-
-    with running_nginx(sample_site.site, tmp_path_factory.mktemp("nginx-diagram")) as base:
-        yield base
 
 
 @pytest.mark.browser
