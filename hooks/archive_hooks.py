@@ -46,9 +46,10 @@ from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
 from vanban.search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SearchPage, search_page, write_filter_counts, write_index,
+    BUCKETS_FILE, PAGEFIND_DIR, SearchPage, prepare_pages, write_filter_counts, write_index,
     write_number_map,
 )
+from vanban.shell import ShellBook, placeholder
 from vanban.shortlinks import ambiguity_pages
 from vanban.parallel import can_fork, fork_map, worker_count
 from vanban.site import HOME_MARKER, PARALLEL_THRESHOLD, SitePlan, registries_stamp, stable_hash
@@ -282,9 +283,10 @@ def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
     links) with the theme, as MkDocs' `_populate_page` and `_build_page` would.
 
     MkDocs would keep a page object for each of 13 000 pages and render their theme in one process,
-    on every build; here forked workers render the theme when many pages are due, the pages go
-    through the other hooks' on_post_page here, and a `serve --dirty` rebuild writes only the pages
-    whose key changed.
+    on every build; here forked workers render the theme when many pages are due, run the hooks'
+    on_post_page and write the files, and a `serve --dirty` rebuild writes only the pages whose key
+    changed. A hook whose on_post_page gathers something across pages defines `worker_state()`
+    (what it gathered in this process since the last call) and `merge_worker_state(state)`.
     """
     global _doc_files
     _doc_files = files.documentation_pages()
@@ -293,23 +295,25 @@ def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
     site = Path(config.site_dir)
     uris = [uri for uri, spec in _plan.pages.items()
             if not spec.in_nav and not (_unchanged_since_previous(spec) and (site / _dest(spec)).is_file())]
-    template = env.get_template("main.html")
+    theme = _Theme(env, config)
     workers = worker_count()
     if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
         for uri in uris:
             page = _page_for(_plan.pages[uri], config)
-            _finish_page(page, _render_page(page, template, config), config)
+            _finish_page(page, theme.output(page, _plan.pages[uri]), config)
+        _log_shells(theme.shells)
         return
 
-    def render(chunk: list[str]) -> list[tuple[str, bytes]]:
-        return [(uri, zlib.compress(_render_page(_page_for(_plan.pages[uri], config), template, config)
-                                    .encode("utf-8"), 1)) for uri in chunk]
+    def write(chunk: list[str]) -> list[tuple[str, object]]:
+        for uri in chunk:
+            page = _page_for(_plan.pages[uri], config)
+            _finish_page(page, theme.output(page, _plan.pages[uri]), config)
+        _log_shells(theme.shells)
+        # What the other hooks' on_post_page gathered here, for their process-wide results.
+        return [(name, hook.worker_state()) for name, hook in config.plugins.items() if hasattr(hook, "worker_state")]
 
-    for uri, packed in fork_map(render, uris, workers):
-        output = zlib.decompress(packed).decode("utf-8")
-        page = _page_for(_plan.pages[uri], config)
-        page.content = output  # the other hooks' on_post_page see a page rendered whole
-        _finish_page(page, output, config)
+    for name, state in fork_map(write, uris, workers):
+        config.plugins[name].merge_worker_state(state)
 
 
 def _page_for(spec, config: MkDocsConfig) -> Page:
@@ -327,6 +331,60 @@ def _render_page(page: Page, template, config: MkDocsConfig) -> str:
     output = template.render(context)
     page.active = False
     return output
+
+
+class _Theme:
+    """Material's page template for the generated pages: rendered in full, or filled into the shell
+    of the page's shape (`vanban.shell`) once a shell has proved to reproduce the full rendering.
+    `VANBAN_PAGE_SHELLS=0` renders every page in full (the tests compare the two)."""
+
+    def __init__(self, env, config: MkDocsConfig) -> None:
+        self.config = config
+        self.template = env.get_template("main.html")
+        self.shells: ShellBook | None = None
+        # Only this adapter may change a page's template context: another plugin's on_page_context
+        # could print anything per page.
+        if os.environ.get("VANBAN_PAGE_SHELLS", "1") != "0" and len(config.plugins.events["page_context"]) == 1:
+            self.shells = ShellBook()
+            self._toc = env.get_template("partials/toc.html")
+            self._lang = env.get_template("partials/language.html").make_module({"config": config})
+
+    def output(self, page: Page, spec) -> str:
+        if self.shells is None:
+            return _render_page(page, self.template, self.config)
+        _give_html(page, spec)
+        values = {
+            "title": page.meta["title"], "description": page.meta.get("description") or "",
+            "head": _head(page, self.config), "content": page.content,
+            "toc": self._toc.render(config=self.config, page=page, lang=self._lang),
+            "canonical": page.canonical_url or "",
+        }
+        first = page.toc.items[0].url if page.toc.items else ""
+        # What else a page's shape depends on: its folder (relative links, the cached navigation)
+        # and which optional parts the template prints.
+        key = (spec.url.rstrip("/").rpartition("/")[0], first, "<h1" in page.content,
+               *(bool(values[slot]) for slot in ("description", "head", "canonical")))
+        return self.shells.page(key, values, lambda: _render_page(page, self.template, self.config),
+                                lambda: self._probe(spec, values))
+
+    def _probe(self, spec, values: dict[str, str]) -> str:
+        page = _page_for(spec, self.config)
+        _give_html(page, spec)  # the real table of contents: the skip link goes to its first entry
+        for slot, name in (("title", "title"), ("description", "description"), ("head", "vb_head")):
+            if values[slot]:
+                page.meta[name] = placeholder(slot)
+        page.content = placeholder("content")
+        if values["canonical"]:
+            page.canonical_url = placeholder("canonical")
+        page.active = True
+        context = get_context(_nav, _doc_files, self.config, page)
+        context["vb_toc_slot"] = placeholder("toc")
+        return self.template.render(context)
+
+
+def _log_shells(shells: ShellBook | None) -> None:
+    if shells is not None:
+        log.debug(f"Trang dựng từ khuôn: {shells.filled}, dựng đủ: {shells.rendered}.")
 
 
 def _finish_page(page: Page, output: str, config: MkDocsConfig) -> None:
@@ -431,13 +489,17 @@ def _search_pages() -> list[SearchPage]:
     global _search_documents
     assert _plan is not None
     documents = {}
+    todo = []
     for spec in _plan.pages.values():
         if spec.kind != "directive":
             continue
-        document = _search_documents.get(spec.key) if spec.key else None
-        if document is None:
-            document = search_page(spec.directive, spec.html()[0])
-        documents[spec.key or spec.src_uri] = document
+        key = spec.key
+        assert key, spec.src_uri  # SitePlan keys every directive page
+        if key in _search_documents:
+            documents[key] = _search_documents[key]
+        else:
+            todo.append((key, spec.directive, lambda spec=spec: spec.html()[0]))
+    documents.update(prepare_pages(todo, _plan.renderer.cache))
     if _dirty:
         _search_documents = documents
     return list(documents.values())

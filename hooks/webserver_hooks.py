@@ -62,6 +62,18 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
+def worker_state() -> PageCode:
+    """The inline code of the pages written in this (forked) process since the last call: the
+    archive's hook writes its pages in workers (archive_hooks._write_pages)."""
+    global _pages
+    state, _pages = _pages, PageCode()
+    return state
+
+
+def merge_worker_state(state: PageCode) -> None:
+    _pages.merge(state)
+
+
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
     # The preview needs no nginx headers, and hashing every page on each rebuild would slow it down.

@@ -32,7 +32,8 @@ class BuildResult:
         return (self.site / url.strip("/") / "index.html").read_text(encoding="utf-8")
 
 
-def run_build(site_dir: Path, directives: Path | None = None, strict: bool = True, extra_env: dict | None = None) -> BuildResult:
+def run_build(site_dir: Path, directives: Path | None = None, strict: bool = True, extra_env: dict | None = None,
+              args: list[str] | None = None) -> BuildResult:
     """`mkdocs build` of the project config over `directives` (the sample archive by default)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if directives is not None:
@@ -41,6 +42,7 @@ def run_build(site_dir: Path, directives: Path | None = None, strict: bool = Tru
     cmd = [str(VENV_BIN / "mkdocs"), "build", "--site-dir", str(site_dir), "--config-file", str(ROOT / "mkdocs.yml")]
     if strict:
         cmd.append("--strict")
+    cmd += args or []
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     return BuildResult(proc.returncode, proc.stdout + proc.stderr, site_dir)
 

@@ -1,6 +1,8 @@
 """The render cache: a warm build is byte-identical to a cold one, and edits invalidate the right pages."""
 
 import filecmp
+import json
+import re
 from pathlib import Path
 
 from conftest import fixture_text, make_archive, run_build
@@ -24,6 +26,11 @@ def test_warm_build_is_byte_identical_to_cold(tmp_path):
     cold = run_build(tmp_path / "cold", extra_env={"VANBAN_CACHE": str(cache)})
     assert cold.returncode == 0, cold.output
     assert any(cache.rglob("*.json")), "the cold build filled the cache"
+    # Whole generated pages and search pages by page key: a warm build renders none of them again.
+    buckets = json.loads((cold.site / "pagefind" / "buckets.json").read_text(encoding="utf-8"))["buckets"]
+    directive_pages = sum(b["pages"] for b in buckets)
+    assert len([p for p in (cache / "pages").rglob("*") if p.is_file()]) > directive_pages
+    assert len([p for p in (cache / "search").rglob("*") if p.is_file()]) == directive_pages
     warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache)})
     uncached = run_build(tmp_path / "off", extra_env={"VANBAN_CACHE": "off"})
     assert site_files(cold.site) == site_files(warm.site) == site_files(uncached.site)
@@ -87,9 +94,16 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(tmp_path):
 
     folder = tmp_path / "d"
     generate(folder, 320, seed=3)  # above the threshold where pages are rendered on all cores
-    serial = run_build(tmp_path / "one", folder, strict=False, extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "1"})
-    parallel = run_build(tmp_path / "two", folder, strict=False, extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "2"})
+    # One process rendering Material's template for every page, against workers filling page
+    # shells (vanban/shell.py), running the hooks' on_post_page and writing: the same bytes, the
+    # Content-Security-Policy (gathered from every page, in the workers) included.
+    serial = run_build(tmp_path / "one", folder, strict=False,
+                       extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "1", "VANBAN_PAGE_SHELLS": "0"})
+    parallel = run_build(tmp_path / "two", folder, strict=False, extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "2"},
+                         args=["--verbose"])
     assert serial.returncode == 0 and parallel.returncode == 0, parallel.output
+    filled = [int(n) for n in re.findall(r"Trang dựng từ khuôn: (\d+)", parallel.output)]
+    assert sum(filled) > 300, "most pages were filled into shells"
     one, two = site_files(serial.site), site_files(parallel.site)
     assert len([k for k in one if k.startswith("van-ban/") and k.endswith("index.html")]) >= 320
     assert one.keys() == two.keys()

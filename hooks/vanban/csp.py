@@ -160,6 +160,13 @@ class PageCode:
         self.read += 1
         self.code.update(inline_code(output))
 
+    def merge(self, other: "PageCode") -> None:
+        """Add what `other` gathered (in another process) to this."""
+        self.code.update(other.code)
+        self.paths |= other.paths
+        self._frames |= other._frames
+        self.read += other.read
+
     def with_files(self, site_dir: Path) -> InlineCode:
         """The pages' code and that of every other HTML file under `site_dir`."""
         found = InlineCode()
