@@ -89,6 +89,32 @@ class RenderCache:
             pass  # a cache that cannot be written only costs time
 
 
+    def get_bytes(self, kind: str, key: str) -> bytes | None:
+        """An entry stored by `put_bytes` under a key computed by the caller (e.g. a page key, which
+        already hashes the code and every input of the page)."""
+        if self.folder is None:
+            return None
+        try:
+            value = (self.folder / kind / key[:2] / key[2:]).read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put_bytes(self, kind: str, key: str, value: bytes) -> None:
+        if self.folder is None:
+            return
+        path = self.folder / kind / key[:2] / key[2:]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(value)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+
+
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates kept in memory for the life of the process.
 

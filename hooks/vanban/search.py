@@ -44,19 +44,21 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 import jinja2
 
 from .archive import Archive
+from .cache import RenderCache
 from .model import STATUSES, Directive
 from .numbers import DocumentNumber, NumberError
+from .parallel import can_fork, fork_map, worker_count
 from .text import fold
 
 __all__ = [
     "SEARCH_PAGE", "NUMBER_MAP_DIR", "NUMBER_SHARDS", "PAGEFIND_DIR", "d_folds", "sort_value",
-    "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document",
-    "SearchPage", "search_page", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
+    "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document", "search_filters",
+    "SearchPage", "search_page", "SEARCH_CACHE", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index",
 ]
 
@@ -147,14 +149,19 @@ def search_data(d: Directive) -> dict[str, object]:
                           *(t.name for t in d.topics), *d.recipients, *d.distribution,
                           *((d.signer.name, d.signer.position, d.signer.form) if d.signer else ())),
         },
-        "filters": {
-            "loai": [d.type.name],
-            "nam": [str(d.year)] if d.year else [],
-            "co_quan": [d.issuer.short or d.issuer.name],
-            "linh_vuc": [t.name for t in d.topics],
-            "tinh_trang": [STATUSES[d.effective_status]] if d.effective_status in STATUSES else [],
-        },
+        "filters": search_filters(d),
         "sort": {"date": sort_value(d)},
+    }
+
+
+def search_filters(d: Directive) -> dict[str, list[str]]:
+    """The values the search page filters `d` by (Pagefind filters, and `filter_counts`)."""
+    return {
+        "loai": [d.type.name],
+        "nam": [str(d.year)] if d.year else [],
+        "co_quan": [d.issuer.short or d.issuer.name],
+        "linh_vuc": [t.name for t in d.topics],
+        "tinh_trang": [STATUSES[d.effective_status]] if d.effective_status in STATUSES else [],
     }
 
 
@@ -245,6 +252,45 @@ class SearchPage(NamedTuple):
 
 def search_page(d: Directive, content_html: str) -> SearchPage:
     return SearchPage.of(f"/{d.url}", index_document(d, content_html), sort_value(d))
+
+
+SEARCH_CACHE = "search"
+"""Render-cache folder of `SearchPage.packed` by page key."""
+
+PARALLEL_THRESHOLD = 500
+
+
+def prepare_pages(items: list[tuple[str, Directive, Callable[[], str]]], cache: RenderCache,
+                  workers: int | None = None) -> dict[str, SearchPage]:
+    """{page key: SearchPage} for (page key, directive, its content HTML) items. The page key hashes
+    everything a search page is made of (the directive, what it shows of others, the code), so a
+    page an earlier build prepared is read from the render cache; the others are made, on all
+    cores when there are many."""
+    done: dict[str, SearchPage] = {}
+    todo = []
+    for key, d, content in items:
+        packed = cache.get_bytes(SEARCH_CACHE, key)
+        if packed is not None:
+            done[key] = SearchPage(f"/{d.url}", packed, sort_value(d))
+        else:
+            todo.append((key, d, content))
+
+    def prepare(chunk: list[int]) -> list[tuple[str, SearchPage]]:
+        made = []
+        for i in chunk:  # positions in `todo`: workers inherit it, only results travel
+            key, d, content = todo[i]
+            page = search_page(d, content())
+            cache.put_bytes(SEARCH_CACHE, key, page.packed)
+            made.append((key, page))
+        return made
+
+    workers = workers or worker_count()
+    positions = list(range(len(todo)))
+    if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
+        done.update(prepare(positions))
+    else:
+        done.update(fork_map(prepare, positions, workers))
+    return done
 
 
 # ------------------------------------------------------------------------------------------------
@@ -340,7 +386,7 @@ def filter_counts(archive: Archive) -> dict[str, dict[str, int]]:
     """{filter: {value: directives}} over the whole archive, what the search page's lists show."""
     counts: dict[str, dict[str, int]] = {}
     for d in archive.directives:
-        for name, values in search_data(d)["filters"].items():
+        for name, values in search_filters(d).items():
             for value in values:
                 counts.setdefault(name, {}).setdefault(value, 0)
                 counts[name][value] += 1

@@ -7,6 +7,7 @@ and attachment files, and renders a page's HTML on request. It knows nothing of 
 from __future__ import annotations
 
 import hashlib
+import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,15 @@ class Rendered:
 
     def unpack(self) -> tuple[str, list[dict[str, Any]]]:
         return zlib.decompress(self.packed).decode("utf-8"), self.toc_tokens
+
+    def to_bytes(self) -> bytes:
+        """The table of contents as a JSON line (JSON escapes newlines), then the packed HTML."""
+        return json.dumps(self.toc_tokens, ensure_ascii=False).encode("utf-8") + b"\n" + self.packed
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "Rendered":
+        toc, _, packed = data.partition(b"\n")
+        return cls(packed, json.loads(toc))
 
 
 @dataclass
@@ -167,17 +177,31 @@ class SitePlan:
 
     def prerender(self, workers: int | None = None) -> None:
         """Render every page now (directives, listings, indexes), on all cores when the archive is
-        large enough to gain; the adapter then only wraps them in the theme."""
-        specs = [s for s in self.pages.values() if s.rendered is None]
+        large enough to gain; the adapter then only wraps them in the theme. A page whose key an
+        earlier build rendered is read from the render cache (the key hashes all of its inputs)."""
+        cache = self.renderer.cache
+        specs = []
+        for spec in self.pages.values():
+            if spec.rendered is None and spec.key and (data := cache.get_bytes(PAGE_CACHE, spec.key)):
+                spec.rendered = Rendered.from_bytes(data)
+            elif spec.rendered is None:
+                specs.append(spec)
         workers = workers or worker_count()
-        if workers < 2 or len(specs) < PARALLEL_THRESHOLD or not can_fork():
-            for spec in specs:
-                spec.html()
-            return
 
         def render(uris: list[str]) -> list[tuple[str, Rendered]]:
-            return [(uri, Rendered.pack(*self.pages[uri].render())) for uri in uris]
+            done = []
+            for uri in uris:
+                spec = self.pages[uri]
+                rendered = Rendered.pack(*spec.render())
+                if spec.key:
+                    cache.put_bytes(PAGE_CACHE, spec.key, rendered.to_bytes())
+                done.append((uri, rendered))
+            return done
 
+        if workers < 2 or len(specs) < PARALLEL_THRESHOLD or not can_fork():
+            for uri, rendered in render([s.src_uri for s in specs]):
+                self.pages[uri].rendered = rendered
+            return
         for uri, rendered in fork_map(render, [s.src_uri for s in specs], workers):
             self.pages[uri].rendered = rendered
 
@@ -233,4 +257,7 @@ def stable_hash(*parts: str) -> str:
 
 
 PARALLEL_THRESHOLD = 300
+
+PAGE_CACHE = "pages"
+"""Render-cache folder of whole generated pages (`Rendered.to_bytes`) by page key."""
 """Below this many directives, starting worker processes costs more than it saves."""
