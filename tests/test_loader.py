@@ -178,3 +178,30 @@ def test_loader_never_writes_into_directives(tmp_path):
     before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
     load_archive(folder, tmp_path)
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_loading_on_several_cores_gives_the_same_directives_and_problems(tmp_path, monkeypatch):
+    # Above PARALLEL_THRESHOLD files, forked workers read them; the directives must come back in
+    # file order with the parent's registry entries, and every problem must be reported.
+    import subprocess
+    import sys
+
+    from vanban.loader import PARALLEL_THRESHOLD
+
+    folder = tmp_path / "d"
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py"),
+                    str(folder), "--count", str(PARALLEL_THRESHOLD)], check=True, capture_output=True, timeout=300)
+    (folder / "xau-yaml.md").write_text("---\nnumber: 1/KH\ntype: [ke-hoach\n---\nx\n", encoding="utf-8")
+    (folder / "xau-ngay.md").write_text(fixture_text("ke-hoach-hop-le.md").replace("2023-01-04", "2023-02-30"),
+                                        encoding="utf-8")
+    monkeypatch.setenv("VANBAN_WORKERS", "1")
+    serial = load_archive(folder, tmp_path)
+    monkeypatch.setenv("VANBAN_WORKERS", "2")
+    parallel = load_archive(folder, tmp_path)
+    assert [d.source for d in parallel.archive.directives] == [d.source for d in serial.archive.directives]
+    assert [(d.stamp, d.url, d.body) for d in parallel.archive.directives] == [(d.stamp, d.url, d.body) for d in serial.archive.directives]
+    assert [p.format() for p in parallel.problems] == [p.format() for p in serial.problems]
+    assert {p.path for p in parallel.problems if p.severity == "error"} >= {"d/xau-yaml.md", "d/xau-ngay.md"}
+    # Directives share the registry entries of the archive they belong to (not copies).
+    types = {id(t) for t in parallel.archive.registries.types}
+    assert all(id(d.type) in types for d in parallel.archive.directives)

@@ -8,17 +8,20 @@ the line where known, the field, what was found and what is expected. A file wit
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import pickle
 import re
 from dataclasses import dataclass, field
 from datetime import date as _date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 
 from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer, pack_body
 from .numbers import DocumentNumber, NumberError
+from .parallel import can_fork, fork_map, worker_count
 from .problems import ERROR, WARNING, Problem
 from .registry import REGISTRY_DIR, Registries
 from .text import normalize
@@ -125,14 +128,16 @@ def load_directives(directives_dir: Path, registries: Registries, root: Path,
                     progress: Callable[[int], None] | None = None, memo: LoadMemo | None = None) -> LoadResult:
     """Load every directive file; `root` is what paths in problems are relative to."""
     result = LoadResult()
-    for i, path in enumerate(iter_directive_files(directives_dir), 1):
-        cached = memo.get(path, registries) if memo else None
-        if cached is not None:
-            result.directives.append(cached)
+    paths = iter_directive_files(directives_dir)
+    cached = [memo.get(path, registries) if memo else None for path in paths]
+    loaded = _load_all([p for p, c in zip(paths, cached) if c is None], registries, root)
+    for i, (path, directive) in enumerate(zip(paths, cached), 1):
+        if directive is not None:
+            result.directives.append(directive)
             if progress:
                 progress(i)
             continue
-        directive, problems = load_directive(path, registries, root)
+        directive, problems = next(loaded)
         if memo and directive is not None and not problems:
             memo.put(path, registries, directive)
         result.problems.extend(problems)
@@ -141,6 +146,39 @@ def load_directives(directives_dir: Path, registries: Registries, root: Path,
         if progress:
             progress(i)
     return result
+
+
+PARALLEL_THRESHOLD = 300
+"""Files from which loading is spread over forked workers (below, forking costs more than it gains)."""
+
+
+def _load_all(paths: list[Path], registries: Registries, root: Path) -> Iterator[tuple[Directive | None, list[Problem]]]:
+    """`load_directive` of each path, in order; on all cores when there are many."""
+    workers = worker_count()
+    if workers < 2 or len(paths) < PARALLEL_THRESHOLD or not can_fork():
+        for path in paths:
+            yield load_directive(path, registries, root)
+        return
+    # Directives hold registry entries: a worker sends each entry by its id, which names the same
+    # object in the parent (forked memory), so the parent's directives share its registry objects.
+    shared = {id(entry): entry for table in (registries.types, registries.issuers, registries.topics) for entry in table}
+
+    def load(chunk: list[int]) -> list[tuple[int, bytes]]:
+        out = []
+        for i in chunk:
+            buffer = io.BytesIO()
+            pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+            pickler.persistent_id = lambda obj: id(obj) if id(obj) in shared and shared[id(obj)] is obj else None
+            pickler.dump(load_directive(paths[i], registries, root))
+            out.append((i, buffer.getvalue()))
+        return out
+
+    loaded: list = [None] * len(paths)
+    for i, data in fork_map(load, list(range(len(paths))), workers):
+        unpickler = pickle.Unpickler(io.BytesIO(data))
+        unpickler.persistent_load = shared.__getitem__
+        loaded[i] = unpickler.load()
+    yield from loaded
 
 
 def load_directive(path: Path, registries: Registries, root: Path) -> tuple[Directive | None, list[Problem]]:
