@@ -78,6 +78,8 @@ _open_data = OpenDataWriter()
 _feeds = FeedWriter()
 _stubs: dict[str, str] = {}
 _manifest_present: set[str] = set()
+_number_keys: list[int] = []
+"""How many number keys the number map written with the current `_outputs_key` holds (for the log)."""
 _outputs_key = ""
 """Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
 
@@ -226,7 +228,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # text under `serve --dirty` changes none of it): redirect pages, short links, feeds, the manifest.
     # (archive_key: the code, registries, site name and address, every directive's front matter.)
     outputs_key = stable_hash(_plan.archive_key, config.copyright or "", _docs_stamp(Path(config.docs_dir)))
-    if outputs_key != _outputs_key:
+    metadata_changed = outputs_key != _outputs_key
+    if metadata_changed:
         _write_redirect_pages(site, site_url)
         # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
         write_redirects(site, _plan.archive)
@@ -250,7 +253,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _outputs_key = outputs_key
     _write_sitemap(site, config)
     log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
-    _write_search(site, _directives_changed)
+    _write_search(site, _directives_changed, metadata_changed)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -294,7 +297,7 @@ def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
         return
     site = Path(config.site_dir)
     uris = [uri for uri, spec in _plan.pages.items()
-            if not spec.in_nav and not (_unchanged_since_previous(spec) and (site / _dest(spec)).is_file())]
+            if not spec.in_nav and not (_unchanged_since_previous(spec) and os.path.isfile(f"{site}/{_dest(spec)}"))]
     theme = _Theme(env, config)
     workers = worker_count()
     if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
@@ -460,11 +463,13 @@ def _replace(files: Files, file: File) -> None:
     files.append(file)
 
 
-def _write_search(site: Path, directives_changed: bool) -> None:
+def _write_search(site: Path, directives_changed: bool, metadata_changed: bool) -> None:
     # Pagefind reads the directive HTML the plan rendered, from memory (not the written pages).
     assert _plan is not None
-    keys = write_number_map(site, _plan.archive)
-    write_filter_counts(site, _plan.archive)
+    if metadata_changed:  # numbers and filter values are front matter: a text edit changes neither
+        _number_keys[:] = [write_number_map(site, _plan.archive)]
+        write_filter_counts(site, _plan.archive)
+    keys = _number_keys[0] if _number_keys else 0
     if _dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
         # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at
         # once and the bucket(s) holding the changed directives are indexed again in the background.

@@ -116,5 +116,5 @@ def ambiguity_pages(plan: SitePlan) -> list[PageSpec]:
 
         specs.append(PageSpec(f"{link.url}index.md", link.url, f"Văn bản số {numbers}",
                               f"Các văn bản mang số ký hiệu {numbers}.", "short-link", False, render,
-                              key=plan.key_for(link.url)))
+                              key=plan.list_key(link.directives, link.url, numbers)))
     return specs

@@ -123,6 +123,10 @@ class SitePlan:
         """Key of a page that may show any directive's metadata (indexes, statistics, short links)."""
         return stable_hash(self.archive_key, *parts)
 
+    def list_key(self, directives: list[Directive], *parts: str) -> str:
+        """Key of a page that lists `directives` (their metadata and status, not their text)."""
+        return stable_hash(self._shared_key, *parts, *(f"{d.url}\0{d.front_stamp}" for d in directives))
+
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
 
@@ -155,8 +159,7 @@ class SitePlan:
         description = f"Danh sách {len(page.listing.directives)} văn bản: {page.listing.title}."
         in_nav = page.listing.kind == "all" and page.number == 1
         # A listing page shows its own items and the listing's size: it changes only with them.
-        items = [f"{d.url}\0{d.front_stamp}" for d in page.items]
-        key = stable_hash(self._shared_key, page.src_uri, str(page.count), str(len(page.listing.directives)), *items)
+        key = self.list_key(page.items, page.src_uri, str(page.count), str(len(page.listing.directives)))
         self._add(PageSpec(page.src_uri, page.url, title, description, "listing", in_nav,
                            lambda: (self.renderer.listing_page(page), []), key=key, listing=page.listing))
 
