@@ -108,3 +108,24 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(tmp_path):
     assert len([k for k in one if k.startswith("van-ban/") and k.endswith("index.html")]) >= 320
     assert one.keys() == two.keys()
     assert [k for k in one if one[k] != two[k]] == []
+
+
+def test_a_short_link_choice_page_changes_only_with_the_directives_it_lists(tmp_path):
+    # /so/02-kh-ubnd/ lists the two plans numbered 02/KH-UBND (2023 and 2024). Editing another
+    # directive's subject leaves it as it was; editing one of the two plans' subjects changes it.
+    cache = tmp_path / "cache"
+    plan = fixture_text("ke-hoach-hop-le.md")
+    folder = make_archive(tmp_path / "d", {"a.md": plan, "a2024.md": plan.replace("date: 2023-01-04", "date: 2024-01-04"),
+                                           "b.md": fixture_text("cong-van-hop-le.md")})
+    choice = "so/02-kh-ubnd/index.html"
+    first = run_build(tmp_path / "s1", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert "Có 2 văn bản mang số 02/KH-UBND" in (first.site / choice).read_text(encoding="utf-8")
+    (folder / "b.md").write_text(fixture_text("cong-van-hop-le.md").replace("chữa cháy rừng", "chữa cháy rừng năm 2023"),
+                                 encoding="utf-8")
+    second = run_build(tmp_path / "s2", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert filecmp.cmp(first.site / choice, second.site / choice, shallow=False)
+    assert "chữa cháy rừng năm 2023" in second.page("van-ban/2022/1562-ubnd-kt/")
+    (folder / "a2024.md").write_text(plan.replace("date: 2023-01-04", "date: 2024-01-04")
+                                     .replace("năm 2023", "năm 2024"), encoding="utf-8")
+    third = run_build(tmp_path / "s3", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert "Cải cách hành chính tỉnh Lạng Sơn năm 2024" in (third.site / choice).read_text(encoding="utf-8")

@@ -218,8 +218,9 @@ class Directive:
         """Type + number + subject, the page title."""
         return f"{self.short_title}: {self.subject}"
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple:
+        # Cached like `url`: listings and feeds sort by it on every build and preview rebuild.
         date_key = self.date.sort_key() if self.date else (self.year or 0, 0, 0)
         numeral = int("".join(c for c in (self.number.numeral or "0") if c.isdigit()) or 0)
         return (date_key, numeral, self.url)
