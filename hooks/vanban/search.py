@@ -268,28 +268,25 @@ def prepare_pages(items: list[tuple[str, Directive, Callable[[], str]]], cache: 
     cores when there are many."""
     done: dict[str, SearchPage] = {}
     todo = []
+    stored = cache.get_many(SEARCH_CACHE, (key for key, _, _ in items))
     for key, d, content in items:
-        packed = cache.get_bytes(SEARCH_CACHE, key)
-        if packed is not None:
-            done[key] = SearchPage(f"/{d.url}", packed, sort_value(d))
+        if key in stored:
+            done[key] = SearchPage(f"/{d.url}", stored[key], sort_value(d))
         else:
             todo.append((key, d, content))
 
     def prepare(chunk: list[int]) -> list[tuple[str, SearchPage]]:
-        made = []
-        for i in chunk:  # positions in `todo`: workers inherit it, only results travel
-            key, d, content = todo[i]
-            page = search_page(d, content())
-            cache.put_bytes(SEARCH_CACHE, key, page.packed)
-            made.append((key, page))
-        return made
+        # Positions in `todo`: workers inherit it, only results travel.
+        return [(todo[i][0], search_page(todo[i][1], todo[i][2]())) for i in chunk]
 
     workers = workers or worker_count()
     positions = list(range(len(todo)))
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
-        done.update(prepare(positions))
+        made = dict(prepare(positions))
     else:
-        done.update(fork_map(prepare, positions, workers))
+        made = dict(fork_map(prepare, positions, workers))
+    cache.put_many(SEARCH_CACHE, ((key, page.packed) for key, page in made.items()))
+    done.update(made)
     return done
 
 

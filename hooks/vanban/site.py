@@ -183,30 +183,28 @@ class SitePlan:
         large enough to gain; the adapter then only wraps them in the theme. A page whose key an
         earlier build rendered is read from the render cache (the key hashes all of its inputs)."""
         cache = self.renderer.cache
+        stored = cache.get_many(PAGE_CACHE, (s.key for s in self.pages.values() if s.rendered is None and s.key))
         specs = []
         for spec in self.pages.values():
-            if spec.rendered is None and spec.key and (data := cache.get_bytes(PAGE_CACHE, spec.key)):
-                spec.rendered = Rendered.from_bytes(data)
+            if spec.rendered is None and spec.key in stored:
+                spec.rendered = Rendered.from_bytes(stored[spec.key])
             elif spec.rendered is None:
                 specs.append(spec)
         workers = workers or worker_count()
 
         def render(uris: list[str]) -> list[tuple[str, Rendered]]:
-            done = []
-            for uri in uris:
-                spec = self.pages[uri]
-                rendered = Rendered.pack(*spec.render())
-                if spec.key:
-                    cache.put_bytes(PAGE_CACHE, spec.key, rendered.to_bytes())
-                done.append((uri, rendered))
+            done = [(uri, Rendered.pack(*self.pages[uri].render())) for uri in uris]
+            cache.flush()  # the bodies rendered here (a forked worker's queue ends with it)
             return done
 
+        uris = [s.src_uri for s in specs]
         if workers < 2 or len(specs) < PARALLEL_THRESHOLD or not can_fork():
-            for uri, rendered in render([s.src_uri for s in specs]):
-                self.pages[uri].rendered = rendered
-            return
-        for uri, rendered in fork_map(render, [s.src_uri for s in specs], workers):
+            results = render(uris)
+        else:
+            results = fork_map(render, uris, workers)
+        for uri, rendered in results:
             self.pages[uri].rendered = rendered
+        cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in specs if s.key and s.rendered))
 
     def attachments(self) -> list[AttachmentFile]:
         return [
