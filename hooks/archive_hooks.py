@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import threading
 import time
 import zlib
@@ -63,6 +64,9 @@ _lastmods: Lastmods | None = None
 _dirty = False
 """True under `mkdocs serve --dirty`: only changed pages are written."""
 _memo = LoadMemo()
+_first_load = True
+"""No build in this process yet: the load memo comes from the cache folder (`LOAD_MEMO`)."""
+LOAD_MEMO = "loaded.pickle"
 _previous: dict = {}
 """{src_uri: (key, rendered)} of the previous build in this process (serve rebuilds)."""
 _previous_archive_key = ""
@@ -109,15 +113,22 @@ def on_serve(server, *, config: MkDocsConfig, builder):
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _plan, _lastmods
+    global _plan, _lastmods, _memo, _first_load
     root = Path(config.config_file_path).parent
-    loaded = load_archive(directives_dir_for(root), root, memo=_memo)
+    directives, cache = directives_dir_for(root), cache_dir_for(root)
+    stamp = stable_hash(code_fingerprint(), sys.version, str(root), str(directives))
+    if _first_load and cache is not None:
+        _memo = LoadMemo.read(cache / LOAD_MEMO, stamp)
+    loaded = load_archive(directives, root, memo=_memo)
+    if cache is not None and (_first_load or not _dirty):  # not on every preview rebuild
+        _memo.write(cache / LOAD_MEMO, stamp)
+    _first_load = False
     _report(loaded.problems)
     duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
     if duplicates:
         raise PluginError("\n".join(p.format() for p in duplicates))
-    _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache_dir_for(root)), config.site_url or "")
-    _lastmods = Lastmods(loaded.archive, last_commit_dates(directives_dir_for(root)))
+    _plan = SitePlan(loaded.archive, config.site_name, RenderCache(cache), config.site_url or "")
+    _lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
     _plan.reuse(_previous)
     _plan.prerender()

@@ -79,6 +79,35 @@ class LoadMemo:
         self._entries: dict[Path, tuple[tuple, Directive]] = {}
         self._registries: object = None
         self._registries_stamp = ""
+        self._changed = False
+
+    @classmethod
+    def read(cls, path: Path, stamp: str) -> "LoadMemo":
+        """The memo `write` kept in `path` under the same `stamp` (the code, the folders), else an
+        empty one: a `mkdocs build` after another reads ten thousand files by their stat only."""
+        memo = cls()
+        try:
+            with open(path, "rb") as f:
+                saved = pickle.load(f)  # noqa: S301 - written by `write`, in the project's own cache
+        except Exception:  # missing, half written, or from other code: start empty
+            return memo
+        if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == stamp:
+            memo._registries_stamp, memo._registries, memo._entries = saved[1:]
+        return memo
+
+    def write(self, path: Path, stamp: str) -> None:
+        """Keep the memo in `path` for the next process, if it changed since it was read."""
+        if not self._changed:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump((stamp, self._registries_stamp, self._registries, self._entries), f, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            self._changed = False
+        except OSError:
+            pass  # a memo that cannot be kept only costs time
 
     def same_registries(self, registries: Registries) -> Registries:
         """The registries of the previous load when their files are unchanged, so its directives stay valid."""
@@ -87,6 +116,7 @@ class LoadMemo:
             return self._registries  # type: ignore[return-value]
         self._entries.clear()
         self._registries, self._registries_stamp = registries, stamp
+        self._changed = True
         return registries
 
     def get(self, path: Path, registries: Registries) -> Directive | None:
@@ -102,6 +132,7 @@ class LoadMemo:
             self._entries.clear()
             self._registries = registries
         self._entries[path] = (_file_state(directive, path), directive)
+        self._changed = True
 
 
 def _read_or_blank(path: Path) -> str:
