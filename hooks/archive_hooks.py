@@ -98,9 +98,11 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _plan, _lastmods
+    global _plan, _lastmods, _search_documents
     _plan = None
     _lastmods = None
+    if not _dirty:
+        _search_documents = {}  # kept between the rebuilds of serve --dirty only
     return config
 
 
@@ -212,6 +214,12 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
     # rebuilds of `mkdocs serve` (Jinja checks each template's source before reusing its code).
     env.bytecode_cache = _TEMPLATE_CODE
     _write_pages(env, config, files)
+    if _plan is not None and not _dirty:
+        # A build (not a preview) needs a generated page's HTML once more only for the search page
+        # of a directive: make those now and let go of the HTML (at 100 000 directives, ~1 GB
+        # compressed). The pages of the navigation, which MkDocs renders next, keep theirs.
+        _search_pages()
+        _plan.release(lambda spec: spec.in_nav)
     return env
 
 
@@ -481,13 +489,14 @@ def _write_search(site: Path, directives_changed: bool, metadata_changed: bool) 
         _number_keys[:] = [write_number_map(site, _plan.archive)]
         write_filter_counts(site, _plan.archive)
     keys = _number_keys[0] if _number_keys else 0
+    pages = list(_search_documents.values()) if not _dirty and _search_documents else _search_pages()
     if _dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
         # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at
         # once and the bucket(s) holding the changed directives are indexed again in the background.
         if directives_changed:
-            _background_index.submit(site, _search_pages())
+            _background_index.submit(site, pages)
         return
-    stats = write_index(_search_pages(), site, cache_dir=_search_cache())
+    stats = write_index(pages, site, cache_dir=_search_cache())
     reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
     log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
              f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
@@ -516,8 +525,7 @@ def _search_pages() -> list[SearchPage]:
         else:
             todo.append((key, spec.directive, lambda spec=spec: spec.html()[0]))
     documents.update(prepare_pages(todo, _plan.renderer.cache))
-    if _dirty:
-        _search_documents = documents
+    _search_documents = documents  # for on_post_build, and for the next rebuild of serve --dirty
     return list(documents.values())
 
 

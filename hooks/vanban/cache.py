@@ -16,7 +16,7 @@ import sqlite3
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import jinja2
 
@@ -87,21 +87,24 @@ class RenderCache:
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
         """Entries of `kind` by key; missing keys are left out."""
+        return dict(self.iter_many(kind, keys))
+
+    def iter_many(self, kind: str, keys: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """(key, entry) of the `keys` found, a few hundred at a time (the caller need not hold
+        every entry at once)."""
         if self.folder is None:
-            return {}
+            return
         wanted = list(dict.fromkeys(keys))
-        found: dict[str, bytes] = {}
-        try:
-            db = self._connection()
-            for i in range(0, len(wanted), 500):  # SQLite caps the variables of one statement
-                chunk = wanted[i:i + 500]
-                found.update(db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
-                                        f"({','.join('?' * len(chunk))})", [kind, *chunk]))
-        except sqlite3.Error:
-            return {}
-        self.hits += len(found)
-        self.misses += len(wanted) - len(found)
-        return found
+        for i in range(0, len(wanted), 500):  # SQLite caps the variables of one statement
+            chunk = wanted[i:i + 500]
+            try:
+                rows = self._connection().execute(f"SELECT key, value FROM entries WHERE kind = ? AND key IN "
+                                                  f"({','.join('?' * len(chunk))})", [kind, *chunk]).fetchall()
+            except sqlite3.Error:
+                return
+            self.hits += len(rows)
+            self.misses += len(chunk) - len(rows)
+            yield from rows
 
     def put_many(self, kind: str, entries: Iterable[tuple[str, bytes]]) -> None:
         """Store entries of `kind` (key, bytes) in one transaction."""

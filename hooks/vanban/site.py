@@ -174,6 +174,13 @@ class SitePlan:
             if old is not None and spec.key and old[0] == spec.key:
                 spec.rendered = old[1]
 
+    def release(self, keep: Callable[[PageSpec], bool]) -> None:
+        """Let go of the HTML of every page but those `keep` accepts (asked again, a page is
+        rendered again, or read from the render cache by the next build)."""
+        for spec in self.pages.values():
+            if not keep(spec):
+                spec.rendered = None
+
     def rendered_pages(self) -> dict[str, tuple[str, Rendered]]:
         """{src_uri: (key, html)} of the pages rendered so far, for the next plan's `reuse`."""
         return {uri: (s.key, s.rendered) for uri, s in self.pages.items() if s.key and s.rendered is not None}
@@ -183,13 +190,10 @@ class SitePlan:
         large enough to gain; the adapter then only wraps them in the theme. A page whose key an
         earlier build rendered is read from the render cache (the key hashes all of its inputs)."""
         cache = self.renderer.cache
-        stored = cache.get_many(PAGE_CACHE, (s.key for s in self.pages.values() if s.rendered is None and s.key))
-        specs = []
-        for spec in self.pages.values():
-            if spec.rendered is None and spec.key in stored:
-                spec.rendered = Rendered.from_bytes(stored[spec.key])
-            elif spec.rendered is None:
-                specs.append(spec)
+        by_key = {s.key: s for s in self.pages.values() if s.rendered is None and s.key}
+        for key, data in cache.iter_many(PAGE_CACHE, list(by_key)):
+            by_key[key].rendered = Rendered.from_bytes(data)
+        specs = [s for s in self.pages.values() if s.rendered is None]
         workers = workers or worker_count()
 
         def render(uris: list[str]) -> list[tuple[str, Rendered]]:
