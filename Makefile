@@ -73,4 +73,4 @@ bench: venv
 	$(PY) benchmarks/bench_build.py
 
 clean:
-	rm -rf site .pytest_cache .nginx $(TOOLS)/node_modules
+	rm -rf site .pytest_cache .nginx .cache $(TOOLS)/node_modules
