@@ -271,6 +271,10 @@ def on_post_build(*, config: MkDocsConfig) -> None:
             log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
         _outputs_key = outputs_key
     _write_sitemap(site, config)
+    if not _dirty:
+        pruned = _plan.renderer.cache.prune()
+        if pruned:
+            log.info(f"Bộ đệm: bỏ {pruned} mục của phiên bản mã trước.")
     log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
     _write_search(site, _directives_changed, metadata_changed)
 

@@ -132,3 +132,18 @@ def test_a_short_link_choice_page_changes_only_with_the_directives_it_lists(tmp_
                                      .replace("năm 2023", "năm 2024"), encoding="utf-8")
     third = run_build(tmp_path / "s3", folder, extra_env={"VANBAN_CACHE": str(cache)})
     assert "Cải cách hành chính tỉnh Lạng Sơn năm 2024" in (third.site / choice).read_text(encoding="utf-8")
+
+
+def test_entries_of_other_code_are_pruned(tmp_path):
+    from vanban.cache import DATABASE, RenderCache
+
+    cache = RenderCache(tmp_path)
+    cache.put_many("pages", [("a", b"current")])
+    cache.put("body-key", ["<p>x</p>", []])
+    cache.flush()
+    with sqlite3.connect(tmp_path / DATABASE) as db:  # as an earlier version of the code left them
+        db.execute("INSERT INTO entries (kind, key, code, value) VALUES ('pages', 'old', 'other-code', x'00')")
+    assert set(cache.get_many("pages", ["a", "old"])) == {"a", "old"}
+    assert cache.prune() == 1
+    assert cache.get_many("pages", ["a", "old"]) == {"a": b"current"}
+    assert cache.get("body-key") == ["<p>x</p>", []]

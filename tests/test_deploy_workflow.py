@@ -48,6 +48,10 @@ def test_github_workflow_checks_builds_strictly_and_publishes_site():
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
+    # The render cache is restored before the build (the newest one) and saved after it.
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/vanban" and cache["with"]["restore-keys"] == "vanban-"
+    assert steps.index(cache) < next(i for i, s in enumerate(steps) if s.get("run") == "mkdocs build --strict")
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"]
 
@@ -69,6 +73,7 @@ def test_gitlab_pages_job_runs_the_same_commands_and_publishes_public():
     assert in_order(make_recipe("check") + make_recipe("build"), script), script
     assert ci["pages"]["artifacts"]["paths"] == ["public"] and "cp -r site public" in script[-1]
     assert ci["variables"]["NO_MKDOCS_2_WARNING"] == "1"
+    assert ".cache/vanban" in ci["cache"]["paths"]
     python = re.search(r"python:(\d+\.\d+)", ci["image"]).group(1)
     required = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
     assert tuple(map(int, python.split("."))) >= tuple(map(int, required.lstrip(">=").split(".")))

@@ -111,13 +111,28 @@ class RenderCache:
         if self.folder is not None:
             self._write([(kind, key, value) for key, value in entries])
 
-    def _write(self, rows: list[tuple[str, str, bytes]]) -> None:
-        if self.folder is None or not rows:
-            return
+    def prune(self) -> int:
+        """Delete the entries written by other code than this (a code or template change makes
+        every key new, so they would never be read again); returns how many. Entries of earlier
+        versions of a directive stay (one per edit) until the code changes."""
+        if self.folder is None or not (self.folder / DATABASE).is_file():
+            return 0
         try:
             db = self._connection()
             with db:
-                db.executemany("INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)", rows)
+                return db.execute("DELETE FROM entries WHERE code != ?", [code_fingerprint()]).rowcount
+        except sqlite3.Error:
+            return 0
+
+    def _write(self, rows: list[tuple[str, str, bytes]]) -> None:
+        if self.folder is None or not rows:
+            return
+        code = code_fingerprint()
+        try:
+            db = self._connection()
+            with db:
+                db.executemany("INSERT OR REPLACE INTO entries (kind, key, code, value) VALUES (?, ?, ?, ?)",
+                               ((kind, key, code, value) for kind, key, value in rows))
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time
 
@@ -128,10 +143,29 @@ class RenderCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.folder / DATABASE, timeout=60, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")  # readers in other processes while one writes
-            db.execute("CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB, PRIMARY KEY (kind, key))")
+            if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+                _create(db)
             self._db = (os.getpid(), db)
         return self._db[1]
 
+
+SCHEMA = 2
+"""Layout of the database's one table (`PRAGMA user_version`)."""
+
+
+def _create(db: sqlite3.Connection) -> None:
+    # A database of an earlier layout is only a cache: start it again. Checked again under the
+    # write lock, since another process may be doing the same.
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+            db.execute("DROP TABLE IF EXISTS entries")
+            db.execute("CREATE TABLE entries (kind TEXT, key TEXT, code TEXT, value BLOB, PRIMARY KEY (kind, key))")
+            db.execute(f"PRAGMA user_version = {SCHEMA}")
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        db.execute("ROLLBACK")
+        raise
 
 DATABASE = "entries.sqlite"
 """The cache's database file, in the cache folder (beside `pagefind/`, the indexed search buckets)."""
