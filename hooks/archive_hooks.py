@@ -82,8 +82,8 @@ _open_data = OpenDataWriter()
 _feeds = FeedWriter()
 _stubs: dict[str, str] = {}
 _manifest_present: set[str] = set()
-_number_keys: list[int] = []
-"""How many number keys the number map written with the current `_outputs_key` holds (for the log)."""
+_search_data_stamp: list = ["", 0]
+"""What the number map and the filter counts on disk were written from, and the number keys."""
 _outputs_key = ""
 """Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
 
@@ -489,10 +489,15 @@ def _replace(files: Files, file: File) -> None:
 def _write_search(site: Path, directives_changed: bool, metadata_changed: bool) -> None:
     # Pagefind reads the directive HTML the plan rendered, from memory (not the written pages).
     assert _plan is not None
-    if metadata_changed:  # numbers and filter values are front matter: a text edit changes neither
-        _number_keys[:] = [write_number_map(site, _plan.archive)]
+    # The number map and the filter counts show numbers, addresses, types, issuers, topics and
+    # statuses: under serve --dirty, a text or subject edit changes none of them.
+    stamp = stable_hash(registries_stamp(_plan.archive), *(
+        f"{d.url}\0{d.number.text}\0{d.type.key}\0{d.issuer.key}\0{[t.key for t in d.topics]}\0{d.effective_status}"
+        for d in _plan.archive.directives))
+    if metadata_changed and (not _dirty or stamp != _search_data_stamp[0]):
+        _search_data_stamp[:] = [stamp, write_number_map(site, _plan.archive)]
         write_filter_counts(site, _plan.archive)
-    keys = _number_keys[0] if _number_keys else 0
+    keys = _search_data_stamp[1]
     pages = list(_search_documents.values()) if not _dirty and _search_documents else _search_pages()
     if _dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
         # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at

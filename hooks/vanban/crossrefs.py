@@ -70,6 +70,7 @@ class CrossRefs:
         self.archive = archive
         self._cites: dict[int, list[CitedDocument]] = {}
         self._found: dict[int, list[Citation]] = {}
+        self._title_citations: dict[int, list[Citation]] = {}
         self._cited_by: dict[int, list[Directive]] = defaultdict(list)
         self._relations: dict[int, list[Relation]] = defaultdict(list)
         self._inverse: dict[int, list[Relation]] = defaultdict(list)
@@ -133,7 +134,10 @@ class CrossRefs:
     def citations(self, d: Directive) -> list[Citation]:
         """Every citation its page resolves (body and attachment titles, repeats and self included):
         what the page's HTML depends on, for incremental rebuilds."""
-        titles = [c for a in d.attachments if a.directive is None for c in find_citations(a.title)]
+        titles = self._title_citations.get(id(d))
+        if titles is None:  # asked twice per directive per build (page keys)
+            titles = self._title_citations[id(d)] = [c for a in d.attachments if a.directive is None
+                                                     for c in find_citations(a.title)]
         return self._found.get(id(d), []) + titles
 
     def summary(self, d: Directive, url_of=lambda x: "/" + x.url) -> dict[str, object]:

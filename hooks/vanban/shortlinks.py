@@ -100,7 +100,15 @@ def redirect_stub(link: ShortLink, site_url: str = "") -> str:
 
 
 def ambiguity_pages(plan: SitePlan) -> list[PageSpec]:
-    """A page at `/so/{slug}/` for every short link that names several directives."""
+    """A page at `/so/{slug}/` for every short link that names several directives (computed once
+    per plan: the adapter and the manifest both ask)."""
+    cached = plan.__dict__.get("_ambiguity_pages")
+    if cached is None:
+        cached = plan.__dict__["_ambiguity_pages"] = _ambiguity_pages(plan)
+    return cached
+
+
+def _ambiguity_pages(plan: SitePlan) -> list[PageSpec]:
     specs = []
     for link in short_links(plan.archive):
         if link.target is not None:
