@@ -258,7 +258,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _feeds.write(site, build_feeds(_plan.listings, config.site_name), site_url, config.copyright or "",
                      _code_and_registries_key(_plan.archive))
     directive_keys = {spec.directive.url: spec.key for spec in _plan.pages.values() if spec.kind == "directive"}
-    _open_data.write(site, _plan.archive, site_url, directive_keys)
+    _open_data.write(site, _plan.archive, site_url, directive_keys, cache=_plan.renderer.cache)
     for source, copy in alias_copies(_plan.archive):
         # Attachments under an old directory address stay where links expect them.
         if (site / source).is_file():

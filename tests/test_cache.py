@@ -26,13 +26,13 @@ def test_warm_build_is_byte_identical_to_cold(tmp_path):
     cache = tmp_path / "cache"
     cold = run_build(tmp_path / "cold", extra_env={"VANBAN_CACHE": str(cache)})
     assert cold.returncode == 0, cold.output
-    # Directive bodies by text, whole generated pages and search pages by page key: a warm build
-    # renders none of them again.
+    # Directive bodies by text, whole generated pages, search pages and open data by page key: a
+    # warm build renders none of them again.
     buckets = json.loads((cold.site / "pagefind" / "buckets.json").read_text(encoding="utf-8"))["buckets"]
     directive_pages = sum(b["pages"] for b in buckets)
     with sqlite3.connect(cache / "entries.sqlite") as db:
         stored = dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
-    assert stored["pages"] > directive_pages and stored["search"] == directive_pages
+    assert stored["pages"] > directive_pages and stored["search"] == directive_pages == stored["opendata"]
     assert stored["body"] > 0  # metadata-only entries have no body to cache
     warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache)})
     uncached = run_build(tmp_path / "off", extra_env={"VANBAN_CACHE": "off"})

@@ -32,11 +32,13 @@ import csv
 import hashlib
 import io
 import json
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .archive import Archive
+from .cache import RenderCache
 from .cite import citation
 from .model import STATUSES, Attachment, Directive
 from .parallel import can_fork, fork_map, worker_count
@@ -300,12 +302,14 @@ class OpenDataWriter:
         self._kept, self._export_signature = {}, ()
 
     def write(self, site_dir: Path, archive: Archive, site_url: str = "",
-              keys: Mapping[str, str] | None = None, workers: int | None = None) -> OpenDataResult:
+              keys: Mapping[str, str] | None = None, workers: int | None = None,
+              cache: RenderCache | None = None) -> OpenDataResult:
         """Write the open data of `archive` into `site_dir`.
 
         `keys`: directive URL → key of everything its record shows. A directive whose key equals
         the one of the previous call is trusted to be on disk already; without a key it is written.
         `workers`: processes for a large archive's first write (default: every core).
+        `cache`: where a directive's files and export lines are kept by that key between builds.
         """
         keys = keys or {}
         kept, self._kept = self._kept, {}
@@ -319,9 +323,15 @@ class OpenDataWriter:
                 todo.append((i, key))
             else:
                 self._kept[d.url] = old
-        for i, key, paths, record, row, changed in _compute(site_dir, archive, site_url, todo, workers):
+        stored = {k: pickle.loads(v) for k, v in cache.iter_many(OPEN_DATA_CACHE, [k for _, k in todo if k])} if cache else {}
+        made = []
+        for i, key, paths, record, row, changed, data in _compute(site_dir, archive, site_url, todo, workers, stored):
             self._kept[archive.directives[i].url] = _Directive(key, paths, record, row)
             written += changed
+            if key and data is not None:
+                made.append((key, pickle.dumps((data, record, row), pickle.HIGHEST_PROTOCOL)))
+        if cache:
+            cache.put_many(OPEN_DATA_CACHE, made)
         computed = len(todo)
         for d in archive.directives:
             files += self._kept[d.url].files
@@ -354,27 +364,38 @@ PARALLEL_THRESHOLD = 2000
 """From this many directives to compute, forked workers share the work (a cold build)."""
 
 
+OPEN_DATA_CACHE = "opendata"
+"""Render-cache kind of a directive's JSON file, export record and CSV line (pickled), by its key."""
+
+
 def _compute(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
-             workers: int | None) -> list[tuple[int, str, tuple[str, ...], str, str, list[str]]]:
-    """Compute and write the directives of `todo` ((index, key)): (index, key, paths, export
-    record JSON, CSV line, paths written) for each, on all cores when there are many."""
+             workers: int | None, stored: Mapping[str, tuple[bytes, str, str]]) -> list[tuple]:
+    """Compute (or take from `stored`, by key) and write the directives of `todo` ((index, key)):
+    (index, key, paths, export record JSON, CSV line, paths written, the file's bytes when
+    computed here, else None) for each, on all cores when there are many."""
     workers = workers or worker_count()
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
-        return _compute_chunk_of(site_dir, archive, site_url, todo)
-    return list(fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk), todo, workers))
+        return _compute_chunk_of(site_dir, archive, site_url, todo, stored)
+    return list(fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, stored), todo, workers))
 
 
-def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]]) -> list:
+def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
+                      stored: Mapping[str, tuple[bytes, str, str]]) -> list:
     row = _CsvRows()
     out = []
     for i, key in todo:
         d = archive.directives[i]
-        record = directive_record(d, archive, site_url)
-        data = dumps(record)
-        del record["text"]  # the export carries no text
+        made = key not in stored
+        if made:
+            record = directive_record(d, archive, site_url)
+            data = dumps(record)
+            del record["text"]  # the export carries no text
+            record_json, line = json.dumps(record, ensure_ascii=False), row(record)
+        else:
+            data, record_json, line = stored[key]
         paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
         changed = [rel for rel in paths if write_if_changed(site_dir / rel, data)]
-        out.append((i, key, paths, json.dumps(record, ensure_ascii=False), row(record), changed))
+        out.append((i, key, paths, record_json, line, changed, data if made else None))
     return out
 
 

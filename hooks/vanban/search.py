@@ -448,12 +448,21 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
 
 
 def _copy_folder(source: Path, parent: Path, name: str) -> None:
-    # Copied aside, then renamed into place: a reader never sees half a folder.
+    # Copied aside, then renamed into place: a reader never sees half a folder. Files are hard
+    # links where the file system allows (a warm 10 000 build copied ~10 500 files, ~1 s): neither
+    # side is ever written in place (Pagefind writes a new folder, and folders are replaced whole).
     tmp = parent / f".tmp-{name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    shutil.copytree(source, tmp)
+    shutil.copytree(source, tmp, copy_function=_link_or_copy)
     shutil.rmtree(parent / name, ignore_errors=True)
     os.replace(tmp, parent / name)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not supported
+        shutil.copy2(source, target)
 
 
 def _store(store: Path, out: Path, buckets: list[Bucket], indexed: list[Bucket]) -> None:
