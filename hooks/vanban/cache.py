@@ -51,9 +51,9 @@ def cache_dir_for(project_root: Path) -> Path | None:
 class RenderCache:
     """Values by a key made from their inputs, in one SQLite database under the cache folder.
 
-    Three kinds of entries: "body" (a directive body's HTML and table of contents, JSON, by
-    `key()` of its text and link targets), "pages" and "search" (a whole generated page and a
-    search page, bytes, by page key). As files, the ~33 000 entries of a cold 10 000-directive
+    Kinds of entries: "body" (a directive body's HTML and table of contents, JSON, by `key()` of
+    its text and link targets), "pages", "search" and "opendata" (a whole generated page, a search
+    page, a directive's open-data file and export lines, bytes, by page key). As files, the ~33 000 entries of a cold 10 000-directive
     build cost ~10 CPU-s on this machine's file system (a mkdir, open and rename each); in one
     database, written a batch per transaction, well under a second. `put` only queues a body entry:
     `flush()` writes the queue (each forked worker flushes what it rendered).
