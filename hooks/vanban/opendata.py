@@ -328,8 +328,11 @@ class OpenDataWriter:
         for i, key, paths, record, row, changed, data in _compute(site_dir, archive, site_url, todo, workers, stored):
             self._kept[archive.directives[i].url] = _Directive(key, paths, record, row)
             written += changed
-            if key and data is not None:
+            if cache and key and data is not None:
                 made.append((key, pickle.dumps((data, record, row), pickle.HIGHEST_PROTOCOL)))
+                if len(made) >= 1000:  # a file's bytes are held only until they are stored
+                    cache.put_many(OPEN_DATA_CACHE, made)
+                    made = []
         if cache:
             cache.put_many(OPEN_DATA_CACHE, made)
         computed = len(todo)
@@ -369,14 +372,14 @@ OPEN_DATA_CACHE = "opendata"
 
 
 def _compute(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
-             workers: int | None, stored: Mapping[str, tuple[bytes, str, str]]) -> list[tuple]:
+             workers: int | None, stored: Mapping[str, tuple[bytes, str, str]]) -> Iterable[tuple]:
     """Compute (or take from `stored`, by key) and write the directives of `todo` ((index, key)):
     (index, key, paths, export record JSON, CSV line, paths written, the file's bytes when
     computed here, else None) for each, on all cores when there are many."""
     workers = workers or worker_count()
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
         return _compute_chunk_of(site_dir, archive, site_url, todo, stored)
-    return list(fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, stored), todo, workers))
+    return fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, stored), todo, workers)
 
 
 def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
