@@ -160,17 +160,17 @@ class CrossRefs:
     def _read_citations(self, d: Directive) -> None:
         if not d.body_packed:  # blank
             return
-        text, found = _scan(d)
+        found, lines = _scan(d)
         seen: dict[object, CitedDocument] = {}
         self._found[id(d)] = found
-        for citation in found:
+        for citation, offset in zip(found, lines):
+            line = d.body_line + offset
             resolution = self.resolve(citation.number, citation.year)
             if resolution.target is d:
                 continue  # "Quyết định này": a document naming its own number is not a reference
             key = id(resolution.target) if resolution.target else (citation.number.key, citation.year)
             if key in seen:
                 continue
-            line = d.body_line + text.count("\n", 0, citation.start)
             seen[key] = CitedDocument(citation, resolution, line)
             if resolution.target is not None:
                 self._cited_by[id(resolution.target)].append(d)
@@ -251,17 +251,20 @@ def _relation_problem(d: Directive, ref: RelationRef, resolution: Resolution) ->
     return Problem(d.rel_path, message, field=f"relations.{ref.kind}", severity=WARNING)
 
 
-_SCANNED: dict[str, tuple[str, list[Citation]]] = {}
+_SCANNED: dict[str, tuple[list[Citation], list[int]]] = {}
 """Citations found in a body, by the directive file's hash: `mkdocs serve` rebuilds the archive on
-every edit, and scanning every body again was most of a rebuild's loading time."""
+every edit, and scanning every body again was most of a rebuild's loading time. Not the scanned
+text: at 100 000 directives it held ~800 MB."""
 
 
-def _scan(d: Directive) -> tuple[str, list[Citation]]:
-    """The body's scannable text and its citations (a pure function of the text, hence memoised)."""
+def _scan(d: Directive) -> tuple[list[Citation], list[int]]:
+    """The body's citations and the line of each, counted from the body's first line (a pure
+    function of the text, hence memoised)."""
     if d.stamp and d.stamp in _SCANNED:
         return _SCANNED[d.stamp]
     text = markdown_scan_text(d.body)
-    result = (text, find_citations(text))
+    found = find_citations(text)
+    result = (found, [text.count("\n", 0, c.start) for c in found])
     if d.stamp:
         if len(_SCANNED) > 200_000:
             _SCANNED.clear()
