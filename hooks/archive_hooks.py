@@ -47,8 +47,8 @@ from vanban.redirects import alias_copies, redirect_pages
 from vanban.render import relative_url
 from vanban.seo import Lastmods, directive_head, head_html, last_commit_dates
 from vanban.search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SearchPage, prepare_pages, write_filter_counts, write_index,
-    write_number_map,
+    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_CACHE, SearchPage, prepare_pages, search_page, sort_value,
+    write_filter_counts, write_index, write_number_map,
 )
 from vanban.shell import ShellBook, placeholder
 from vanban.shortlinks import ambiguity_pages
@@ -63,6 +63,11 @@ _plan: SitePlan | None = None
 _lastmods: Lastmods | None = None
 _dirty = False
 """True under `mkdocs serve --dirty`: only changed pages are written."""
+_streamed = False
+"""A build with a render cache: the pages outside the navigation are rendered by the workers that
+write them, which store their HTML and search pages in the render cache; no process holds every
+page (at 100 000 directives, ~1 GB compressed). The preview keeps them all in memory instead, to
+write only what an edit changed."""
 _memo = LoadMemo()
 _first_load = True
 """No build in this process yet: the load memo comes from the cache folder (`LOAD_MEMO`)."""
@@ -115,7 +120,7 @@ def on_serve(server, *, config: MkDocsConfig, builder):
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    global _plan, _lastmods, _memo, _first_load
+    global _plan, _lastmods, _memo, _first_load, _streamed
     root = Path(config.config_file_path).parent
     directives, cache = directives_dir_for(root), cache_dir_for(root)
     stamp = stable_hash(code_fingerprint(), sys.version, str(root), str(directives))
@@ -133,7 +138,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
     _plan.reuse(_previous)
-    _plan.prerender()
+    _streamed = not _dirty and cache is not None
+    _plan.prerender(only=(lambda spec: spec.in_nav) if _streamed else None)
     archive_changed = _plan.archive_key != _previous_archive_key
     if _dirty and archive_changed:
         # Hand-written pages may show the archive (the home page's latest directives).
@@ -324,22 +330,42 @@ def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
     theme = _Theme(env, config)
     workers = worker_count()
     if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
-        for uri in uris:
-            page = _page_for(_plan.pages[uri], config)
-            _finish_page(page, theme.output(page, _plan.pages[uri]), config)
-        _log_shells(theme.shells)
+        _write_chunk(uris, theme, config)
         return
 
     def write(chunk: list[str]) -> list[tuple[str, object]]:
-        for uri in chunk:
-            page = _page_for(_plan.pages[uri], config)
-            _finish_page(page, theme.output(page, _plan.pages[uri]), config)
-        _log_shells(theme.shells)
+        _write_chunk(chunk, theme, config)
         # What the other hooks' on_post_page gathered here, for their process-wide results.
         return [(name, hook.worker_state()) for name, hook in config.plugins.items() if hasattr(hook, "worker_state")]
 
     for name, state in fork_map(write, uris, workers):
         config.plugins[name].merge_worker_state(state)
+
+
+WRITE_BATCH = 200
+"""Pages a writer takes from the render cache, and gives back, at a time (`_streamed`)."""
+
+
+def _write_chunk(uris: list[str], theme: "_Theme", config: MkDocsConfig) -> None:
+    assert _plan is not None
+    cache = _plan.renderer.cache
+    for start in range(0, len(uris), WRITE_BATCH):
+        specs = [_plan.pages[uri] for uri in uris[start:start + WRITE_BATCH]]
+        fresh = _plan.fetch(specs) if _streamed else []
+        indexed = cache.present(SEARCH_CACHE, [s.key for s in specs if s.kind == "directive"]) if _streamed else set()
+        search = []
+        for spec in specs:
+            page = _page_for(spec, config)
+            _finish_page(page, theme.output(page, spec), config)
+            if _streamed and spec.kind == "directive" and spec.key not in indexed:
+                search.append((spec.key, search_page(spec.directive, spec.html()[0], spec.key).packed))
+        if _streamed:
+            _plan.store(fresh)
+            cache.put_many(SEARCH_CACHE, search)
+            cache.flush()  # the directive bodies rendered here
+            for spec in specs:
+                spec.rendered = None
+    _log_shells(theme.shells)
 
 
 def _page_for(spec, config: MkDocsConfig) -> Page:
@@ -505,7 +531,7 @@ def _write_search(site: Path, directives_changed: bool, metadata_changed: bool) 
         if directives_changed:
             _background_index.submit(site, pages)
         return
-    stats = write_index(pages, site, cache_dir=_search_cache())
+    stats = write_index(pages, site, cache_dir=_search_cache(), texts=_plan.renderer.cache)
     reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
     log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
              f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
@@ -519,18 +545,21 @@ def _search_cache() -> Path | None:
 
 def _search_pages() -> list[SearchPage]:
     # The page Pagefind reads is a function of the page's inputs, which its key hashes: under
-    # `mkdocs serve` only edited directives are prepared again.
+    # `mkdocs serve` only edited directives are prepared again. A streamed build's writers stored
+    # them in the render cache: Pagefind's feeder reads them from there, a bucket at a time.
     global _search_documents
     assert _plan is not None
+    specs = [spec for spec in _plan.pages.values() if spec.kind == "directive"]
+    assert all(spec.key for spec in specs)  # SitePlan keys every directive page
+    stored = _plan.renderer.cache.present(SEARCH_CACHE, [spec.key for spec in specs]) if _streamed else set()
     documents = {}
     todo = []
-    for spec in _plan.pages.values():
-        if spec.kind != "directive":
-            continue
+    for spec in specs:
         key = spec.key
-        assert key, spec.src_uri  # SitePlan keys every directive page
         if key in _search_documents:
             documents[key] = _search_documents[key]
+        elif key in stored:
+            documents[key] = SearchPage(f"/{spec.directive.url}", sort_value(spec.directive), key)
         else:
             todo.append((key, spec.directive, lambda spec=spec: spec.html()[0]))
     documents.update(prepare_pages(todo, _plan.renderer.cache))

@@ -106,6 +106,22 @@ class RenderCache:
             self.misses += len(chunk) - len(rows)
             yield from rows
 
+    def present(self, kind: str, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` have an entry of `kind` (without reading the entries)."""
+        if self.folder is None:
+            return set()
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i:i + 500]
+            try:
+                rows = self._connection().execute(f"SELECT key FROM entries WHERE kind = ? AND key IN "
+                                                  f"({','.join('?' * len(chunk))})", [kind, *chunk]).fetchall()
+            except sqlite3.Error:
+                return found
+            found.update(key for key, in rows)
+        return found
+
     def put_many(self, kind: str, entries: Iterable[tuple[str, bytes]]) -> None:
         """Store entries of `kind` (key, bytes) in one transaction."""
         if self.folder is not None:

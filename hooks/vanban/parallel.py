@@ -3,6 +3,7 @@ plan, MkDocs' pages and templates) instead of receiving it pickled; only results
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from typing import Callable, Iterator, TypeVar
@@ -30,12 +31,16 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) ->
     global _job
     chunks = [items[i::workers * 4] for i in range(workers * 4)]
     _job = job
+    # A collection in a worker would write to every inherited object's header, copying the
+    # parent's memory page by page: the objects that exist now are left out of collections.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for results in pool.imap_unordered(_run, [c for c in chunks if c]):
                 yield from results
     finally:
         _job = None
+        gc.unfreeze()
 
 
 def _run(chunk: list) -> list:

@@ -235,23 +235,29 @@ class SearchPage(NamedTuple):
 
     url: str
     """Absolute: "/van-ban/2023/02-kh-ubnd/"."""
-    packed: bytes
-    """`index_document`, zlib-compressed: every directive's is held until its bucket is indexed
-    (as text, 100 000 of them took ~4 GB). Build with `SearchPage.of`, read as `html`."""
     sort: str
     """`sort_value` of the directive: "2023-01-04"."""
+    key: str
+    """Names the page's content: equal keys, equal pages. The directive's page key (which hashes
+    every input of its page, hence of this one), or a hash of the content (`SearchPage.of`)."""
+    packed: bytes | None = None
+    """`index_document`, zlib-compressed, or None when it is in the render cache under `key`
+    (SEARCH_CACHE): a build keeps no directive's text in memory, and reads a bucket's pages only
+    to index it. Build with `SearchPage.of`, read as `html`."""
 
     @classmethod
-    def of(cls, url: str, html: str, sort: str) -> "SearchPage":
-        return cls(url, zlib.compress(html.encode("utf-8"), 1), sort)
+    def of(cls, url: str, html: str, sort: str, key: str | None = None) -> "SearchPage":
+        packed = zlib.compress(html.encode("utf-8"), 1)
+        return cls(url, sort, key or hashlib.sha1(packed).hexdigest(), packed)
 
     @property
     def html(self) -> str:
+        assert self.packed is not None, f"{self.url}: the page is in the render cache"
         return zlib.decompress(self.packed).decode("utf-8")
 
 
-def search_page(d: Directive, content_html: str) -> SearchPage:
-    return SearchPage.of(f"/{d.url}", index_document(d, content_html), sort_value(d))
+def search_page(d: Directive, content_html: str, key: str | None = None) -> SearchPage:
+    return SearchPage.of(f"/{d.url}", index_document(d, content_html), sort_value(d), key)
 
 
 SEARCH_CACHE = "search"
@@ -271,13 +277,13 @@ def prepare_pages(items: list[tuple[str, Directive, Callable[[], str]]], cache: 
     stored = cache.get_many(SEARCH_CACHE, (key for key, _, _ in items))
     for key, d, content in items:
         if key in stored:
-            done[key] = SearchPage(f"/{d.url}", stored[key], sort_value(d))
+            done[key] = SearchPage(f"/{d.url}", sort_value(d), key, stored[key])
         else:
             todo.append((key, d, content))
 
     def prepare(chunk: list[int]) -> list[tuple[str, SearchPage]]:
         # Positions in `todo`: workers inherit it, only results travel.
-        return [(todo[i][0], search_page(todo[i][1], todo[i][2]())) for i in chunk]
+        return [(todo[i][0], search_page(todo[i][1], todo[i][2](), todo[i][0])) for i in chunk]
 
     workers = workers or worker_count()
     positions = list(range(len(todo)))
@@ -337,8 +343,8 @@ class Bucket:
         """Hash of everything its index is made of: the pages, Pagefind's version and our settings."""
         settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, PLACEHOLDER_URL, PLACEHOLDER_TEXT, FLOOR_SORT, BUCKET_FILES]
         digest = hashlib.sha256(json.dumps(settings).encode() + b"\0")
-        for page in sorted(self.pages):
-            digest.update(f"{page.url}\0{page.sort}\0".encode() + page.packed + b"\0")
+        for page in sorted(self.pages, key=lambda p: (p.url, p.sort, p.key)):
+            digest.update(f"{page.url}\0{page.sort}\0{page.key}\0".encode())
         return digest.hexdigest()
 
     @property
@@ -409,13 +415,13 @@ class IndexStats:
 
 
 def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None = None,
-                cache_dir: Path | None = None) -> IndexStats:
+                cache_dir: Path | None = None, texts: RenderCache | None = None) -> IndexStats:
     """Index `pages` into `site_dir/pagefind`: the primary (no directive), one index per bucket and
     `buckets.json`. A bucket whose folder already exists is up to date (its name is its key): under
     `mkdocs serve --dirty` an edit reindexes only its bucket. A bucket found under `cache_dir`
     (`<cache>/pagefind/<folder>`, written by an earlier build) is copied instead of indexed. Buckets
     are indexed in parallel, one Pagefind process per core (`workers`; one process indexes on one
-    core)."""
+    core). A page without its text (`packed` None) is read from `texts` when its bucket is indexed."""
     start = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = site_dir / PAGEFIND_DIR
@@ -430,7 +436,7 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
     primary = not _primary_is_current(out)
     workers = max(1, min(workers or _workers(), len(todo) + primary))
     if todo or primary:
-        asyncio.run(_write_buckets(todo, out, primary, workers))
+        asyncio.run(_write_buckets(todo, out, primary, workers, texts))
     if store:
         _store(store, out, buckets, todo)
     _write_text(out / BUCKETS_FILE, _json({
@@ -522,7 +528,8 @@ def _primary_is_current(out: Path) -> bool:
     return entry.get("version") == _pagefind_version() and all((out / f).exists() for f in PRIMARY_FILES)
 
 
-async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, workers: int) -> None:
+async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, workers: int,
+                         texts: RenderCache | None) -> None:
     # Pagefind indexes on one core per process: `workers` processes at once, each bucket (largest
     # first) in a process of its own, so that memory follows the bucket, not the archive (one
     # process given bucket after bucket kept growing, though each index was deleted).
@@ -541,7 +548,7 @@ async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, worker
                 shutil.rmtree(tmp, ignore_errors=True)
                 service = await _PipelinedService().launch()
                 try:
-                    await (_index_primary(service, tmp) if bucket is None else _index_bucket(service, bucket, tmp))
+                    await (_index_primary(service, tmp) if bucket is None else _index_bucket(service, bucket, tmp, texts))
                 finally:
                     await service.close()
                 # Pagefind answers write_files before its files are all on disk and may exit with
@@ -573,7 +580,20 @@ async def _index_primary(service, tmp: Path) -> None:
     await index.delete_index()
 
 
-async def _index_bucket(service, bucket: Bucket, tmp: Path, concurrency: int = 64) -> None:
+def _documents(bucket: Bucket, texts: RenderCache | None) -> list[tuple[str, str]]:
+    """(url, HTML) of the bucket's pages, those kept out of memory read from the render cache."""
+    wanted = [page.key for page in bucket.pages if page.packed is None]
+    stored = texts.get_many(SEARCH_CACHE, wanted) if wanted and texts is not None else {}
+    missing = [page.url for page in bucket.pages if page.packed is None and page.key not in stored]
+    if missing:
+        raise RuntimeError(f"Tìm kiếm: không đọc được trang của {len(missing)} văn bản từ bộ đệm, ví dụ {missing[0]}")
+    return [(page.url, page.html if page.packed is not None else zlib.decompress(stored[page.key]).decode("utf-8"))
+            for page in bucket.pages]
+
+
+async def _index_bucket(service, bucket: Bucket, tmp: Path, texts: RenderCache | None = None,
+                        concurrency: int = 64) -> None:
+    documents = _documents(bucket, texts)
     index = await _new_index(service)
     # The floor record sorts first: Pagefind scores a sorted result by its position in the bucket's
     # sort order, so every directive scores at least 1 and the search page can keep the buckets'
@@ -583,13 +603,13 @@ async def _index_bucket(service, bucket: Bucket, tmp: Path, concurrency: int = 6
     limit = asyncio.Semaphore(concurrency)
     empty: list[str] = []
 
-    async def add(page: SearchPage) -> None:
+    async def add(url: str, html: str) -> None:
         async with limit:
-            result = await index.add_html_file(content=page.html, url=page.url)
+            result = await index.add_html_file(content=html, url=url)
         if not result.get("page_word_count"):
-            empty.append(page.url)
+            empty.append(url)
 
-    await asyncio.gather(*(add(page) for page in bucket.pages))
+    await asyncio.gather(*(add(url, html) for url, html in documents))
     if empty:
         log.warning(f"Tìm kiếm: {len(empty)} trang không có chữ nào được lập chỉ mục, ví dụ {empty[0]}")
     await index.write_files(output_path=str(tmp))

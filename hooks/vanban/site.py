@@ -185,15 +185,14 @@ class SitePlan:
         """{src_uri: (key, html)} of the pages rendered so far, for the next plan's `reuse`."""
         return {uri: (s.key, s.rendered) for uri, s in self.pages.items() if s.key and s.rendered is not None}
 
-    def prerender(self, workers: int | None = None) -> None:
-        """Render every page now (directives, listings, indexes), on all cores when the archive is
-        large enough to gain; the adapter then only wraps them in the theme. A page whose key an
-        earlier build rendered is read from the render cache (the key hashes all of its inputs)."""
+    def prerender(self, workers: int | None = None, only: Callable[[PageSpec], bool] | None = None) -> None:
+        """Render every page now (directives, listings, indexes), or those `only` accepts, on all
+        cores when the archive is large enough to gain; the adapter then only wraps them in the
+        theme. A page whose key an earlier build rendered is read from the render cache (the key
+        hashes all of its inputs)."""
         cache = self.renderer.cache
-        by_key = {s.key: s for s in self.pages.values() if s.rendered is None and s.key}
-        for key, data in cache.iter_many(PAGE_CACHE, list(by_key)):
-            by_key[key].rendered = Rendered.from_bytes(data)
-        specs = [s for s in self.pages.values() if s.rendered is None]
+        specs = [s for s in self.pages.values() if only is None or only(s)]
+        specs = self.fetch(specs)
         workers = workers or worker_count()
 
         def render(uris: list[str]) -> list[tuple[str, Rendered]]:
@@ -208,7 +207,19 @@ class SitePlan:
             results = fork_map(render, uris, workers)
         for uri, rendered in results:
             self.pages[uri].rendered = rendered
-        cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in specs if s.key and s.rendered))
+        self.store(specs)
+
+    def fetch(self, specs: list[PageSpec]) -> list[PageSpec]:
+        """Give `specs` the HTML stored in the render cache under their key (by an earlier build,
+        or another worker of this one); returns those still to render, for `store` once rendered."""
+        by_key = {s.key: s for s in specs if s.rendered is None and s.key}
+        for key, data in self.renderer.cache.iter_many(PAGE_CACHE, list(by_key)):
+            by_key[key].rendered = Rendered.from_bytes(data)
+        return [s for s in specs if s.rendered is None]
+
+    def store(self, specs: list[PageSpec]) -> None:
+        """Keep the rendered HTML of `specs` in the render cache, by page key."""
+        self.renderer.cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in specs if s.key and s.rendered))
 
     def attachments(self) -> list[AttachmentFile]:
         return [
