@@ -274,10 +274,11 @@ class _Directive:
     key: str
     files: tuple[str, ...]
     """Site-relative paths of its JSON (and copies at old addresses)."""
-    record: str
-    """Its export record (no text) as JSON, as `json.dumps` writes it inside the export's list."""
-    row: str
-    """Its CSV line."""
+    record: bytes
+    """Its export record (no text) as JSON, as `json.dumps` writes it inside the export's list
+    (UTF-8: as text, 100 000 records took twice the memory)."""
+    row: bytes
+    """Its CSV line (UTF-8)."""
 
 
 @dataclass
@@ -323,18 +324,9 @@ class OpenDataWriter:
                 todo.append((i, key))
             else:
                 self._kept[d.url] = old
-        stored = {k: pickle.loads(v) for k, v in cache.iter_many(OPEN_DATA_CACHE, [k for _, k in todo if k])} if cache else {}
-        made = []
-        for i, key, paths, record, row, changed, data in _compute(site_dir, archive, site_url, todo, workers, stored):
+        for i, key, paths, record, row, changed in _compute(site_dir, archive, site_url, todo, workers, cache):
             self._kept[archive.directives[i].url] = _Directive(key, paths, record, row)
             written += changed
-            if cache and key and data is not None:
-                made.append((key, pickle.dumps((data, record, row), pickle.HIGHEST_PROTOCOL)))
-                if len(made) >= 1000:  # a file's bytes are held only until they are stored
-                    cache.put_many(OPEN_DATA_CACHE, made)
-                    made = []
-        if cache:
-            cache.put_many(OPEN_DATA_CACHE, made)
         computed = len(todo)
         for d in archive.directives:
             files += self._kept[d.url].files
@@ -350,8 +342,8 @@ class OpenDataWriter:
             records = [self._kept[d.url] for d in archive.directives]
             head = dumps(export_document(archive, site_url, records=[]))
             assert head.endswith(b"[]}\n")
-            export = b"".join([head[:-4], b"[", ", ".join(r.record for r in records).encode("utf-8"), b"]}\n"])
-            table = (_CsvRows().header + "".join(r.row for r in records)).encode("utf-8-sig")
+            export = b"".join([head[:-4], b"[", b", ".join(r.record for r in records), b"]}\n"])
+            table = b"".join([_CsvRows().header.encode("utf-8-sig"), *(r.row for r in records)])
             for name, data in ((EXPORT_JSON, export), (EXPORT_CSV, table)):
                 if write_if_changed(data_dir / name, data):
                     written.append(DATA_DIR + name)
@@ -372,33 +364,45 @@ OPEN_DATA_CACHE = "opendata"
 
 
 def _compute(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
-             workers: int | None, stored: Mapping[str, tuple[bytes, str, str]]) -> Iterable[tuple]:
-    """Compute (or take from `stored`, by key) and write the directives of `todo` ((index, key)):
-    (index, key, paths, export record JSON, CSV line, paths written, the file's bytes when
-    computed here, else None) for each, on all cores when there are many."""
+             workers: int | None, cache: RenderCache | None) -> Iterable[tuple]:
+    """Compute (or take from the render cache, by key) and write the directives of `todo` ((index,
+    key)): (index, key, paths, export record JSON, CSV line, paths written) for each, on all cores
+    when there are many."""
     workers = workers or worker_count()
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
-        return _compute_chunk_of(site_dir, archive, site_url, todo, stored)
-    return fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, stored), todo, workers)
+        return _compute_chunk_of(site_dir, archive, site_url, todo, cache)
+    return fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, cache), todo, workers)
+
+
+CACHE_BATCH = 500
+"""Directives whose cached entries are read, or new entries stored, at a time: a process holds no
+more of the directives' files (their text included) than that."""
 
 
 def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
-                      stored: Mapping[str, tuple[bytes, str, str]]) -> list:
+                      cache: RenderCache | None) -> list:
     row = _CsvRows()
     out = []
-    for i, key in todo:
-        d = archive.directives[i]
-        made = key not in stored
-        if made:
-            record = directive_record(d, archive, site_url)
-            data = dumps(record)
-            del record["text"]  # the export carries no text
-            record_json, line = json.dumps(record, ensure_ascii=False), row(record)
-        else:
-            data, record_json, line = stored[key]
-        paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
-        changed = [rel for rel in paths if write_if_changed(site_dir / rel, data)]
-        out.append((i, key, paths, record_json, line, changed, data if made else None))
+    for start in range(0, len(todo), CACHE_BATCH):
+        batch = todo[start:start + CACHE_BATCH]
+        stored = {k: pickle.loads(v) for k, v in cache.iter_many(OPEN_DATA_CACHE, [k for _, k in batch if k])} if cache else {}
+        made = []
+        for i, key in batch:
+            d = archive.directives[i]
+            if key in stored:
+                data, record_json, line = stored[key]
+            else:
+                record = directive_record(d, archive, site_url)
+                data = dumps(record)
+                del record["text"]  # the export carries no text
+                record_json, line = json.dumps(record, ensure_ascii=False).encode("utf-8"), row(record).encode("utf-8")
+                if key:
+                    made.append((key, pickle.dumps((data, record_json, line), pickle.HIGHEST_PROTOCOL)))
+            paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
+            changed = [rel for rel in paths if write_if_changed(site_dir / rel, data)]
+            out.append((i, key, paths, record_json, line, changed))
+        if cache:
+            cache.put_many(OPEN_DATA_CACHE, made)
     return out
 
 
