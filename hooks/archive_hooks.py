@@ -282,6 +282,13 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         if pruned:
             log.info(f"Bộ đệm: bỏ {pruned} mục của phiên bản mã trước.")
     log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
+    if not _dirty:
+        # What was written is kept only for the next rebuild of `serve --dirty`: let go of it
+        # before the search index (at 100 000 directives, ~500 MB of export records and stubs).
+        _open_data.forget()
+        _feeds.forget()
+        _stubs.clear()
+        _manifest_present.clear()
     _write_search(site, _directives_changed, metadata_changed)
 
 

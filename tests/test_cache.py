@@ -104,13 +104,22 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(tmp_path):
                        extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "1", "VANBAN_PAGE_SHELLS": "0"})
     parallel = run_build(tmp_path / "two", folder, strict=False, extra_env={"VANBAN_CACHE": "off", "VANBAN_WORKERS": "2"},
                          args=["--verbose"])
-    assert serial.returncode == 0 and parallel.returncode == 0, parallel.output
+    # With a render cache, the workers that write the pages also render them, and store them and
+    # the search pages in the cache (no process holds every page); Pagefind's feeder reads them back.
+    streamed = run_build(tmp_path / "three", folder, strict=False,
+                         extra_env={"VANBAN_CACHE": str(tmp_path / "cache"), "VANBAN_WORKERS": "2"})
+    assert serial.returncode == 0 and parallel.returncode == 0 and streamed.returncode == 0, parallel.output + streamed.output
     filled = [int(n) for n in re.findall(r"Trang dựng từ khuôn: (\d+)", parallel.output)]
     assert sum(filled) > 300, "most pages were filled into shells"
     one, two = site_files(serial.site), site_files(parallel.site)
     assert len([k for k in one if k.startswith("van-ban/") and k.endswith("index.html")]) >= 320
-    assert one.keys() == two.keys()
-    assert [k for k in one if one[k] != two[k]] == []
+    three = site_files(streamed.site)
+    assert one.keys() == two.keys() == three.keys()
+    assert [k for k in one if one[k] != two[k]] == [] and [k for k in one if one[k] != three[k]] == []
+    with sqlite3.connect(tmp_path / "cache" / "entries.sqlite") as db:
+        stored = dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
+    directives = sum(b["pages"] for b in json.loads((streamed.site / "pagefind" / "buckets.json").read_bytes())["buckets"])
+    assert directives >= 320 and stored["search"] == directives and stored["pages"] > directives
 
 
 def test_a_short_link_choice_page_changes_only_with_the_directives_it_lists(tmp_path):

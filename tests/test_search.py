@@ -147,6 +147,38 @@ def test_a_bucket_key_follows_its_pages_only():
     assert edited[0].folder == one[0].folder and edited[1].folder != one[1].folder  # 2024 kept, 2023 new
 
 
+def test_a_bucket_key_follows_the_page_keys_when_the_text_is_in_the_render_cache():
+    # A build keeps no search page's text in memory: its key (the directive page's key, which hashes
+    # every input of the page) names its content.
+    kept = [SearchPage(f"/van-ban/{i}/", "2023-01-04", f"key-{i}") for i in range(2)]
+    assert plan_buckets(kept)[0].folder == plan_buckets(list(kept))[0].folder
+    edited = [kept[0], kept[1]._replace(key="key-1-edited")]
+    assert plan_buckets(edited)[0].folder != plan_buckets(kept)[0].folder
+
+
+def test_pages_kept_in_the_render_cache_are_indexed_as_the_same_pages_in_memory(tmp_path):
+    from vanban.cache import RenderCache
+    from vanban.search import SEARCH_CACHE, write_index
+
+    html = ("<html lang='vi'><body><main data-pagefind-body><h1>Kế hoạch {0}</h1><p>Cải cách hành chính {0}.</p>"
+            "<span data-pagefind-sort='date'>2023-01-0{0}</span></main></body></html>")
+    in_memory = [SearchPage.of(f"/van-ban/2023/{i}/", html.format(i), f"2023-01-0{i}", f"k{i}") for i in (1, 2, 3)]
+    cache = RenderCache(tmp_path / "cache")
+    cache.put_many(SEARCH_CACHE, [(p.key, p.packed) for p in in_memory])
+    kept = [p._replace(packed=None) for p in in_memory]
+    write_index(in_memory, tmp_path / "a")
+    write_index(kept, tmp_path / "b", texts=cache)
+    [folder] = [p.name for p in (tmp_path / "a" / "pagefind").iterdir() if p.name.startswith("nam-2023")]
+    a, b = tmp_path / "a" / "pagefind" / folder, tmp_path / "b" / "pagefind" / folder
+    fragments = sorted(p.relative_to(a) for p in (a / "fragment").iterdir())
+    assert len(fragments) == 4  # the three pages and the bucket's floor record
+    assert fragments == sorted(p.relative_to(b) for p in (b / "fragment").iterdir())
+    assert all((a / f).read_bytes() == (b / f).read_bytes() for f in fragments)
+    # A page the cache lost stops the build with its address, rather than leaving it out of search.
+    with pytest.raises(RuntimeError, match="/van-ban/2023/2/"):
+        write_index([kept[1]._replace(key="lost")], tmp_path / "c", texts=cache)
+
+
 def test_filter_counts_count_each_value_over_the_archive(tmp_path):
     later = PLAN.replace("date: 2023-01-04", "date: 2026-01-09")
     archive = archive_of(tmp_path, {"2023.md": PLAN, "2026.md": later, "cv.md": LETTER})
