@@ -25,8 +25,8 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-CHUNK_LIMIT = 2000
-"""Most items one forked process works on: each chunk gets a process of its own."""
+CHUNK_LIMIT = 4000
+"""Most items one forked process works on, when there are more than `workers` times this."""
 
 
 def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) -> Iterator[R]:
@@ -34,18 +34,20 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) ->
     results in no particular order. `job` may be any callable (a closure too): it is inherited,
     not pickled.
 
-    Each chunk is done by a newly forked process (at most CHUNK_LIMIT items): a process copies the
-    parent's memory it touches (reference counts are writes) and keeps what it allocated, so one
-    process working through half of 100 000 directives grew by ~1 GB."""
+    Past `workers` × CHUNK_LIMIT items, each chunk is done by a newly forked process: a process
+    copies the parent's memory it touches (reference counts are writes) and keeps what it
+    allocated, so one process working through half of 100 000 directives grew by ~1 GB. Below,
+    each process does several chunks (what it set up once, such as page shells, serves them all)."""
     global _job
-    count = max(workers * 4, -(-len(items) // CHUNK_LIMIT))
+    fresh = len(items) > workers * CHUNK_LIMIT
+    count = max(workers * 2, -(-len(items) // CHUNK_LIMIT)) if fresh else workers * 4
     chunks = [items[i::count] for i in range(count)]
     _job = job
     # A collection in a worker would write to every inherited object's header, copying the
     # parent's memory page by page: the objects that exist now are left out of collections.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
             for results in pool.imap_unordered(_run, [c for c in chunks if c]):
                 yield from results
     finally:

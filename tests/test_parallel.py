@@ -1,0 +1,31 @@
+"""Forked workers: every item's result comes back once; a large input is split among fresh processes."""
+
+import os
+
+import pytest
+
+from vanban import parallel
+from vanban.parallel import can_fork, fork_map
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="needs fork")
+
+
+def tagged(chunk: list[int]) -> list[tuple[int, int, int, int]]:
+    """(item, squared, pid, chunk size) for each item of a chunk."""
+    return [(i, i * i, os.getpid(), len(chunk)) for i in chunk]
+
+
+def test_every_item_is_done_once_by_workers_that_are_not_the_parent():
+    results = list(fork_map(tagged, list(range(50)), 2))
+    assert sorted((i, sq) for i, sq, _, _ in results) == [(i, i * i) for i in range(50)]
+    pids = {pid for _, _, pid, _ in results}
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2  # a worker does several chunks
+
+
+def test_a_large_input_gets_a_new_process_per_chunk_of_at_most_the_limit(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_LIMIT", 10)
+    results = list(fork_map(tagged, list(range(100)), 2))
+    assert sorted(i for i, _, _, _ in results) == list(range(100))
+    assert max(size for _, _, _, size in results) <= 10
+    # Ten chunks, each in a process of its own: none carries what an earlier chunk left behind.
+    assert len({pid for _, _, pid, _ in results}) == 10
