@@ -179,6 +179,23 @@ def test_pages_kept_in_the_render_cache_are_indexed_as_the_same_pages_in_memory(
         write_index([kept[1]._replace(key="lost")], tmp_path / "c", texts=cache)
 
 
+def test_the_index_can_be_written_from_code_that_runs_an_event_loop(tmp_path):
+    # asyncio.run refuses to start inside a running loop (async code, a browser driver's loop).
+    import asyncio
+
+    from vanban.search import BUCKETS_FILE, PAGEFIND_DIR, write_index
+
+    page = SearchPage.of("/van-ban/2023/1/", "<html lang='vi'><body><main data-pagefind-body><p>Đất đai.</p></main></body></html>",
+                         "2023-01-04")
+
+    async def caller() -> None:
+        write_index([page], tmp_path / "site")
+
+    asyncio.run(caller())
+    listed = json.loads((tmp_path / "site" / PAGEFIND_DIR / BUCKETS_FILE).read_text(encoding="utf-8"))
+    assert [b["pages"] for b in listed["buckets"]] == [1]
+
+
 def test_filter_counts_count_each_value_over_the_archive(tmp_path):
     later = PLAN.replace("date: 2023-01-04", "date: 2026-01-09")
     archive = archive_of(tmp_path, {"2023.md": PLAN, "2026.md": later, "cv.md": LETTER})

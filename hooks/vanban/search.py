@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import functools
 import hashlib
 import json
@@ -436,7 +437,7 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
     primary = not _primary_is_current(out)
     workers = max(1, min(workers or _workers(), len(todo) + primary))
     if todo or primary:
-        asyncio.run(_write_buckets(todo, out, primary, workers, texts))
+        _run_async(_write_buckets(todo, out, primary, workers, texts))
     if store:
         _store(store, out, buckets, todo)
     _write_text(out / BUCKETS_FILE, _json({
@@ -526,6 +527,18 @@ def _primary_is_current(out: Path) -> bool:
     except (OSError, ValueError):
         return False
     return entry.get("version") == _pagefind_version() and all((out / f).exists() for f in PRIMARY_FILES)
+
+
+def _run_async(coroutine) -> None:
+    """Run `coroutine` to its end, in a thread of its own if this one already runs an event loop
+    (asyncio.run refuses to: a caller inside async code, a browser-test driver's loop)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coroutine)
+        return
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, workers: int,
