@@ -29,13 +29,16 @@ written only when those bytes change. An edit of one directive's text rewrites i
 from __future__ import annotations
 
 import csv
+import filecmp
 import hashlib
 import io
+import itertools
 import json
+import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .archive import Archive
 from .cache import RenderCache
@@ -242,6 +245,27 @@ def dumps(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+def write_parts_if_changed(path: Path, parts: Iterable[bytes]) -> bool:
+    """`write_if_changed` for a file given in parts, never held whole: written aside, then put in
+    place unless the file already holds the same bytes. True when written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as out:
+        out.writelines(parts)
+    if path.is_file() and filecmp.cmp(tmp, path, shallow=False):
+        tmp.unlink()
+        return False
+    os.replace(tmp, path)
+    return True
+
+
+def _separated(separator: bytes, items: Iterable[bytes]) -> Iterator[bytes]:
+    for i, item in enumerate(items):
+        if i:
+            yield separator
+        yield item
+
+
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write unless the file already holds these bytes (`mkdocs serve --dirty` keeps the site folder:
     an unchanged file is neither rewritten nor seen as changed). True when written."""
@@ -342,10 +366,11 @@ class OpenDataWriter:
             records = [self._kept[d.url] for d in archive.directives]
             head = dumps(export_document(archive, site_url, records=[]))
             assert head.endswith(b"[]}\n")
-            export = b"".join([head[:-4], b"[", b", ".join(r.record for r in records), b"]}\n"])
-            table = b"".join([_CsvRows().header.encode("utf-8-sig"), *(r.row for r in records)])
-            for name, data in ((EXPORT_JSON, export), (EXPORT_CSV, table)):
-                if write_if_changed(data_dir / name, data):
+            # Streamed to the files: joined, the two exports of 100 000 directives took ~350 MB.
+            export = itertools.chain((head[:-4], b"["), _separated(b", ", (r.record for r in records)), (b"]}\n",))
+            table = itertools.chain((_CsvRows().header.encode("utf-8-sig"),), (r.row for r in records))
+            for name, parts in ((EXPORT_JSON, export), (EXPORT_CSV, table)):
+                if write_parts_if_changed(data_dir / name, parts):
                     written.append(DATA_DIR + name)
             for name in (DIRECTIVE_SCHEMA, EXPORT_SCHEMA):
                 if write_if_changed(data_dir / name, (SCHEMA_DIR / name).read_bytes()):
