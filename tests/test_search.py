@@ -182,6 +182,7 @@ def test_pages_kept_in_the_render_cache_are_indexed_as_the_same_pages_in_memory(
 def test_the_index_can_be_written_from_code_that_runs_an_event_loop(tmp_path):
     # asyncio.run refuses to start inside a running loop (async code, a browser driver's loop).
     import asyncio
+    import threading
 
     from vanban.search import BUCKETS_FILE, PAGEFIND_DIR, write_index
 
@@ -191,9 +192,21 @@ def test_the_index_can_be_written_from_code_that_runs_an_event_loop(tmp_path):
     async def caller() -> None:
         write_index([page], tmp_path / "site")
 
-    asyncio.run(caller())
+    # In a thread of its own: the browser tests leave a loop running in this one.
+    failures: list[BaseException] = []
+    thread = threading.Thread(target=lambda: _collect(failures, lambda: asyncio.run(caller())))
+    thread.start()
+    thread.join()
+    assert failures == []
     listed = json.loads((tmp_path / "site" / PAGEFIND_DIR / BUCKETS_FILE).read_text(encoding="utf-8"))
     assert [b["pages"] for b in listed["buckets"]] == [1]
+
+
+def _collect(failures: list[BaseException], call) -> None:
+    try:
+        call()
+    except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+        failures.append(exc)
 
 
 def test_filter_counts_count_each_value_over_the_archive(tmp_path):
