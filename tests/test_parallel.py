@@ -29,3 +29,8 @@ def test_a_large_input_gets_a_new_process_per_chunk_of_at_most_the_limit(monkeyp
     assert max(size for _, _, _, size in results) <= 10
     # Ten chunks, each in a process of its own: none carries what an earlier chunk left behind.
     assert len({pid for _, _, pid, _ in results}) == 10
+    # Each process gets a run of neighbouring items (which share the parent's memory pages).
+    runs: dict[int, list[int]] = {}
+    for i, _, pid, _ in results:
+        runs.setdefault(pid, []).append(i)
+    assert all(sorted(run) == list(range(min(run), max(run) + 1)) for run in runs.values())

