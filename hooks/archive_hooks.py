@@ -38,6 +38,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
+from vanban.crossrefs import load_scans, save_scans
 from vanban.feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest
 from vanban.opendata import OpenDataWriter
@@ -72,6 +73,8 @@ _memo = LoadMemo()
 _first_load = True
 """No build in this process yet: the load memo comes from the cache folder (`LOAD_MEMO`)."""
 LOAD_MEMO = "loaded.pickle"
+SCAN_MEMO = "citations.pickle"
+"""The citations found in each directive's body (`vanban.crossrefs.save_scans`)."""
 _previous: dict = {}
 """{src_uri: (key, rendered)} of the previous build in this process (serve rebuilds)."""
 _previous_archive_key = ""
@@ -126,9 +129,11 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     stamp = stable_hash(code_fingerprint(), sys.version, str(root), str(directives))
     if _first_load and cache is not None:
         _memo = LoadMemo.read(cache / LOAD_MEMO, stamp)
+        load_scans(cache / SCAN_MEMO, stamp)
     loaded = load_archive(directives, root, memo=_memo)
     if cache is not None and (_first_load or not _dirty):  # not on every preview rebuild
         _memo.write(cache / LOAD_MEMO, stamp)
+        save_scans(cache / SCAN_MEMO, stamp, loaded.archive)
     _first_load = False
     _report(loaded.problems)
     duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]

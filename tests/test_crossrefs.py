@@ -37,6 +37,29 @@ def test_citation_resolves_by_normalised_number_and_year(tmp_path):
     assert loaded.archive.links.cited_by(by["02/KH-UBND@2024"]) == []
 
 
+def test_scans_kept_by_one_build_serve_the_next_and_only_under_the_same_code(tmp_path, monkeypatch):
+    from vanban import crossrefs
+    files = {"a.md": directive("02/KH-UBND", "2023-01-04"),
+             "b.md": directive("10/KH-UBND", "2024-02-01", "Thực hiện Kế hoạch số 02/KH-UBND ngày 04/01/2023.")}
+    monkeypatch.setattr(crossrefs, "_SCANNED", {})
+    loaded, by = load(tmp_path, files)
+    memo = tmp_path / "cache" / "citations.pickle"
+    crossrefs.save_scans(memo, "code-1", loaded.archive)
+
+    # A new process: nothing scanned; the kept scans are read, and no body is scanned again.
+    monkeypatch.setattr(crossrefs, "_SCANNED", {})
+    crossrefs.load_scans(memo, "code-1")
+    monkeypatch.setattr(crossrefs, "find_citations", lambda text: (_ for _ in ()).throw(AssertionError(text)))
+    again, by = load(tmp_path, files)
+    assert [c.target for c in again.archive.links.cites(by["10/KH-UBND@2024"])] == [by["02/KH-UBND@2023"]]
+    assert again.archive.links.cites(by["10/KH-UBND@2024"])[0].line == 9  # the body starts on line 9
+
+    # Other code: the kept scans are not used.
+    monkeypatch.setattr(crossrefs, "_SCANNED", {})
+    crossrefs.load_scans(memo, "code-2")
+    assert crossrefs._SCANNED == {}
+
+
 def test_ambiguous_citation_without_date_is_not_guessed(tmp_path):
     loaded, by = load(tmp_path, {
         "a.md": directive("02/KH-UBND", "2023-01-04"),
