@@ -159,6 +159,10 @@ class RenderCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.folder / DATABASE, timeout=60, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")  # readers in other processes while one writes
+            # No fsync at each commit (~20 ms each here, 167 commits in a cold 10 000 build's
+            # writer): a crash of the machine may lose the last entries, which only costs time;
+            # WAL keeps the database consistent either way.
+            db.execute("PRAGMA synchronous=NORMAL")
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
                 _create(db)
             self._db = (os.getpid(), db)
