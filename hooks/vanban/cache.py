@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
 from functools import lru_cache
 from importlib import metadata
@@ -20,7 +21,7 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-__all__ = ["RenderCache", "MemoryBytecodeCache", "code_fingerprint", "cache_dir_for"]
+__all__ = ["RenderCache", "MemoryBytecodeCache", "code_fingerprint", "cache_dir_for", "read_kept", "keep"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -46,6 +47,33 @@ def cache_dir_for(project_root: Path) -> Path | None:
     if setting.lower() in ("off", "0", "false", "no"):
         return None
     return Path(setting).resolve() if setting else project_root / ".cache" / "vanban"
+
+
+def read_kept(path: Path, stamp: str) -> Any | None:
+    """What `keep` stored in `path` under the same `stamp` (the code, the folders), else None:
+    missing, half written, or kept by other code."""
+    try:
+        with open(path, "rb") as f:
+            saved = pickle.load(f)  # noqa: S301 - written by `keep`, in the project's own cache
+    except Exception:
+        return None
+    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == stamp:
+        return saved[1]
+    return None
+
+
+def keep(path: Path, stamp: str, value: Any) -> bool:
+    """Store `value` in `path` for the next process (written aside, then renamed into place);
+    False if it could not be written, which only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as f:
+            pickle.dump((stamp, value), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
 
 
 class RenderCache:

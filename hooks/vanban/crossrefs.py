@@ -8,13 +8,12 @@ several candidates it stays unresolved: the archive never guesses.
 
 from __future__ import annotations
 
-import os
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache import keep, read_kept
 from .citations import Citation, find_citations, markdown_scan_text
 from .model import RELATIONS, Attachment, Directive, Predicate, RelationRef
 from .numbers import DocumentNumber
@@ -282,27 +281,14 @@ def _scan(d: Directive) -> tuple[list[Citation], list[int]]:
 
 def load_scans(path: Path, stamp: str) -> None:
     """Add the scans `save_scans` kept in `path` under the same `stamp` (the code version)."""
-    try:
-        with open(path, "rb") as f:
-            saved = pickle.load(f)  # noqa: S301 - written by `save_scans`, in the project's own cache
-    except Exception:  # missing, half written, or from other code: scan again
-        return
-    if isinstance(saved, tuple) and len(saved) == 2 and saved[0] == stamp and isinstance(saved[1], dict):
-        _SCANNED.update(saved[1])
+    saved = read_kept(path, stamp)
+    if isinstance(saved, dict):
+        _SCANNED.update(saved)
 
 
 def save_scans(path: Path, stamp: str, archive: "Archive") -> None:
     """Keep the scans of the archive's directives in `path`, if any was made since the last save."""
     global _scanned_since_saved
-    if not _scanned_since_saved:
-        return
-    kept = {d.stamp: _SCANNED[d.stamp] for d in archive.directives if d.stamp in _SCANNED}
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        with open(tmp, "wb") as f:
-            pickle.dump((stamp, kept), f, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        _scanned_since_saved = False
-    except OSError:
-        pass  # scans that cannot be kept only cost time
+    if _scanned_since_saved:
+        kept = {d.stamp: _SCANNED[d.stamp] for d in archive.directives if d.stamp in _SCANNED}
+        _scanned_since_saved = not keep(path, stamp, kept)

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
+from .cache import keep, read_kept
 from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer, pack_body
 from .numbers import DocumentNumber, NumberError
 from .parallel import can_fork, fork_map, worker_count
@@ -86,28 +87,15 @@ class LoadMemo:
         """The memo `write` kept in `path` under the same `stamp` (the code, the folders), else an
         empty one: a `mkdocs build` after another reads ten thousand files by their stat only."""
         memo = cls()
-        try:
-            with open(path, "rb") as f:
-                saved = pickle.load(f)  # noqa: S301 - written by `write`, in the project's own cache
-        except Exception:  # missing, half written, or from other code: start empty
-            return memo
-        if isinstance(saved, tuple) and len(saved) == 4 and saved[0] == stamp:
-            memo._registries_stamp, memo._registries, memo._entries = saved[1:]
+        saved = read_kept(path, stamp)
+        if isinstance(saved, tuple) and len(saved) == 3:
+            memo._registries_stamp, memo._registries, memo._entries = saved
         return memo
 
     def write(self, path: Path, stamp: str) -> None:
         """Keep the memo in `path` for the next process, if it changed since it was read."""
-        if not self._changed:
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                pickle.dump((stamp, self._registries_stamp, self._registries, self._entries), f, pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-            self._changed = False
-        except OSError:
-            pass  # a memo that cannot be kept only costs time
+        if self._changed:
+            self._changed = not keep(path, stamp, (self._registries_stamp, self._registries, self._entries))
 
     def same_registries(self, registries: Registries) -> Registries:
         """The registries of the previous load when their files are unchanged, so its directives stay valid."""
