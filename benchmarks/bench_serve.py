@@ -5,7 +5,7 @@
 Starts `mkdocs serve --dirty` (what `make serve` runs) over a synthetic archive of --size directives
 (benchmarks/generate.py, cached in benchmarks/out/N), waits for the first build, then for each edit
 appends a unique sentence to one directive's body (or changes its subject) and polls the page over
-HTTP until the new text is served. Prints the first build time and the median and maximum
+HTTP until the new text is served, `--pause` seconds after the previous one was. Prints the first build time and the median and maximum
 edit-to-served latency for body edits and for front-matter edits. Numbers only; nothing asserted.
 """
 
@@ -69,6 +69,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", type=int, default=10000)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=5.0,
+                        help="seconds between edits (default 5: staff save, then read the page; the previous "
+                             "edit's background work, search indexing and memory collection, is over; "
+                             "1 times edits that pile up)")
     args = parser.parse_args()
     folder = archive(args.size)
     files = sorted(p for p in folder.rglob("*.md") if "_registries" not in p.parts)
@@ -95,7 +99,7 @@ def main() -> None:
                         else:
                             edited = re.sub(r"(?m)^subject: (.*)$", lambda m: f"subject: {token}", text, count=1)
                         url = base + page_url_of(path, folder)
-                        time.sleep(1.0)  # let the watcher settle between edits
+                        time.sleep(args.pause)
                         t0 = time.perf_counter()
                         path.write_text(edited, encoding="utf-8")
                         wait_until(lambda: token in get(url), 300)

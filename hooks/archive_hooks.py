@@ -37,6 +37,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from vanban.collector import DeferredCollection
 from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
 from vanban.crossrefs import load_scans, save_scans
 from vanban.feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
@@ -94,6 +95,8 @@ _search_data_stamp: list = ["", 0]
 """What the number map and the filter counts on disk were written from, and the number keys."""
 _outputs_key = ""
 """Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
+_collection: DeferredCollection | None = None
+"""Under `mkdocs serve`: full garbage collections wait until a rebuild is over."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -101,12 +104,15 @@ _outputs_key = ""
 # ------------------------------------------------------------------------------------------------
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    global _dirty
+    global _dirty, _collection
     _dirty = command == "serve" and dirty
+    _collection = DeferredCollection() if command == "serve" else None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _plan, _lastmods, _search_documents
+    if _collection is not None:
+        _collection.pause()
     _plan = None
     _lastmods = None
     if not _dirty:
@@ -235,6 +241,19 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
+    try:
+        _post_build(config)
+    finally:
+        if _collection is not None:
+            _collection.resume()
+
+
+def on_build_error(*, error: Exception) -> None:
+    if _collection is not None:
+        _collection.resume()
+
+
+def _post_build(config: MkDocsConfig) -> None:
     global _previous, _previous_archive_key, _previous_attachments, _outputs_key
     if _plan is None:
         return
