@@ -37,7 +37,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.collector import DeferredCollection
+from vanban.collector import FullCollections
 from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
 from vanban.crossrefs import load_scans, save_scans
 from vanban.feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
@@ -95,8 +95,10 @@ _search_data_stamp: list = ["", 0]
 """What the number map and the filter counts on disk were written from, and the number keys."""
 _outputs_key = ""
 """Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
-_collection: DeferredCollection | None = None
-"""Under `mkdocs serve`: full garbage collections wait until a rebuild is over."""
+SERVE_COLLECTION_DELAY = 2.0
+"""Seconds from the end of a preview rebuild to its full garbage collection: the page reloads first."""
+_collections = FullCollections()
+"""Full garbage collections wait while the archive loads (a build) or until a rebuild is over (serve)."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -104,15 +106,14 @@ _collection: DeferredCollection | None = None
 # ------------------------------------------------------------------------------------------------
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    global _dirty, _collection
+    global _dirty
     _dirty = command == "serve" and dirty
-    _collection = DeferredCollection() if command == "serve" else None
+    _collections.delay = SERVE_COLLECTION_DELAY if command == "serve" else None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _plan, _lastmods, _search_documents
-    if _collection is not None:
-        _collection.pause()
+    _collections.pause()
     _plan = None
     _lastmods = None
     if not _dirty:
@@ -149,6 +150,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     _lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
     _plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(_plan))
     _plan.reuse(_previous)
+    if _collections.delay is None:  # a build: the archive is loaded, and workers fork from here on
+        _collections.resume()
     _streamed = not _dirty and cache is not None
     _plan.prerender(only=(lambda spec: spec.in_nav) if _streamed else None)
     archive_changed = _plan.archive_key != _previous_archive_key
@@ -244,13 +247,11 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     try:
         _post_build(config)
     finally:
-        if _collection is not None:
-            _collection.resume()
+        _collections.resume()
 
 
 def on_build_error(*, error: Exception) -> None:
-    if _collection is not None:
-        _collection.resume()
+    _collections.resume()
 
 
 def _post_build(config: MkDocsConfig) -> None:

@@ -8,7 +8,9 @@ import weakref
 
 import pytest
 
-from vanban.collector import DeferredCollection
+from vanban.collector import FullCollections
+
+from conftest import ROOT
 
 
 class Node:
@@ -46,7 +48,7 @@ def test_no_full_collection_during_a_rebuild_then_one_after_it(thresholds):
     keep = [[i] for i in range(300_000)]
     assert gc.get_stats()[2]["collections"] > full_before, "these allocations start a full collection"
     del keep
-    collection = DeferredCollection(delay=0.05)
+    collection = FullCollections(delay=0.05)
     collection.pause()
     assert gc.get_threshold()[:2] == thresholds[:2]  # the young generations are still collected
     assert gc.get_threshold()[2] > 10**9
@@ -63,7 +65,7 @@ def test_no_full_collection_during_a_rebuild_then_one_after_it(thresholds):
 
 
 def test_a_pending_collection_still_runs_when_the_next_rebuild_starts(thresholds):
-    collection = DeferredCollection(delay=0.2)
+    collection = FullCollections(delay=0.2)
     collection.pause()
     collection.resume()
     ref = old_cycle()
@@ -75,9 +77,40 @@ def test_a_pending_collection_still_runs_when_the_next_rebuild_starts(thresholds
     assert wait_for(lambda: gc.get_threshold() == thresholds)
 
 
-def test_a_build_that_is_not_a_preview_keeps_the_thresholds(thresholds):
-    from archive_hooks import on_config, on_startup
+def test_without_a_delay_the_thresholds_come_back_at_once(thresholds):
+    collection = FullCollections()
+    collection.pause()
+    assert gc.get_threshold()[2] > 10**9
+    collection.resume()
+    assert gc.get_threshold() == thresholds
+    collection.resume()  # again (on_post_build after on_files): nothing to restore
+    assert gc.get_threshold() == thresholds
 
-    on_startup(command="build", dirty=False)
-    on_config(None)  # type: ignore[arg-type]  # the hook reads nothing of the config here
+
+def test_a_build_forks_its_workers_with_the_usual_thresholds(thresholds, tmp_path, monkeypatch):
+    """Workers inherit the thresholds: still paused, they would never run a full collection."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from vanban import parallel, site
+
+    seen = []
+    real_fork_map = parallel.fork_map
+
+    def spy(job, items, workers):
+        seen.append(gc.get_threshold())
+        return real_fork_map(job, items, workers)
+
+    # The hook file imports these when MkDocs loads it, below.
+    monkeypatch.setattr(parallel, "fork_map", spy)
+    monkeypatch.setattr(site, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setenv("VANBAN_WORKERS", "2")
+    monkeypatch.setenv("VANBAN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    assert (tmp_path / "site" / "van-ban" / "index.html").is_file()
+    assert seen, "the pages were not written by forked workers"
+    assert all(t == thresholds for t in seen)
     assert gc.get_threshold() == thresholds
