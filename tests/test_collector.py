@@ -41,6 +41,7 @@ def thresholds():
     saved = gc.get_threshold()
     yield saved
     gc.set_threshold(*saved)
+    gc.unfreeze()  # what a build's resume froze
 
 
 def test_no_full_collection_during_a_rebuild_then_one_after_it(thresholds):
@@ -77,12 +78,15 @@ def test_a_pending_collection_still_runs_when_the_next_rebuild_starts(thresholds
     assert wait_for(lambda: gc.get_threshold() == thresholds)
 
 
-def test_without_a_delay_the_thresholds_come_back_at_once(thresholds):
+def test_without_a_delay_the_thresholds_come_back_at_once_and_what_exists_is_frozen(thresholds):
     collection = FullCollections()
     collection.pause()
     assert gc.get_threshold()[2] > 10**9
+    loaded = Node()  # the archive, loaded during the pause
     collection.resume()
     assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() > 0
+    assert not any(o is loaded for o in gc.get_objects())  # later collections skip it
     collection.resume()  # again (on_post_build after on_files): nothing to restore
     assert gc.get_threshold() == thresholds
 

@@ -34,3 +34,20 @@ def test_a_large_input_gets_a_new_process_per_chunk_of_at_most_the_limit(monkeyp
     for i, _, pid, _ in results:
         runs.setdefault(pid, []).append(i)
     assert all(sorted(run) == list(range(min(run), max(run) + 1)) for run in runs.values())
+
+
+def test_the_garbage_collector_is_left_as_it_was_found():
+    """Objects are frozen for the workers' sake only, unless the caller had frozen some itself (a
+    build freezes its loaded archive, which must stay out of collections after the fork too)."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    list(fork_map(tagged, list(range(10)), 2))
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        list(fork_map(tagged, list(range(10)), 2))
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()

@@ -51,7 +51,9 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) ->
         chunks = [items[i::workers * 4] for i in range(workers * 4)]
     _job = job
     # A collection in a worker would write to every inherited object's header, copying the
-    # parent's memory page by page: the objects that exist now are left out of collections.
+    # parent's memory page by page: the objects that exist now are left out of collections
+    # (and stay out after, if the caller had frozen objects already: `collector.FullCollections`).
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
@@ -59,7 +61,8 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) ->
                 yield from results
     finally:
         _job = None
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def _run(chunk: list) -> list:
