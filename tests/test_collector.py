@@ -83,10 +83,12 @@ def test_without_a_delay_the_thresholds_come_back_at_once_and_what_exists_is_fro
     collection.pause()
     assert gc.get_threshold()[2] > 10**9
     loaded = Node()  # the archive, loaded during the pause
+    garbage = old_cycle()  # made and dropped during the pause
     collection.resume()
     assert gc.get_threshold() == thresholds
     assert gc.get_freeze_count() > 0
     assert not any(o is loaded for o in gc.get_objects())  # later collections skip it
+    assert garbage() is None  # collected, not frozen for good
     collection.resume()  # again (on_post_build after on_files): nothing to restore
     assert gc.get_threshold() == thresholds
 

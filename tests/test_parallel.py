@@ -1,6 +1,7 @@
 """Forked workers: every item's result comes back once; a large input is split among fresh processes."""
 
 import os
+import weakref
 
 import pytest
 
@@ -36,6 +37,10 @@ def test_a_large_input_gets_a_new_process_per_chunk_of_at_most_the_limit(monkeyp
     assert all(sorted(run) == list(range(min(run), max(run) + 1)) for run in runs.values())
 
 
+class Cell:
+    other: "Cell | None" = None
+
+
 def test_the_garbage_collector_is_left_as_it_was_found():
     """Objects are frozen for the workers' sake only, unless the caller had frozen some itself (a
     build freezes its loaded archive, which must stay out of collections after the fork too)."""
@@ -47,7 +52,12 @@ def test_the_garbage_collector_is_left_as_it_was_found():
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
+        a, b = Cell(), Cell()
+        a.other, b.other = b, a
+        garbage = weakref.ref(a)
+        del a, b  # a reference cycle, garbage before the call: collected, not frozen with the rest
         list(fork_map(tagged, list(range(10)), 2))
         assert gc.get_freeze_count() >= frozen
+        assert garbage() is None
     finally:
         gc.unfreeze()

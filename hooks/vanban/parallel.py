@@ -54,6 +54,8 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int) ->
     # parent's memory page by page: the objects that exist now are left out of collections
     # (and stay out after, if the caller had frozen objects already: `collector.FullCollections`).
     frozen_before = gc.get_freeze_count() > 0
+    if frozen_before:
+        gc.collect()  # of what is not frozen yet: no garbage is frozen for good below
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=1 if fresh else None) as pool:
