@@ -5,8 +5,9 @@
 Starts `mkdocs serve --dirty` (what `make serve` runs) over a synthetic archive of --size directives
 (benchmarks/generate.py, cached in benchmarks/out/N), waits for the first build, then for each edit
 appends a unique sentence to one directive's body (or changes its subject) and polls the page over
-HTTP until the new text is served, `--pause` seconds after the previous one was. Prints the first build time and the median and maximum
-edit-to-served latency for body edits and for front-matter edits. Numbers only; nothing asserted.
+HTTP until the new text is served, `--pause` seconds after the previous one was. Prints the first
+build time and the median and maximum edit-to-served latency for body edits and for front-matter
+edits. Numbers only; nothing asserted.
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.collector import FullCollections
 from vanban.cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
+from vanban.collector import FullCollections
 from vanban.crossrefs import load_scans, save_scans
 from vanban.feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
 from vanban.manifest import public_urls, write_build_manifest

@@ -89,8 +89,11 @@ def test_without_a_delay_the_thresholds_come_back_at_once_and_what_exists_is_fro
     assert gc.get_freeze_count() > 0
     assert not any(o is loaded for o in gc.get_objects())  # later collections skip it
     assert garbage() is None  # collected, not frozen for good
-    collection.resume()  # again (on_post_build after on_files): nothing to restore
+    frozen = gc.get_freeze_count()
+    later = Node()
+    collection.resume()  # again (on_post_build after on_files): nothing to restore or freeze
     assert gc.get_threshold() == thresholds
+    assert gc.get_freeze_count() == frozen and any(o is later for o in gc.get_objects())
 
 
 def test_a_build_forks_its_workers_with_the_usual_thresholds(thresholds, tmp_path, monkeypatch):

@@ -49,12 +49,13 @@ class FullCollections:
         with self._lock:
             self._working = False
             if self.delay is None:
-                # A build: what exists now (the archive, the plan) lives until the process ends,
-                # so later full collections need not walk it (3.2 s + 3.6 s of a warm 100 000 build).
-                # Collected first: garbage frozen with it would never be freed.
-                gc.collect()
-                gc.freeze()
-                self._restore()
+                if self._thresholds is not None:  # not on_post_build's resume after on_files' one
+                    # A build: what exists now (the archive, the plan) lives until the process
+                    # ends, so later full collections need not walk it (3.2 s + 3.6 s of a warm
+                    # 100 000 build). Collected first: garbage frozen with it would never be freed.
+                    gc.collect()
+                    gc.freeze()
+                    self._restore()
             elif self._timer is None and self._thresholds is not None:
                 # One pending collection at most, never postponed: under edits faster than the
                 # delay it runs during a rebuild, as without this class, and memory stays bounded.
