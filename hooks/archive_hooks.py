@@ -25,7 +25,6 @@ import shutil
 import sys
 import threading
 import time
-import zlib
 from datetime import datetime, timezone
 from html import escape
 from pathlib import Path

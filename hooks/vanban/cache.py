@@ -65,14 +65,15 @@ def read_kept(path: Path, stamp: str) -> Any | None:
 def keep(path: Path, stamp: str, value: Any) -> bool:
     """Store `value` in `path` for the next process (written aside, then renamed into place);
     False if it could not be written, which only costs time."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as f:
             pickle.dump((stamp, value), f, pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         return True
     except OSError:
+        tmp.unlink(missing_ok=True)  # a full disk must not also keep a half-written copy
         return False
 
 
