@@ -7,6 +7,9 @@ benchmarks/generate.py, then runs the full build `--runs` times and prints the m
 the median peak memory of the build's process tree (PSS, sampled: benchmarks/measure.py), cold (empty render cache) and
 warm (cache from the previous build), directive page HTML sizes and
 the site size. Numbers only; nothing is asserted (machines are shared and noisy).
+"publish" is the build a deploy runs after staff commit one new directive: the warm cache, plus one
+file dated after every other (so it heads every listing it is in and shifts their pages) that cites
+the newest directive (whose page then lists it). The file is removed again after the run.
 `--check` also times `vanban check` over the same archive.
 """
 
@@ -20,13 +23,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
-from generate import generate  # noqa: E402
+from generate import TYPES, generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out"
 BIN = Path(sys.executable).parent
+PUBLISHED = "benchmark-publish.md"
+TYPE_NAMES = {key: name for key, name, _, _ in TYPES}
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -50,13 +57,36 @@ def page_sizes(site: Path) -> list[int]:
     return sorted(p.stat().st_size for p in (site / "van-ban").glob("*/*/index.html"))
 
 
+def write_published(directives: Path) -> Path:
+    """One new directive, as staff would commit it, citing the archive's newest one."""
+    newest = max((p for p in directives.rglob("*.md") if p.name != PUBLISHED),
+                 key=lambda p: (p.parent.parent.name, p.name))
+    front = yaml.safe_load(newest.read_text(encoding="utf-8").split("---\n")[1])
+    issuers = yaml.safe_load((directives / "_registries" / "issuers.yml").read_text(encoding="utf-8"))
+    path = directives / "2026" / PUBLISHED
+    path.write_text(
+        "---\n"
+        f"number: 9001/{issuers[front['issuer']]['abbr']}-VP\n"
+        "type: cong-van\n"
+        "date: 2026-12-31\n"
+        f"issuer: {front['issuer']}\n"
+        "subject: V/v triển khai thực hiện văn bản mới ban hành\n"
+        "topics: [chuyen-doi-so]\n"
+        "---\n\n"
+        f"Thực hiện {TYPE_NAMES[front['type']]} số {front['number']} ngày {front['date'][8:10]}/{front['date'][5:7]}/{front['date'][:4]}, "
+        "đề nghị các cơ quan, đơn vị triển khai thực hiện.\n\n"
+        "Yêu cầu các cơ quan, đơn vị nghiêm túc triển khai thực hiện./.\n",
+        encoding="utf-8")
+    return path
+
+
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def bench(n: int, runs: int, check: bool) -> dict[str, float]:
     directives = archive(n)
-    walls, peaks, cold_walls = [], [], []
+    walls, peaks, cold_walls, publish_walls = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
@@ -74,12 +104,23 @@ def bench(n: int, runs: int, check: bool) -> dict[str, float]:
             wall, peak, _ = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env)
             walls.append(wall)
             peaks.append(peak)
+            # A deploy after one new directive: the same cache again.
+            published = write_published(directives)
+            try:
+                wall, peak, code = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env)
+            finally:
+                published.unlink()
+            if code != 0:
+                raise SystemExit(f"build of {n} directives + 1 failed")
+            publish_walls.append(wall)
+            peaks.append(peak)
         sizes = page_sizes(site)
         pagefind = site / "pagefind"
         result = {
             "n": n,
             "cold_s": statistics.median(cold_walls),
             "build_s": statistics.median(walls),
+            "publish_s": statistics.median(publish_walls),
             "peak_mb": statistics.median(peaks),
             "page_kb_median": statistics.median(sizes) / 1024,
             "page_kb_max": sizes[-1] / 1024,
@@ -99,13 +140,13 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="also time `vanban check`")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs")
-    header = f"{'N':>7} {'cold s':>7} {'warm s':>7} {'peak MB':>8} {'page KB med':>11} {'page KB max':>11} {'site MB':>8} {'index MB':>8}"
+    header = f"{'N':>7} {'cold s':>7} {'warm s':>7} {'publish s':>9} {'peak MB':>8} {'page KB med':>11} {'page KB max':>11} {'site MB':>8} {'index MB':>8}"
     if args.check:
         header += f" {'check s':>8}"
     print(header)
     for n in args.sizes:
         r = bench(n, args.runs, args.check)
-        line = (f"{r['n']:>7} {r['cold_s']:>7.1f} {r['build_s']:>7.1f} {r['peak_mb']:>8.0f} {r['page_kb_median']:>11.1f} "
+        line = (f"{r['n']:>7} {r['cold_s']:>7.1f} {r['build_s']:>7.1f} {r['publish_s']:>9.1f} {r['peak_mb']:>8.0f} {r['page_kb_median']:>11.1f} "
                 f"{r['page_kb_max']:>11.1f} {r['site_mb']:>8.1f} {r['index_mb']:>8.1f}")
         if args.check:
             line += f" {r['check_s']:>8.2f}"

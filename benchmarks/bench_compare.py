@@ -6,7 +6,9 @@ Same synthetic directives for both (benchmarks/generate.py). For Hugo (Debian's 
 each directive becomes a content page with its title, date and text under a minimal template that
 prints the title, the metadata and the body; the Pagefind CLI then indexes the output, as its docs
 suggest. Our side is `mkdocs build` of the project (pages, listings, feeds, exports and, when the
-search hook is on, the Pagefind index), cold (empty render cache) and warm.
+search hook is on, the Pagefind index), cold (empty render cache), warm, and "publish": warm plus
+one new directive (`bench_build.write_published`), the build a deploy runs after staff commit one
+file. Hugo + Pagefind have no such cache: their deploy is their full build.
 
 Runs alternate between the two stacks so machine load hits both alike; the table gives medians of
 wall time and peak memory of the process tree (benchmarks/measure.py) and the ratio ours / theirs.
@@ -26,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
-from bench_build import archive  # noqa: E402
+from bench_build import archive, write_published  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -88,11 +90,11 @@ def main() -> None:
         raise SystemExit("hugo not found: apt-get install hugo (Debian's package)")
     print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = peak PSS of the process tree")
     print(f"{'N':>7} {'Hugo s':>7} {'Pagefind s':>10} {'H+P s':>7} {'H+P MB':>7} {'ours cold s':>11} {'ours warm s':>11} "
-          f"{'ours MB':>8} {'cold/H+P':>8} {'warm/H+P':>8}")
+          f"{'ours publish s':>14} {'ours MB':>8} {'cold/H+P':>8} {'warm/H+P':>8} {'publish/H+P':>11}")
     for n in args.sizes:
         directives = archive(n)
         project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
-        hugo_s, pf_s, theirs, theirs_mb, cold, warm, ours_mb = [], [], [], [], [], [], []
+        hugo_s, pf_s, theirs, theirs_mb, cold, warm, publish, ours_mb = [], [], [], [], [], [], [], []
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
             for run in range(args.runs):
@@ -108,16 +110,22 @@ def main() -> None:
                 theirs_mb.append(max(h.peak_mb, p.peak_mb))
                 site = Path(tmp) / "site"
                 env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
-                for bucket in (cold, warm):
+                for bucket in (cold, warm, publish):
                     shutil.rmtree(site, ignore_errors=True)
-                    m = measure.run([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env, ROOT)
+                    published = write_published(directives) if bucket is publish else None
+                    try:
+                        m = measure.run([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env, ROOT)
+                    finally:
+                        if published:
+                            published.unlink()
                     if m.code:
                         raise SystemExit(f"mkdocs build failed:\n{m.output[-3000:]}")
                     bucket.append(m.wall)
                     ours_mb.append(m.peak_mb)
         med = statistics.median
         print(f"{n:>7} {med(hugo_s):>7.1f} {med(pf_s):>10.1f} {med(theirs):>7.1f} {med(theirs_mb):>7.0f} {med(cold):>11.1f} "
-              f"{med(warm):>11.1f} {med(ours_mb):>8.0f} {med(cold) / med(theirs):>8.2f} {med(warm) / med(theirs):>8.2f}",
+              f"{med(warm):>11.1f} {med(publish):>14.1f} {med(ours_mb):>8.0f} {med(cold) / med(theirs):>8.2f} "
+              f"{med(warm) / med(theirs):>8.2f} {med(publish) / med(theirs):>11.2f}",
               flush=True)
 
 
