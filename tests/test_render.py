@@ -36,3 +36,10 @@ def test_inline_markup_in_a_body_still_renders():
     assert '<a href="https://vanban.example.gov.vn">https://vanban.example.gov.vn</a>' in html
     assert "<br" in html and "<strong>đậm</strong>" in html and "<em>nghiêng</em>" in html
     assert "Đoạn thường, không có ký hiệu nào: giữ nguyên văn." in html
+
+
+def test_a_toc_marker_in_a_body_is_kept_as_written():
+    md = make_markdown()
+    html = md.convert("## Mục lục\n\n[TOC]\n\n## Nội dung\n\nVăn bản.\n")
+    assert re.search(r"<p[^>]*>\[TOC\] ", html) and 'class="toc"' not in html
+    assert [t["name"] for t in md.toc_tokens] == ["Mục lục", "Nội dung"]  # the page's outline still has them
