@@ -54,3 +54,35 @@ def test_every_directive_page_is_small(big_site):
 def test_material_ui_strings_are_vietnamese(big_site):
     html = big_site.page("van-ban/")
     assert "Về đầu trang" in html and "Back to top" not in html
+
+
+# Each word of a listing cell, as a range: a word the browser split over two lines has two boxes.
+_SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('table.vb-list td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/[^\\s\\-\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        if (range.getClientRects().length > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390, 320])
+def test_no_word_of_a_listing_is_split_over_two_lines(browser, served_sample, width):
+    # "Công văn" in the narrow Loại column once showed as "Côn / g văn".
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        for url in ("", "van-ban/", "loai/ke-hoach/"):
+            page.goto(served_sample + url)
+            assert page.locator("table.vb-list td").count() > 0, url
+            assert page.evaluate(_SPLIT_WORDS) == [], f"/{url} at {width} px"
+    finally:
+        page.close()
