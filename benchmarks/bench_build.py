@@ -4,7 +4,7 @@
 
 For each size N it generates (once, cached in benchmarks/out/N) a synthetic archive with
 benchmarks/generate.py, then runs the full build `--runs` times and prints the median wall time,
-the median peak memory of the build's process tree (PSS, sampled: benchmarks/measure.py), cold (empty render cache) and
+the peak memory of the build's process tree (PSS, sampled: benchmarks/measure.py; the highest of all the builds), cold (empty render cache) and
 warm (cache from the previous build), directive page HTML sizes and
 the site size. Numbers only; nothing is asserted (machines are shared and noisy).
 "publish" is the build a deploy runs after staff commit one new directive: the warm cache, plus one
@@ -121,7 +121,7 @@ def bench(n: int, runs: int, check: bool) -> dict[str, float]:
             "cold_s": statistics.median(cold_walls),
             "build_s": statistics.median(walls),
             "publish_s": statistics.median(publish_walls),
-            "peak_mb": statistics.median(peaks),
+            "peak_mb": max(peaks),  # the target is a ceiling: the worst build counts
             "page_kb_median": statistics.median(sizes) / 1024,
             "page_kb_max": sizes[-1] / 1024,
             "site_mb": dir_size(site) / 1024 / 1024,
