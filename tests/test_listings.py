@@ -1,4 +1,5 @@
-"""Listings on a larger synthetic archive: pagination, order across pages, links between pages."""
+"""Listings: pagination, order across pages and links between pages on a larger synthetic archive;
+how their tables lay out in the browser on the sample site."""
 
 import re
 import sys
