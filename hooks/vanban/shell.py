@@ -18,12 +18,12 @@ import logging
 import re
 from typing import Callable, Hashable, Mapping
 
-__all__ = ["SLOTS", "placeholder", "Shell", "ShellBook"]
+__all__ = ["SLOTS", "placeholder", "shape", "Shell", "ShellBook"]
 
 log = logging.getLogger("mkdocs.hooks.vanban.shell")
 
 SLOTS = ("title", "description", "head", "content", "toc", "canonical")
-"""What differs between the pages of one shape (see the adapter, `archive_hooks._page_values`)."""
+"""What differs between the pages of one shape (see the adapter, `archive_hooks._Theme.output`)."""
 
 _MARK = "\x00vb-slot"
 
@@ -32,6 +32,13 @@ def placeholder(slot: str) -> str:
     """The text a probe rendering carries instead of `slot`'s value. The content's holds "<h1" like
     every generated page's content, since Material adds a heading to content without one."""
     return f'{_MARK}:{slot}<h1 &"\x00'
+
+
+def shape(url: str, first_toc_url: str, values: Mapping[str, str]) -> tuple:
+    """What a page's shape depends on besides its values: its folder (relative links, the cached
+    navigation), its first table-of-contents entry, and which optional parts the template prints."""
+    return (url.rstrip("/").rpartition("/")[0], first_toc_url, "<h1" in values["content"],
+            *(bool(values[slot]) for slot in ("description", "head", "canonical")))
 
 
 _SPLIT = re.compile("|".join(re.escape(placeholder(s)) for s in SLOTS))

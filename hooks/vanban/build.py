@@ -1,0 +1,547 @@
+"""One build of the site, and what the preview (`mkdocs serve`) keeps between its rebuilds.
+
+`Build` is what the MkDocs adapter (`hooks/archive_hooks.py`) calls from its events: it loads the
+archive, plans the generated pages, writes them in batches (in forked workers on a large archive),
+and after MkDocs' own pages writes everything else: redirect pages and the nginx map, short links,
+feeds, open data, the manifest of public URLs, the sitemap and the search index. It knows nothing of
+MkDocs: the adapter passes the configuration as a `Site` and its page work as callables.
+
+Under `mkdocs serve` the hook module, and so its one `Build`, lives across rebuilds: directives are
+re-read only when their file changed (`LoadMemo`) and pages whose inputs are unchanged keep their HTML
+(`SitePlan.reuse`). With `--dirty` (what `make serve` runs) MkDocs also skips writing every page whose
+`is_modified()` is false; generated pages always claim to be modified, so the adapter answers for them
+from the keys (`unchanged_since_previous`). `post_build` then writes again only what changed: a
+directive's open data when its page key did, the exports when a record did, redirects, short links,
+feeds and the manifest when the archive's metadata (`SitePlan.archive_key`) or the hand-written pages
+did. What a rebuild keeps is `Build.kept` (`Kept`); the rest of a `Build` belongs to one build.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from html import escape
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from .cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
+from .collector import FullCollections
+from .crossrefs import load_scans, save_scans
+from .feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
+from .loader import LoadMemo
+from .manifest import public_urls, write_build_manifest
+from .opendata import OpenDataWriter
+from .parallel import can_fork, fork_map, worker_count
+from .project import directives_dir_for, load_archive
+from .redirects import alias_copies, redirect_pages
+from .render import relative_url
+from .search import (
+    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_CACHE, SearchPage, prepare_pages, search_page, sort_value,
+    write_filter_counts, write_index, write_number_map,
+)
+from .seo import Lastmods, directive_head, head_html, last_commit_dates
+from .shell import ShellBook
+from .shortlinks import ambiguity_pages
+from .site import HOME_MARKER, PARALLEL_THRESHOLD, PageSpec, SitePlan, registries_stamp, stable_hash
+from .sitemap import gzipped, sitemap_files
+from .webserver import write_redirects, write_short_link_stubs
+
+__all__ = ["Build", "DuplicateAddresses", "Kept", "Site", "TITLE_ID"]
+
+# MkDocs counts the warnings of its own loggers ("mkdocs.*") against `mkdocs build --strict`.
+log = logging.getLogger("mkdocs.hooks.vanban")
+
+LOAD_MEMO = "loaded.pickle"
+SCAN_MEMO = "citations.pickle"
+"""The citations found in each directive's body (`vanban.crossrefs.save_scans`)."""
+SERVE_COLLECTION_DELAY = 2.0
+"""Seconds from the end of a preview rebuild to its full garbage collection: the page reloads first."""
+WRITE_BATCH = 200
+"""Pages a writer takes from the render cache, and gives back, at a time (`Build.streamed`)."""
+TITLE_ID = "vb-tieu-de"
+"""id of the h1 of every generated page (templates in vanban/templates/)."""
+
+
+class DuplicateAddresses(Exception):
+    """Two directives claim one address: no build can publish both (the adapter stops MkDocs)."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a build reads of MkDocs' configuration."""
+
+    root: Path
+    """The folder of mkdocs.yml."""
+    name: str
+    url: str
+    """site_url, or "" (relative addresses)."""
+    description: str
+    copyright: str
+    site_dir: Path
+    docs_dir: Path
+
+
+@dataclass
+class Kept:
+    """What survives a `mkdocs serve` rebuild, and why: MkDocs keeps the hook module, and so its one
+    `Build`, between rebuilds, and a rebuild after one edit should redo only what the edit changed.
+    It keeps the directives loaded (`memo`, re-read when their file changes), the pages rendered
+    with their keys (`previous`: reused when the key is unchanged, and under `--dirty` not written
+    again), the archive key and attachments of the previous build (what to delete, whether the
+    hand-written pages show a changed archive), what Pagefind read per page key (`search_documents`,
+    kept under `serve --dirty` only), Material's compiled templates, and what `post_build` wrote into
+    the site folder (open data, feeds, short-link stubs, manifest, number map stamp, `outputs_key`),
+    which `serve --dirty` keeps and a full build empties. `background_index` is the thread that
+    brings the preview's search index up to date. Everything else on `Build` is reset per build."""
+
+    memo: LoadMemo = field(default_factory=LoadMemo)
+    first_load: bool = True
+    """No build in this process yet: the load memo comes from the cache folder (`LOAD_MEMO`)."""
+    previous: dict = field(default_factory=dict)
+    """{src_uri: (key, rendered)} of the previous build in this process."""
+    previous_archive_key: str = ""
+    previous_attachments: set[str] = field(default_factory=set)
+    search_documents: dict[str, SearchPage] = field(default_factory=dict)
+    template_code: MemoryBytecodeCache = field(default_factory=MemoryBytecodeCache)
+    open_data: OpenDataWriter = field(default_factory=OpenDataWriter)
+    feeds: FeedWriter = field(default_factory=FeedWriter)
+    stubs: dict[str, str] = field(default_factory=dict)
+    manifest_present: set[str] = field(default_factory=set)
+    search_data_stamp: list = field(default_factory=lambda: ["", 0])
+    """What the number map and the filter counts on disk were written from, and the number keys."""
+    outputs_key: str = ""
+    """Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
+    background_index: "_BackgroundIndex" = field(default_factory=lambda: _BackgroundIndex())
+
+
+class Build:
+    """The archive's part of a build: `start`, `load`, write the pages, `post_build`."""
+
+    def __init__(self, code_root: Path) -> None:
+        self.code_root = code_root
+        """The folder of the hooks folder: the search index's bucket cache lives there."""
+        self.dirty = False
+        """True under `mkdocs serve --dirty`: only changed pages are written."""
+        self.collections = FullCollections()
+        """Full garbage collections wait while the archive loads (a build) or until a rebuild is over (serve)."""
+        self.kept = Kept()
+        """What survives a `mkdocs serve` rebuild (see `Kept`)."""
+        self.site: Site | None = None
+        self.plan: SitePlan | None = None
+        self.lastmods: Lastmods | None = None
+        self.streamed = False
+        """A build with a render cache: the pages outside the navigation are rendered by the workers
+        that write them, which store their HTML and search pages in the render cache; no process holds
+        every page (at 100 000 directives, ~1 GB compressed). The preview keeps them all in memory
+        instead, to write only what an edit changed."""
+        self.nav: Any = None
+        self.doc_pages: list[Any] = []
+        """MkDocs' navigation and pages (the navigation's and the hand-written ones) of this build,
+        held for the adapter's templates and the sitemap."""
+
+    # --------------------------------------------------------------------------------------------
+    # Steps, in the order of MkDocs' events
+    # --------------------------------------------------------------------------------------------
+
+    def startup(self, command: str, dirty: bool) -> None:
+        self.dirty = command == "serve" and dirty
+        self.collections.delay = SERVE_COLLECTION_DELAY if command == "serve" else None
+
+    def start(self) -> None:
+        """A new build (MkDocs' on_config): forget the previous build's plan."""
+        self.collections.pause()
+        self.plan = None
+        self.lastmods = None
+        if not self.dirty:
+            self.kept.search_documents = {}  # kept between the rebuilds of serve --dirty only
+
+    def load(self, site: Site) -> SitePlan:
+        """Load the archive, report its problems and plan its pages (rendering those of the
+        navigation now, and under `mkdocs serve` every page)."""
+        kept = self.kept
+        self.site = site
+        root = site.root
+        directives, cache = directives_dir_for(root), cache_dir_for(root)
+        stamp = stable_hash(code_fingerprint(), sys.version, str(root), str(directives))
+        if kept.first_load and cache is not None:
+            kept.memo = LoadMemo.read(cache / LOAD_MEMO, stamp)
+            load_scans(cache / SCAN_MEMO, stamp)
+        loaded = load_archive(directives, root, memo=kept.memo)
+        if cache is not None and (kept.first_load or not self.dirty):  # not on every preview rebuild
+            kept.memo.write(cache / LOAD_MEMO, stamp)
+            save_scans(cache / SCAN_MEMO, stamp, loaded.archive)
+        kept.first_load = False
+        _report(loaded.problems)
+        duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
+        if duplicates:
+            raise DuplicateAddresses("\n".join(p.format() for p in duplicates))
+        plan = self.plan = SitePlan(loaded.archive, site.name, RenderCache(cache), site.url)
+        self.lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
+        plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(plan))
+        plan.reuse(kept.previous)
+        if self.collections.delay is None:  # a build: the archive is loaded, and workers fork from here on
+            self.collections.resume()
+        self.streamed = not self.dirty and cache is not None
+        plan.prerender(only=(lambda spec: spec.in_nav) if self.streamed else None)
+        return plan
+
+    def archive_changed(self) -> bool:
+        """The archive's metadata differs from the previous build's (hand-written pages may show it)."""
+        return self.plan is not None and self.plan.archive_key != self.kept.previous_archive_key
+
+    def unchanged_since_previous(self, spec: PageSpec) -> bool:
+        """Under `serve --dirty`: the previous rebuild wrote this page with the same key."""
+        return self.dirty and bool(spec.key) and self.kept.previous.get(spec.src_uri, ("",))[0] == spec.key
+
+    def spec(self, src_uri: str) -> PageSpec | None:
+        """The generated page at `src_uri`, None for a hand-written page."""
+        return self.plan.pages.get(src_uri) if self.plan is not None else None
+
+    def page_meta(self, spec: PageSpec) -> dict[str, str]:
+        """The page meta Material's templates read for a generated page."""
+        # Material prints page.meta.title and .description unescaped: give it escaped text.
+        meta = {"title": escape(spec.title), "description": escape(spec.description)}
+        if not spec.in_nav:
+            # Material's nav links are relative: pages in the same folder share one rendering, pages at
+            # the same depth in other folders do not ("so/x/" and "loai/x/" reach "loai/" differently).
+            meta["vb_nav_key"] = "dir-" + spec.url.rstrip("/").rpartition("/")[0]
+        return meta
+
+    def page_html(self, spec: PageSpec) -> tuple[str, list[dict[str, Any]]]:
+        """A generated page's HTML and table-of-contents tokens."""
+        content, toc_tokens = spec.html()
+        if f'<h1 id="{TITLE_ID}"' in content:
+            # Material's skip link goes to the first entry of the table of contents: make that the
+            # page's title, so "Chuyển đến nội dung chính" lands on the h1 (not on the first body
+            # heading, past the metadata) and exists on listings too. Material's toc partial then
+            # lists only the title's children, as on hand-written pages.
+            toc_tokens = [{"level": 1, "id": TITLE_ID, "name": escape(spec.title), "children": toc_tokens}]
+        return content, toc_tokens
+
+    def fill_home(self, html: str, src_uri: str, url: str) -> str:
+        """A hand-written page with the home marker gets the archive's latest directives."""
+        if self.plan is not None and HOME_MARKER in html and self.spec(src_uri) is None:
+            return html.replace(HOME_MARKER, self.plan.home_html(url))
+        return html
+
+    def lastmod(self, spec: PageSpec) -> str | None:
+        if self.lastmods is None or self.plan is None:
+            return None
+        if spec.directive is not None:
+            return self.lastmods.directive(spec.directive)
+        if spec.listing is not None:
+            return self.lastmods.newest(spec.listing.url, spec.listing.directives)
+        return self.lastmods.newest("", self.plan.archive.directives)
+
+    def head(self, spec: PageSpec | None, *, url: str, canonical: str, is_homepage: bool,
+             hand_written: Callable[[], tuple[str | None, str | None]]) -> str:
+        """Head tags of a page (Open Graph, JSON-LD, feed links); `hand_written` gives the title and
+        description (if any) of a page that is not generated."""
+        assert self.plan is not None and self.site is not None
+        site = self.site
+        if spec is not None and spec.directive is not None:
+            return directive_head(spec.directive, self.plan.archive, site.url, site.name)
+        alternates = []
+        listing = spec.listing if spec is not None else None
+        if listing is None and is_homepage:
+            listing = self.plan.listings[0]  # the whole archive
+        if listing is not None and (path := feed_path(listing)):
+            title = "Văn bản mới" if listing.kind == "all" else f"Văn bản mới — {listing.title}"
+            alternates.append((ATOM_TYPE, relative_url(path, url), title))
+        if spec is not None:
+            title, description = spec.title, spec.description
+        else:
+            page_title, page_description = hand_written()
+            title, description = page_title or site.name, page_description or site.description
+        return head_html(title=title, description=description, url=canonical,
+                         site_name=site.name, alternates=alternates)
+
+    def pages_to_write(self) -> list[str]:
+        """The generated pages outside the navigation that this build writes itself (under
+        `serve --dirty`, those whose key changed or whose file is missing)."""
+        assert self.plan is not None and self.site is not None
+        site = self.site.site_dir
+        return [uri for uri, spec in self.plan.pages.items()
+                if not spec.in_nav and not (self.unchanged_since_previous(spec) and os.path.isfile(f"{site}/{_dest(spec)}"))]
+
+    def write_pages(self, uris: list[str], write_page: Callable[[PageSpec], None], shells: ShellBook | None,
+                    hooks: Mapping[str, Any]) -> None:
+        """Write the pages `uris` with `write_page`: in forked workers when many are due.
+
+        MkDocs would keep a page object for each of 13 000 pages and render their theme in one
+        process, on every build; here forked workers render the theme, run the hooks' on_post_page
+        and write the files, and a `serve --dirty` rebuild writes only the pages whose key changed.
+        A hook whose on_post_page gathers something across pages defines `worker_state()` (what it
+        gathered in this process since the last call) and `merge_worker_state(state)`; `hooks` are
+        MkDocs' plugins and hooks by name."""
+        workers = worker_count()
+        if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
+            self._write_chunk(uris, write_page, shells)
+            return
+
+        def write(chunk: list[str]) -> list[tuple[str, object]]:
+            self._write_chunk(chunk, write_page, shells)
+            # What the other hooks' on_post_page gathered here, for their process-wide results.
+            return [(name, hook.worker_state()) for name, hook in hooks.items() if hasattr(hook, "worker_state")]
+
+        for name, state in fork_map(write, uris, workers):
+            hooks[name].merge_worker_state(state)
+
+    def _write_chunk(self, uris: list[str], write_page: Callable[[PageSpec], None], shells: ShellBook | None) -> None:
+        """Write pages with `write_page`, a batch at a time; a streamed build takes their HTML from
+        the render cache and stores what it rendered, and the search pages, back there."""
+        assert self.plan is not None
+        plan, streamed = self.plan, self.streamed
+        cache = plan.renderer.cache
+        for start in range(0, len(uris), WRITE_BATCH):
+            specs = [plan.pages[uri] for uri in uris[start:start + WRITE_BATCH]]
+            fresh = plan.fetch(specs) if streamed else []
+            indexed = cache.present(SEARCH_CACHE, [s.key for s in specs if s.kind == "directive"]) if streamed else set()
+            search = []
+            for spec in specs:
+                write_page(spec)
+                if streamed and spec.kind == "directive" and spec.key not in indexed:
+                    search.append((spec.key, search_page(spec.directive, spec.html()[0], spec.key).packed))
+            if streamed:
+                plan.store(fresh)
+                cache.put_many(SEARCH_CACHE, search)
+                cache.flush()  # the directive bodies rendered here
+                for spec in specs:
+                    spec.rendered = None
+        if shells is not None:
+            log.debug(f"Trang dựng từ khuôn: {shells.filled}, dựng đủ: {shells.rendered}.")
+
+    def drop_generated_html(self) -> None:
+        """A build (not a preview) needs a generated page's HTML once more only for the search page
+        of a directive: make those now and let go of the HTML (at 100 000 directives, ~1 GB
+        compressed). The pages of the navigation, which MkDocs renders next, keep theirs."""
+        if self.plan is not None and not self.dirty:
+            self._search_pages()
+            self.plan.release(lambda spec: spec.in_nav)
+
+    def post_build(self, doc_entries: Callable[[], list[tuple[str, str | None]]]) -> None:
+        """Write what follows MkDocs' pages; `doc_entries` gives the sitemap entries (address, date)
+        of MkDocs' own pages."""
+        kept, plan, site_settings = self.kept, self.plan, self.site
+        if plan is None or site_settings is None:
+            return
+        started = time.perf_counter()
+        site = site_settings.site_dir
+        site_url = site_settings.url
+        attachments = {a.dest_uri for a in plan.attachments()}
+        if self.dirty:
+            _remove_stale(site, set(kept.previous) - set(plan.pages), kept.previous_attachments - attachments)
+        else:  # MkDocs emptied the site folder: nothing of a previous build is there
+            kept.open_data.forget()
+            kept.feeds.forget()
+            kept.stubs.clear()
+            kept.manifest_present.clear()
+            kept.outputs_key = ""
+        directives_changed = any(spec.kind == "directive" and kept.previous.get(uri, ("",))[0] != spec.key
+                                 for uri, spec in plan.pages.items()) or any(
+            uri not in plan.pages for uri in kept.previous if uri.startswith("van-ban/"))
+        kept.previous, kept.previous_archive_key, kept.previous_attachments = plan.rendered_pages(), plan.archive_key, attachments
+        # What only the archive's metadata and the hand-written pages decide (an edit of a directive's
+        # text under `serve --dirty` changes none of it): redirect pages, short links, feeds, the manifest.
+        # (archive_key: the code, registries, site name and address, every directive's front matter.)
+        outputs_key = stable_hash(plan.archive_key, site_settings.copyright, _docs_stamp(site_settings.docs_dir))
+        metadata_changed = outputs_key != kept.outputs_key
+        if not self.dirty:
+            # The index first: Pagefind's processes (~400 MB at 100 000 directives) then run beside a
+            # main process that has not yet grown by the exports' and the manifest's working memory
+            # (~500 MB there, which Python keeps in its heap once freed).
+            self._write_search(site, directives_changed, metadata_changed)
+        if metadata_changed:
+            self._write_redirect_pages(site, site_url)
+            # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
+            write_redirects(site, plan.archive)
+            for url in write_short_link_stubs(site, plan.archive, site_url, kept.stubs):
+                log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
+            self._forget_unless_dirty(kept.stubs.clear)
+            # Each feed is written again only when its entries' front matter changed.
+            kept.feeds.write(site, build_feeds(plan.listings, site_settings.name), site_url, site_settings.copyright,
+                             _code_and_registries_key(plan.archive))
+        directive_keys = {spec.directive.url: spec.key for spec in plan.pages.values() if spec.kind == "directive"}
+        kept.open_data.write(site, plan.archive, site_url, directive_keys, cache=plan.renderer.cache)
+        self._forget_unless_dirty(kept.open_data.forget)
+        for source, copy in alias_copies(plan.archive):
+            # Attachments under an old directory address stay where links expect them.
+            if (site / source).is_file():
+                (site / copy).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(site / source, site / copy)
+        if outputs_key != kept.outputs_key:
+            # The manifest of public URLs (compared with published-urls.txt by `vanban links`).
+            entries = public_urls(plan, site_settings.docs_dir)
+            for url in write_build_manifest(site, entries, kept.manifest_present):
+                log.warning(f"Sổ đường dẫn ghi {url} nhưng bản dựng không tạo ra trang này.")
+            del entries
+            self._forget_unless_dirty(kept.manifest_present.clear)
+            kept.outputs_key = outputs_key
+        self._write_sitemap(site, doc_entries())
+        if not self.dirty:
+            pruned = plan.renderer.cache.prune()
+            if pruned:
+                log.info(f"Bộ đệm: bỏ {pruned} mục của phiên bản mã trước.")
+        if self.dirty:
+            log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
+            self._write_search(site, directives_changed, metadata_changed)
+
+    # --------------------------------------------------------------------------------------------
+    # Helpers of post_build
+    # --------------------------------------------------------------------------------------------
+
+    def _forget_unless_dirty(self, forget: Callable[[], None]) -> None:
+        # What a writer keeps serves only the next `serve --dirty` rebuild (any other build starts from
+        # an empty site folder and forgets it then). Dropped at once, its memory is reused by the next
+        # writer: at 100 000 directives the open-data records are ~290 MB, and the manifest that
+        # follows peaked ~200 MB above them.
+        if not self.dirty:
+            forget()
+
+    def _write_redirect_pages(self, site: Path, site_url: str) -> None:
+        assert self.plan is not None
+        for rel, html in redirect_pages(self.plan.archive, site_url).items():
+            out = site / rel
+            if out.exists() and out.read_text(encoding="utf-8", errors="replace") == html:
+                continue  # written by the previous build of `mkdocs serve --dirty`
+            if out.exists():
+                log.error(f"Đường dẫn cũ /{rel} trùng với một trang đang có; bỏ đường dẫn này khỏi 'aliases'.")
+                continue
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(html, encoding="utf-8")
+
+    def _write_sitemap(self, site: Path, doc_entries: list[tuple[str, str | None]]) -> None:
+        """Replace MkDocs' sitemap (its own pages only) with one of every page, dated as before."""
+        assert self.plan is not None and self.site is not None
+        site_url = self.site.url
+        entries = doc_entries + [(_absolute(site_url, spec.url), self.lastmod(spec))
+                                 for spec in self.plan.pages.values() if not spec.in_nav]
+        files = sitemap_files(entries, _absolute(site_url, ""))
+        for name, xml in files.items():
+            (site / name).write_text(xml, encoding="utf-8")
+        dates = [d for _, d in entries if d]
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        newest = datetime.fromisoformat(max(dates)).replace(tzinfo=timezone.utc) if dates else None
+        mtime = int(epoch) if epoch else int(newest.timestamp()) if newest else 0
+        (site / "sitemap.xml.gz").write_bytes(gzipped(files["sitemap.xml"], "sitemap.xml.gz", mtime))
+
+    def _write_search(self, site: Path, directives_changed: bool, metadata_changed: bool) -> None:
+        # Pagefind reads the directive HTML the plan rendered, from memory (not the written pages).
+        assert self.plan is not None
+        plan, kept = self.plan, self.kept
+        # The number map and the filter counts show numbers, addresses, types, issuers, topics and
+        # statuses: under serve --dirty, a text or subject edit changes none of them.
+        stamp = stable_hash(registries_stamp(plan.archive), *(
+            f"{d.url}\0{d.number.text}\0{d.type.key}\0{d.issuer.key}\0{[t.key for t in d.topics]}\0{d.effective_status}"
+            for d in plan.archive.directives))
+        if metadata_changed and (not self.dirty or stamp != kept.search_data_stamp[0]):
+            kept.search_data_stamp[:] = [stamp, write_number_map(site, plan.archive)]
+            write_filter_counts(site, plan.archive)
+        keys = kept.search_data_stamp[1]
+        pages = list(kept.search_documents.values()) if not self.dirty and kept.search_documents else self._search_pages()
+        if self.dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
+            # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at
+            # once and the bucket(s) holding the changed directives are indexed again in the background.
+            if directives_changed:
+                kept.background_index.submit(site, pages, self._search_cache())
+            return
+        stats = write_index(pages, site, cache_dir=self._search_cache(), texts=plan.renderer.cache)
+        reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
+        log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
+                 f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
+
+    def _search_cache(self) -> Path | None:
+        # Buckets indexed by an earlier build, by key, beside the render cache (the project root is the
+        # folder of the hooks folder, where mkdocs.yml is).
+        return cache_dir_for(self.code_root)
+
+    def _search_pages(self) -> list[SearchPage]:
+        # The page Pagefind reads is a function of the page's inputs, which its key hashes: under
+        # `mkdocs serve` only edited directives are prepared again. A streamed build's writers stored
+        # them in the render cache: Pagefind's feeder reads them from there, a bucket at a time.
+        assert self.plan is not None
+        plan, previous = self.plan, self.kept.search_documents
+        specs = [spec for spec in plan.pages.values() if spec.kind == "directive"]
+        assert all(spec.key for spec in specs)  # SitePlan keys every directive page
+        stored = plan.renderer.cache.present(SEARCH_CACHE, [spec.key for spec in specs]) if self.streamed else set()
+        documents = {}
+        todo = []
+        for spec in specs:
+            key = spec.key
+            if key in previous:
+                documents[key] = previous[key]
+            elif key in stored:
+                documents[key] = SearchPage(f"/{spec.directive.url}", sort_value(spec.directive), key)
+            else:
+                todo.append((key, spec.directive, lambda spec=spec: spec.html()[0]))
+        documents.update(prepare_pages(todo, plan.renderer.cache))
+        self.kept.search_documents = documents  # for post_build, and for the next rebuild of serve --dirty
+        return list(documents.values())
+
+
+class _BackgroundIndex:
+    """One thread that brings the search index up to the latest preview build (only the buckets whose
+    directives changed are indexed again); newer work replaces waiting work."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting: tuple[Path, list[SearchPage], Path | None] | None = None
+        self._thread: threading.Thread | None = None
+
+    def submit(self, site: Path, pages: list[SearchPage], cache_dir: Path | None) -> None:
+        with self._lock:
+            self._waiting = (site, pages, cache_dir)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="vanban-search-index", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                job, self._waiting = self._waiting, None
+                if job is None:
+                    return
+            try:
+                stats = write_index(job[1], job[0], cache_dir=job[2])
+                done = ", ".join(stats.indexed) or "không phần nào thay đổi"
+                log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản; lập lại: {done}; {stats.seconds:.1f} s).")
+            except Exception as exc:  # the preview goes on; the next edit retries
+                log.warning(f"Tìm kiếm: chưa cập nhật được chỉ mục: {exc}")
+
+
+def _report(problems) -> None:
+    # Errors count against `mkdocs build --strict`; without it the other directives still publish.
+    # Warnings that --strict tolerates (citations of documents outside the archive) are information.
+    for problem in problems:
+        (log.error if problem.is_error else log.warning if problem.strict else log.info)(problem.format())
+
+
+def _dest(spec: PageSpec) -> str:
+    return spec.url + "index.html"
+
+
+def _absolute(site_url: str, url: str) -> str:
+    return (site_url.rstrip("/") + "/" + url) if site_url else "/" + url
+
+
+def _remove_stale(site: Path, page_uris: set[str], attachment_uris: set[str]) -> None:
+    """A dirty build never deletes: drop what a removed or renamed directive left in the preview."""
+    for uri in page_uris:
+        (site / uri).with_name("index.html").unlink(missing_ok=True)
+    for uri in attachment_uris:
+        (site / uri).unlink(missing_ok=True)
+
+
+def _docs_stamp(docs_dir: Path) -> str:
+    # The hand-written pages are in the manifest, and a redirect page may not take their place.
+    return "\n".join(f"{p}\0{p.stat().st_mtime_ns}" for p in sorted(docs_dir.rglob("*.md")))
+
+
+def _code_and_registries_key(archive) -> str:
+    return stable_hash(code_fingerprint(), registries_stamp(archive))
