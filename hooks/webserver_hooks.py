@@ -17,7 +17,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from vanban.csp import PageCode
+from vanban.csp import PageCode, PagePolicies, inline_code, protect_files, with_csp_meta
 from vanban.statements import CHECK_DATE_MARKER, build_date, fill_check_date
 from vanban.webserver import write_headers
 
@@ -26,6 +26,7 @@ log = logging.getLogger("mkdocs.hooks.vanban")
 _serving = False
 _dirty = False
 _pages = PageCode()
+_policies = PagePolicies()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -39,8 +40,9 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _pages
+    global _pages, _policies
     _pages = PageCode()
+    _policies = PagePolicies()
     return config
 
 
@@ -59,6 +61,16 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         # not known apart (the archive's templates and Markdown without raw HTML write no code).
         content = page.content if page.content != output else ""
         _pages.add(page.file.abs_dest_path, output, content, frame)
+        # Its own policy in the page, for hosts that send no header (not in the preview: MkDocs'
+        # live-reload script is added as the page is served).
+        output = _policies.protect(output, content, frame)
+    return output
+
+
+def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -> str:
+    # The 404 page (Material's theme template): the policy that protects the pages protects it.
+    if not _serving and template_name.endswith(".html"):
+        return with_csp_meta(output, inline_code(output))
     return output
 
 
@@ -80,4 +92,6 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     # A `build --dirty` writes only some pages: the others are read from disk.
     if not _serving:
         write_headers(Path(config.site_dir), None if _dirty else _pages)
+        # Redirect pages and short-link stubs are written after the pages, by the archive's hook.
+        protect_files(Path(config.site_dir), _pages.paths)
         log.debug(f"CSP: {_pages.read} of {len(_pages.paths)} pages hashed whole")
