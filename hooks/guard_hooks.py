@@ -9,6 +9,7 @@ and the cause instead of a traceback) and on_shutdown.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from vanban.bodies import BodyTooSlow
-from vanban.search import PagefindError
 from vanban.oserrors import describe_os_error, disk_full, is_write_failure
+from vanban.search import PagefindError
 from vanban.sitelock import SiteBusy, SiteLock
 
 _lock: SiteLock | None = None
@@ -58,10 +59,15 @@ def on_build_error(*, error: Exception) -> None:
         previous = sys.excepthook
 
         def one_line(kind, value, tb) -> None:  # noqa: ANN001 - sys.excepthook signature
-            if value is error:
-                print(f"Lỗi: {line}", file=sys.stderr)
-            else:
+            if value is not error:
                 previous(kind, value, tb)
+                return
+            print(line, file=sys.stderr)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Leave at once: MkDocs' objects, collected at interpreter exit after an uncaught
+            # exception, print a traceback of their own.
+            os._exit(1)
 
         sys.excepthook = one_line
 
@@ -82,11 +88,13 @@ def _release() -> None:
 
 
 def _staff_line(error: BaseException) -> str | None:
-    if isinstance(error, (BodyTooSlow, PagefindError)):
-        return str(error)
+    if isinstance(error, BodyTooSlow):
+        return str(error)  # "path:line: lỗi: …"
+    if isinstance(error, PagefindError):
+        return f"Lỗi: {error}"
     if is_write_failure(error):
-        return describe_os_error(error, _site_dir)  # type: ignore[arg-type]
+        return f"Lỗi: {describe_os_error(error, _site_dir)}"  # type: ignore[arg-type]
     if isinstance(error, RuntimeError) and _site_dir is not None and disk_full(_site_dir):
         # Pagefind reports a failed write as a message (or as files left empty, retried in vain).
-        return f"Không ghi được {_site_dir}: hết dung lượng đĩa ({error})."
+        return f"Lỗi: Không ghi được {_site_dir}: hết dung lượng đĩa ({error})."
     return None
