@@ -25,6 +25,7 @@ from .numbers import DocumentNumber, NumberError
 from .parallel import can_fork, fork_map, worker_count
 from .problems import ERROR, WARNING, Problem
 from .registry import REGISTRY_DIR, Registries
+from .repofiles import links_outside
 from .text import normalize
 
 __all__ = ["load_directive", "load_directives", "LoadMemo", "iter_directive_files", "LoadResult", "RELATION_KINDS", "FIELDS"]
@@ -147,7 +148,9 @@ def load_directives(directives_dir: Path, registries: Registries, root: Path,
                     progress: Callable[[int], None] | None = None, memo: LoadMemo | None = None) -> LoadResult:
     """Load every directive file; `root` is what paths in problems are relative to."""
     result = LoadResult()
-    paths = iter_directive_files(directives_dir)
+    # A linked file from outside the repository is refused, named (`repofiles`).
+    outside, result.problems = links_outside(directives_dir, root)
+    paths = [p for p in iter_directive_files(directives_dir) if p not in outside]
     cached = [memo.get(path, registries) if memo else None for path in paths]
     loaded = _load_all([p for p, c in zip(paths, cached) if c is None], registries, root)
     for i, (path, directive) in enumerate(zip(paths, cached), 1):
