@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
+from .bounds import check_bounds, huge_number
 from .cache import keep, read_kept
 from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer, pack_body
 from .numbers import DocumentNumber, NumberError
@@ -219,6 +220,9 @@ def load_directive(path: Path, registries: Registries, root: Path) -> tuple[Dire
     data, problem = _parse_yaml(front, shown)
     if problem:
         return None, [problem]
+    bounded = check_bounds(data, shown, front)  # before anything walks the values (`bounds`)
+    if bounded:
+        return None, bounded
     data = _normalized(data)
     body_line = text.count("\n", 0, match.end()) + 1
     directive, problems = _Builder(path, shown, data, front, registries).build(body, body_line)
@@ -286,6 +290,8 @@ def _parse_yaml(front: str, shown: str) -> tuple[dict, Problem | None]:
                                   "và đặt giá trị có dấu ':' hoặc '#' trong ngoặc kép.", line=line)
     except RecursionError:
         return {}, Problem(shown, "Phần thông tin YAML lồng nhau quá sâu.")
+    except ValueError:  # an integer of more than 4 300 digits: Python refuses to read it
+        return {}, huge_number(shown, front)
     if data is None:
         return {}, Problem(shown, "Phần thông tin (front matter) trống: cần các trường " + ", ".join(REQUIRED) + ".", line=1)
     if not isinstance(data, dict):
