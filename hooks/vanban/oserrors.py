@@ -30,7 +30,8 @@ def is_write_failure(error: BaseException) -> bool:
 def describe_os_error(error: OSError, where: str | Path | None = None) -> str:
     """"Không ghi được site/x/index.html: hết dung lượng đĩa." — the file when the error names it,
     else `where` (the folder being written)."""
-    path = error.filename or where or "(không rõ đường dẫn)"
+    # A copy's error names the source first and the file being written second (shutil.copyfile).
+    path = error.filename2 or error.filename or where or "(không rõ đường dẫn)"
     cause = CAUSES.get(error.errno or 0) or (error.strerror or str(error))
     return f"Không ghi được {path}: {cause}."
 
