@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help venv serve serve-nginx build check test test-fast bench system-deps test-tools clean
+.PHONY: help venv lock serve serve-nginx build check test test-fast bench system-deps test-tools clean
 
 help:
 	@echo "make serve   — dựng và xem trước trang từ kho mẫu tại http://$(HOST):$(PORT)/"
@@ -16,14 +16,28 @@ help:
 	@echo "make serve-nginx — dựng rồi chạy nginx thật (cấu hình deploy/nginx.conf) tại http://$(HOST):$(PORT)/"
 	@echo "make check   — kiểm tra phần thông tin văn bản và sổ đường dẫn đã công bố, không dựng trang"
 	@echo "make bench   — đo thời gian dựng với kho tổng hợp (benchmarks/)"
+	@echo "make lock    — ghim lại phiên bản thư viện (requirements*.lock, có mã băm) sau khi sửa pyproject.toml"
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the tested versions, each checked against its hash (requirements-dev.lock), then the
+# project itself, editable, without resolving anything more.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 venv: $(VENV)/.installed
+
+# Pin pyproject.toml's dependencies again, with hashes, for every platform, after adding or changing
+# one (deploy/README.md, "Cập nhật phiên bản thư viện"). Pins already in the files are kept;
+# `make lock UPGRADE=--upgrade` moves everything to the newest allowed versions (then run make test).
+# requirements.lock is what the deploy workflows install; requirements-dev.lock adds the test tools.
+UPGRADE ?=
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 --quiet $(UPGRADE)
+lock:
+	[ -x $(VENV)/bin/uv ] || { [ -x $(PY) ] || python3 -m venv $(VENV); $(PY) -m pip install -q "uv>=0.4,<1"; }
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra test -o requirements-dev.lock
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); nginx serves the site in tests;
 # the HTML checker (vnu.jar) runs on Java.

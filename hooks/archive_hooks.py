@@ -222,7 +222,11 @@ def _finish_page(page: Page, output: str, config: MkDocsConfig) -> None:
     output = config.plugins.on_post_page(output, page=page, config=config)
     out = Path(page.file.abs_dest_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+    try:
+        out.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+    except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
+        error.filename = error.filename or str(out)
+        raise
 
 
 def _release(page: Page) -> None:

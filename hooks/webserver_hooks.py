@@ -1,10 +1,12 @@
 """MkDocs adapter for what the web server needs; the logic lives in `vanban.webserver` and friends.
 
-Events used: on_startup (skip the headers under `mkdocs serve`), on_config (a new build),
+Events used: on_startup (skip the headers under `mkdocs serve`), on_config (a new build), on_nav
+(the sections, whose folders get a page leading to their first page),
 on_page_content (the date of the last check in the accessibility statement), on_post_page (the
 inline code of each page, from its HTML in memory; markup_hooks' later attribute fixes touch no
 code) and on_post_build, run last (priority -100) so that every page other hooks write is already
-on disk when the Content-Security-Policy is written.
+on disk when the Content-Security-Policy is written, each page carries its own policy in a <meta>
+(for hosts without the header) and the .gz copies for nginx's gzip_static are made.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from vanban.csp import PageCode
+from vanban.csp import PageCode, PagePolicies, inline_code, protect_files, with_csp_meta
+from vanban.folderpages import write_folder_pages
+from vanban.precompress import precompress
 from vanban.statements import CHECK_DATE_MARKER, build_date, fill_check_date
 from vanban.webserver import write_headers
 
@@ -26,6 +30,9 @@ log = logging.getLogger("mkdocs.hooks.vanban")
 _serving = False
 _dirty = False
 _pages = PageCode()
+_policies = PagePolicies()
+_sections: dict[str, tuple[str, str]] = {}
+"""Folder → (first page URL, title) of the navigation's sections (`vanban.folderpages`)."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -39,8 +46,9 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _pages
+    global _pages, _policies
     _pages = PageCode()
+    _policies = PagePolicies()
     return config
 
 
@@ -59,6 +67,16 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
         # not known apart (the archive's templates and Markdown without raw HTML write no code).
         content = page.content if page.content != output else ""
         _pages.add(page.file.abs_dest_path, output, content, frame)
+        # Its own policy in the page, for hosts that send no header (not in the preview: MkDocs'
+        # live-reload script is added as the page is served).
+        output = _policies.protect(output, content, frame)
+    return output
+
+
+def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -> str:
+    # The 404 page (Material's theme template): the policy that protects the pages protects it.
+    if not _serving and template_name.endswith(".html"):
+        return with_csp_meta(output, inline_code(output))
     return output
 
 
@@ -74,10 +92,43 @@ def merge_worker_state(state: PageCode) -> None:
     _pages.merge(state)
 
 
+def on_nav(nav, *, config: MkDocsConfig, files: Files):
+    global _sections
+    _sections = _section_folders(nav)
+    return nav
+
+
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
     # The preview needs no nginx headers, and hashing every page on each rebuild would slow it down.
     # A `build --dirty` writes only some pages: the others are read from disk.
     if not _serving:
-        write_headers(Path(config.site_dir), None if _dirty else _pages)
+        site = Path(config.site_dir)
+        write_folder_pages(site, _sections)
+        write_headers(site, None if _dirty else _pages)
+        # Redirect pages, short-link stubs and folder pages are written after the pages.
+        protect_files(site, _pages.paths)
+        files, saved = precompress(site)  # last: every file is final
         log.debug(f"CSP: {_pages.read} of {len(_pages.paths)} pages hashed whole")
+        log.debug(f"gzip_static: {files} .gz files, {saved / 1e6:.1f} MB saved")
+
+
+# ------------------------------------------------------------------------------------------------
+# Helper functions
+# ------------------------------------------------------------------------------------------------
+
+def _section_folders(nav) -> dict[str, tuple[str, str]]:
+    """Folder → (first page URL, title) for each section of the navigation whose pages share a
+    folder ("Hướng dẫn" → huong-dan/dang-van-ban/)."""
+    found = {}
+    stack = list(nav.items)
+    while stack:
+        item = stack.pop()
+        if not getattr(item, "is_section", False):
+            continue
+        stack.extend(item.children)
+        pages = [c for c in item.children if getattr(c, "is_page", False)]
+        folders = {p.url.rstrip("/").rpartition("/")[0] for p in pages}
+        if pages and len(folders) == 1 and next(iter(folders)):
+            found[next(iter(folders)) + "/"] = (pages[0].url, pages[0].title or item.title)
+    return found

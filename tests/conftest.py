@@ -108,6 +108,7 @@ def browser():
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "browser: drives headless Chromium")
+    config.addinivalue_line("markers", "slow: installs or builds in a throwaway venv (runs in `make test` too)")
 
 
 # ------------------------------------------------------------------------------------------------

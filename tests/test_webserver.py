@@ -12,6 +12,8 @@ import contextlib
 import gzip
 import hashlib
 import http.client
+import os
+import posixpath
 import re
 import shutil
 import socket
@@ -36,12 +38,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def workers_may_read(site: Path) -> None:
+    """Let nginx's workers, which drop root to www-data, through pytest's private temporary folders."""
+    for folder in [site.resolve(), *site.resolve().parents]:
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            folder.chmod(mode | 0o011 | (0o044 if folder == site.resolve() else 0))
+
+
 @contextlib.contextmanager
 def running_nginx(site: Path, prefix: Path):
     """nginx with deploy/nginx.conf over `site`; yields the base URL "http://127.0.0.1:PORT"."""
     if not Path(NGINX).exists():
         pytest.fail("Debian's nginx is missing: run `make test`, which installs it.")
     port = _free_port()
+    if os.geteuid() == 0:
+        workers_may_read(site)
     conf = write_standalone(prefix, site, f"127.0.0.1:{port}")
     cmd = [NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
     check = subprocess.run(cmd + ["-t"], capture_output=True, text=True)
@@ -185,6 +197,66 @@ def test_unknown_address_answers_404_with_the_vietnamese_page(nginx):
         assert r.getheader("Cache-Control") == "no-cache"
 
 
+@pytest.mark.parametrize("path, lands_on", [
+    ("/so/", "/tim-kiem/"), ("/huong-dan/", "/huong-dan/dang-van-ban/"),
+    ("/gioi-thieu/", "/gioi-thieu/ve-kho-van-ban/"), ("/van-ban/khong-ro-nam/", "/van-ban/"),
+    ("/assets/", None), ("/pagefind/", None), ("/assets/javascripts/", None), ("/_manifest/", None),
+])
+def test_every_folder_address_answers_a_vietnamese_page(nginx, path, lands_on):
+    r = get(nginx, path)
+    html = r.body.decode("utf-8")
+    assert r.status in (200, 404) and '<html lang="vi"' in html  # never nginx's English 403
+    if lands_on is None:
+        assert r.status == 404 and "<h1>Không tìm thấy trang</h1>" in html
+    else:
+        assert r.status == 200 and "Địa chỉ này không có trang riêng" in html
+        target = re.search(r'<a href="([^"]+)">', html).group(1)
+        assert posixpath.normpath(posixpath.join(path, target)) + "/" == lands_on
+        assert get(nginx, lands_on).status == 200
+
+
+def test_pages_are_served_from_the_build_s_gz_files(nginx, sample_site):
+    for path, file in [("/", "index.html"), (SEED_DIRECTIVE, SEED_DIRECTIVE.strip("/") + "/index.html"),
+                       ("/du-lieu/van-ban.json", "du-lieu/van-ban.json")]:
+        r = get(nginx, path, {"Accept-Encoding": "gzip"})
+        assert r.getheader("Content-Encoding") == "gzip"
+        # gzip_static sends the file as written (nginx's own compression would differ in its header).
+        assert r.body == (sample_site.site / (file + ".gz")).read_bytes(), path
+        assert gzip.decompress(r.body) == (sample_site.site / file).read_bytes()
+        assert r.getheader("Content-Security-Policy")
+
+
+def test_every_compressible_file_has_its_gz(sample_site):
+    from vanban.precompress import COMPRESSIBLE, MIN_SIZE
+    for path in sample_site.site.rglob("*"):
+        if path.suffix in COMPRESSIBLE and path.stat().st_size >= 4 * MIN_SIZE and "_nginx" not in path.parts:
+            assert path.with_name(path.name + ".gz").is_file(), path
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="nginx switches users only when started by root")
+def test_workers_started_by_root_drop_root(sample_site, tmp_path):
+    prefix = tmp_path / "nginx"
+    with running_nginx(sample_site.site, prefix) as base:
+        assert get(base, "/").status == 200  # the workers can read the site
+        assert re.search(r"^user (www-data www-data|nobody nogroup|nobody nobody);$",
+                         (prefix / "nginx.conf").read_text(encoding="utf-8"), re.M)
+        master = (prefix / "nginx.pid").read_text().strip()
+        workers = [p for p in Path("/proc").iterdir() if p.name.isdigit() and _parent(p) == master]
+        assert workers and all(_uid(p) != 0 for p in workers) and _uid(Path("/proc", master)) == 0
+
+
+def _parent(proc: Path) -> str | None:
+    try:
+        return (proc / "stat").read_text().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return None
+
+
+def _uid(proc: Path) -> int:
+    line = next(line for line in (proc / "status").read_text().splitlines() if line.startswith("Uid:"))
+    return int(line.split()[2])  # the effective uid
+
+
 def test_generated_server_files_are_not_served(nginx, sample_site):
     assert (sample_site.site / "_nginx/headers.conf").exists()
     assert get(nginx, "/_nginx/headers.conf").status == 404
@@ -204,7 +276,8 @@ def test_generated_server_files_are_not_served(nginx, sample_site):
     ("/so/02-kh-ubnd", "/van-ban/2023/02-kh-ubnd/"),
     ("/so/2-kh-ubnd", "/van-ban/2023/02-kh-ubnd/"),  # typed without the leading zero
     ("/so/30-2020-nd-cp", "/van-ban/2020/30-2020-nd-cp/"),
-    ("/so/15-qd-stttt?utm_source=bao", SEED_DIRECTIVE),
+    ("/so/15-qd-stttt?utm_source=bao", SEED_DIRECTIVE + "?utm_source=bao"),  # the query string is kept
+    ("/van-ban/2024/qd-15-stttt/?in=1&a=b", SEED_DIRECTIVE + "?in=1&a=b"),
 ])
 def test_old_and_short_links_answer_301(nginx, path, location):
     r = get(nginx, path)
@@ -312,9 +385,10 @@ def test_short_link_keeps_the_anchor(nginx, page, sample_site):
 @pytest.mark.browser
 def test_without_nginx_the_short_link_page_forwards_with_the_anchor(served_sample, page):
     # A static host (here Python's http.server) has no redirect map: the build's page forwards.
-    page.goto(served_sample + "so/1562-ubnd-kt/#muc-1")
-    page.wait_for_url("**/van-ban/2022/1562-ubnd-kt/#muc-1")
+    page.goto(served_sample + "so/1562-ubnd-kt/?utm_source=bao#muc-1")
+    page.wait_for_url("**/van-ban/2022/1562-ubnd-kt/?utm_source=bao#muc-1")  # query and anchor kept
     assert page.evaluate("location.hash") == "#muc-1"
+    assert csp_problems(page) == []  # the page's own policy lets its forwarding script run
 
 
 def test_vanban_nginx_prints_the_filled_configuration(sample_site, tmp_path):

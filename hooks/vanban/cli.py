@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from .bodies import check_bodies
+from .cache import RenderCache, cache_dir_for
 from .loader import iter_directive_files
 from .project import directives_dir_for, load_archive
 
@@ -54,7 +56,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     with _progress_bar(len(iter_directive_files(directives)), "Kiểm tra", minimum=200) as bar:
         loaded = load_archive(directives, root, progress=bar.update_to)
-    problems = loaded.problems
+    # The bodies as the build renders them: its time budget, and links shown as text (`bodies`).
+    bodies = check_bodies(loaded.archive.directives, RenderCache(cache_dir_for(root)))
+    problems = sorted(loaded.problems + bodies, key=lambda p: (p.path, p.line or 0))
     if args.strict:
         # Citations of documents outside the archive (national laws…) stay warnings: staff cannot
         # always add them. Relations to an unknown document, like every other warning, fail.

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Hashable, Iterable
 
 __all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash", "PageCode",
-           "may_carry_code"]
+           "may_carry_code", "with_csp_meta", "PagePolicies", "protect_files", "META_MARK"]
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)
 _STYLE = re.compile(r"<style\b([^>]*)>(.*?)</style\s*>", re.S | re.I)
@@ -183,11 +183,12 @@ class PageCode:
         return found
 
 
-def content_security_policy(code: InlineCode) -> str:
+def content_security_policy(code: InlineCode, meta: bool = False) -> str:
     """The policy: everything from this site only; inline code only where its hash is listed.
 
     Pagefind compiles WebAssembly ('wasm-unsafe-eval') and starts a worker from a blob: URL.
-    Material's icons are data: SVG images in its stylesheet.
+    Material's icons are data: SVG images in its stylesheet. `meta`: the policy of a page's own
+    `<meta http-equiv>`, without `frame-ancestors` (a browser ignores it there, with a console error).
     """
     scripts = sorted(code.scripts)
     styles = sorted(code.styles)
@@ -208,4 +209,64 @@ def content_security_policy(code: InlineCode) -> str:
         ("form-action", ["'self'"]),
         ("frame-ancestors", ["'none'"]),
     ]
+    if meta:
+        directives = [(name, values) for name, values in directives if name != "frame-ancestors"]
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives)
+
+
+# ------------------------------------------------------------------------------------------------
+# The policy in each page: static hosts (GitHub Pages, GitLab Pages) send no CSP header
+# ------------------------------------------------------------------------------------------------
+
+META_MARK = '<meta http-equiv="Content-Security-Policy"'
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+_CHARSET = re.compile(r"<meta\s+charset=[^>]*>", re.I)
+
+
+def with_csp_meta(html: str, code: InlineCode) -> str:
+    """`html` with its policy in a `<meta http-equiv>` right after `<meta charset>` (before any
+    script); a page without `<head>`, or already carrying one, is returned unchanged."""
+    if META_MARK in html:
+        return html
+    anchor = _CHARSET.search(html) or _HEAD.search(html)
+    if anchor is None:
+        return html
+    policy = content_security_policy(code, meta=True).replace("&", "&amp;").replace('"', "&quot;")
+    return f'{html[:anchor.end()]}{META_MARK} content="{policy}">{html[anchor.end():]}'
+
+
+class PagePolicies:
+    """Each page's own policy (its own inline code only), computed once per frame class for the
+    generated pages whose content carries no code (as `PageCode` gathers them)."""
+
+    def __init__(self) -> None:
+        self._frames: dict[Hashable, InlineCode] = {}
+
+    def protect(self, output: str, content: str | None = None, frame: Hashable | None = None) -> str:
+        if frame is not None and content is not None and not may_carry_code(content):
+            code = self._frames.get(frame)
+            if code is None:
+                code = self._frames[frame] = inline_code(output)
+        else:
+            code = inline_code(output)
+        return with_csp_meta(output, code)
+
+
+def protect_files(site_dir: Path, done: set[str]) -> int:
+    """Give every HTML file under `site_dir` not in `done` (paths) its `<meta>` policy, in place
+    (the redirect pages and 404 page written after the pages); returns how many were written."""
+    seen = {os.path.normpath(p) for p in done}
+    written = 0
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            path = os.path.join(folder, name)
+            if not name.endswith(".html") or os.path.normpath(path) in seen:
+                continue
+            with open(path, encoding="utf-8", errors="replace") as f:
+                html = f.read()
+            protected = with_csp_meta(html, inline_code(html))
+            if protected != html:
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(protected)
+                written += 1
+    return written

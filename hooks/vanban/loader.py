@@ -19,12 +19,14 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
+from .bounds import check_bounds, huge_number
 from .cache import keep, read_kept
 from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer, pack_body
 from .numbers import DocumentNumber, NumberError
 from .parallel import can_fork, fork_map, worker_count
 from .problems import ERROR, WARNING, Problem
 from .registry import REGISTRY_DIR, Registries
+from .repofiles import links_outside
 from .text import normalize
 
 __all__ = ["load_directive", "load_directives", "LoadMemo", "iter_directive_files", "LoadResult", "RELATION_KINDS", "FIELDS"]
@@ -147,7 +149,9 @@ def load_directives(directives_dir: Path, registries: Registries, root: Path,
                     progress: Callable[[int], None] | None = None, memo: LoadMemo | None = None) -> LoadResult:
     """Load every directive file; `root` is what paths in problems are relative to."""
     result = LoadResult()
-    paths = iter_directive_files(directives_dir)
+    # A linked file from outside the repository is refused, named (`repofiles`).
+    outside, result.problems = links_outside(directives_dir, root)
+    paths = [p for p in iter_directive_files(directives_dir) if p not in outside]
     cached = [memo.get(path, registries) if memo else None for path in paths]
     loaded = _load_all([p for p, c in zip(paths, cached) if c is None], registries, root)
     for i, (path, directive) in enumerate(zip(paths, cached), 1):
@@ -216,6 +220,9 @@ def load_directive(path: Path, registries: Registries, root: Path) -> tuple[Dire
     data, problem = _parse_yaml(front, shown)
     if problem:
         return None, [problem]
+    bounded = check_bounds(data, shown, front)  # before anything walks the values (`bounds`)
+    if bounded:
+        return None, bounded
     data = _normalized(data)
     body_line = text.count("\n", 0, match.end()) + 1
     directive, problems = _Builder(path, shown, data, front, registries).build(body, body_line)
@@ -283,6 +290,8 @@ def _parse_yaml(front: str, shown: str) -> tuple[dict, Problem | None]:
                                   "và đặt giá trị có dấu ':' hoặc '#' trong ngoặc kép.", line=line)
     except RecursionError:
         return {}, Problem(shown, "Phần thông tin YAML lồng nhau quá sâu.")
+    except ValueError:  # an integer of more than 4 300 digits: Python refuses to read it
+        return {}, huge_number(shown, front)
     if data is None:
         return {}, Problem(shown, "Phần thông tin (front matter) trống: cần các trường " + ", ".join(REQUIRED) + ".", line=1)
     if not isinstance(data, dict):

@@ -50,6 +50,7 @@ from .statements import legal_value
 __all__ = [
     "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS",
     "json_url", "alias_json_urls", "open_data_urls", "directive_record", "write_if_changed", "export_document", "export_csv", "dumps", "write_open_data",
+    "csv_cell",
     "OpenDataWriter",
 ]
 
@@ -196,7 +197,20 @@ def export_document(archive: Archive, site_url: str = "", records: list[dict[str
     }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """A cell Excel and LibreOffice show as text: one starting like a formula gets a leading `'`
+    (OWASP's rule for CSV injection). The JSON export keeps the text as written."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _csv_row(record: dict[str, Any]) -> dict[str, str]:
+    return {key: csv_cell(value) for key, value in _csv_values(record).items()}
+
+
+def _csv_values(record: dict[str, Any]) -> dict[str, str]:
     signer = record["signer"] or {}
     flag = lambda value: "true" if value else "false"  # noqa: E731
     return {

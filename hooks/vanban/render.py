@@ -2,7 +2,8 @@
 
 Templates live in `templates/` and are rendered with autoescaping on, so every string from front
 matter is escaped wherever it lands. The body Markdown is rendered with raw HTML disabled (a
-directive is a document, not a web page) and with `javascript:` links removed. Citations of archive
+directive is a document, not a web page) and links other than web, mail and telephone addresses
+shown as text (`linksafety`). Citations of archive
 directives in the body become links (never inside code, links or headings); the cache key of a body
 includes where those links point, so a cached body never outlives a change of its targets.
 """
@@ -25,11 +26,13 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from .anchors import PinpointExtension
 from .archive import Archive
+from .bodies import BodyTooSlow, body_seconds, time_budget, too_slow_problem
 from .cache import RenderCache
 from .cite import citation
 from .citations import find_citations
 from .diagram import relation_diagram
 from .feeds import feed_path
+from .linksafety import is_safe_url
 from .listings import GroupIndex, Listing, ListingPage
 from .model import RELATIONS, STATUSES, Directive
 from .text import slugify
@@ -90,15 +93,31 @@ def format_size(size: int | None) -> str:
 
 
 class _SafeLinks(Treeprocessor):
-    # Links and images in a body may only point to web pages, mail, anchors or relative paths.
-    _BAD = ("javascript:", "vbscript:", "data:", "file:")
+    """Links and images of a body may only point to web pages, mail, telephones, anchors or relative
+    paths (`linksafety`): any other link becomes its text, any other image its description. The
+    addresses refused in the last conversion are in `refused` (for `vanban check`)."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.refused: list[str] = []
 
     def run(self, root: etree.Element) -> None:
+        self.refused = []
         for el in root.iter():
             for attr in ("href", "src"):
                 value = el.get(attr)
-                if value and "".join(value.split()).lower().startswith(self._BAD):
-                    el.set(attr, "#")
+                if value is not None and not is_safe_url(value):
+                    self.refused.append(value)
+                    _as_text(el)
+
+
+def _as_text(el: etree.Element) -> None:
+    # A <span> keeps the link's text and children in place; an image becomes its alt text.
+    alt = el.get("alt") if el.tag == "img" else None
+    el.attrib.clear()
+    el.tag = "span"
+    if alt is not None:
+        el.text = alt
 
 
 class _CitationLinks(Treeprocessor):
@@ -264,7 +283,8 @@ class Renderer:
             return cached[0], cached[1]
         self.md.reset()
         self.md.treeprocessors["vanban_citation_links"].targets = targets
-        html = self.md.convert(text)
+        with time_budget(body_seconds()):  # TimeoutError past it (`bodies`)
+            html = self.md.convert(text)
         toc = getattr(self.md, "toc_tokens", [])
         self.cache.put(key, [html, toc])
         return html, toc
@@ -272,7 +292,10 @@ class Renderer:
     def directive(self, d: Directive) -> RenderedDirective:
         links = self.archive.links
         targets = {k: relative_url(t.url, d.url) for k, t in links.link_targets(d).items()}
-        body, toc = self.body_html(d.body, targets) if d.body_packed else ("", [])
+        try:
+            body, toc = self.body_html(d.body, targets) if d.body_packed else ("", [])
+        except TimeoutError:
+            raise BodyTooSlow(too_slow_problem(d.rel_path, d.body_line, body_seconds()).format()) from None
         html = self.env.get_template("directive.html").render(
             d=d, body=body, link=self._link(d.url), archive=self.archive, date_line=_date_line(d),
             cite=citation(d, self.site_url),

@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import errno
 import functools
 import hashlib
 import json
@@ -53,6 +54,7 @@ from .archive import Archive
 from .cache import RenderCache
 from .model import STATUSES, Directive
 from .numbers import DocumentNumber, NumberError
+from .oserrors import disk_full
 from .parallel import can_fork, fork_map, worker_count
 from .text import fold
 
@@ -60,7 +62,8 @@ __all__ = [
     "SEARCH_PAGE", "NUMBER_MAP_DIR", "NUMBER_SHARDS", "PAGEFIND_DIR", "d_folds", "sort_value",
     "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document", "search_filters",
     "SearchPage", "search_page", "SEARCH_CACHE", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
-    "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index",
+    "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
+    "reply_timeout",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -572,6 +575,8 @@ async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, worker
                     break
                 log.info(f"Tìm kiếm: Pagefind ghi thiếu tệp ({tmp.name}), lập chỉ mục lại (lần {attempt}).")
             else:
+                if disk_full(out):  # Pagefind leaves files empty on a full disk
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out))
                 raise RuntimeError(f"Pagefind: chỉ mục {name} ghi thiếu tệp sau {WRITE_ATTEMPTS} lần")
 
     await asyncio.gather(*(worker() for _ in range(workers)))
@@ -663,17 +668,51 @@ def _put_in_place(tmp: Path, out: Path, bucket: Bucket | None) -> None:
     tmp.rmdir()
 
 
+class PagefindError(RuntimeError):
+    """Pagefind did not answer in time, or ended mid-way; the message is the staff's one line."""
+
+
+DEFAULT_REPLY_TIMEOUT = 300.0
+
+
+def reply_timeout() -> float:
+    """Seconds one Pagefind reply may take: `VANBAN_PAGEFIND_TIMEOUT`, else 300 (a bucket of
+    10 000 pages is written in ~20 s)."""
+    try:
+        return float(os.environ.get("VANBAN_PAGEFIND_TIMEOUT", "")) or DEFAULT_REPLY_TIMEOUT
+    except ValueError:
+        return DEFAULT_REPLY_TIMEOUT
+
+
 def _service_class():
     from pagefind.service import PagefindService
 
     class PipelinedService(PagefindService):
         """Pagefind's service reads one reply per 0.1 s (a sleep in its polling loop): 10 000
-        pages would take 17 minutes. This loop reads replies as they arrive."""
+        pages would take 17 minutes. This loop reads replies as they arrive. No wait is endless:
+        a reply has `reply_timeout()` seconds to come, and a Pagefind that exits fails every
+        request still waiting (two builds into one folder once left one waiting for ever)."""
+
+        async def send(self, payload):  # noqa: ANN001, ANN201 - Pagefind's signature
+            seconds = reply_timeout()
+            try:
+                return await asyncio.wait_for(super().send(payload), timeout=seconds)
+            except asyncio.TimeoutError:
+                raise PagefindError(f"Tìm kiếm: Pagefind không trả lời sau {seconds:g} giây "
+                                    f"({payload.get('type', 'yêu cầu')}); bản dựng dừng. Chạy lại; nếu lặp lại, "
+                                    "kiểm tra bộ nhớ và dung lượng đĩa.") from None
 
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
             while True:
-                output = await self._backend.stdout.readuntil(b",")
+                try:
+                    output = await self._backend.stdout.readuntil(b",")
+                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError) as exc:
+                    for future in self._responses.values():
+                        if not future.done():
+                            future.set_exception(PagefindError(f"Tìm kiếm: Pagefind dừng giữa chừng ({exc.__class__.__name__})."))
+                    self._responses.clear()
+                    return
                 response = json.loads(base64.b64decode(output[:-1]))
                 if not response:
                     continue
@@ -698,7 +737,7 @@ def _service_class():
             try:
                 await asyncio.wait_for(self._backend.wait(), timeout=60)
             except asyncio.TimeoutError:
-                self._backend.terminate()
+                self._backend.kill()
                 await self._backend.wait()
 
     return PipelinedService

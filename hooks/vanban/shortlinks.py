@@ -82,14 +82,14 @@ _STUB = """<!doctype html>
 </head>
 <body>
 <p>Văn bản số {number}: <a id="vb-target" href="{target}">{title}</a></p>
-<script>location.replace(document.getElementById("vb-target").href+location.hash)</script>
+<script>location.replace(document.getElementById("vb-target").href+location.search+location.hash)</script>
 </body>
 </html>
 """
 
 
 def redirect_stub(link: ShortLink, site_url: str = "") -> str:
-    """HTML page that forwards to the one directive of `link`, keeping the `#anchor` when JS runs."""
+    """HTML page that forwards to the one directive of `link`, keeping the query and `#anchor` when JS runs."""
     d = link.target
     if d is None:
         raise ValueError(f"short link {link.slug} names {len(link.directives)} directives")

@@ -215,13 +215,41 @@ def render_standalone_config(server_conf: Path, prefix: Path, mime_types: Path =
                         "MIME_TYPES": str(mime_types), "USER": _user_directive()})
 
 
+WORKER_USERS = (("www-data", "www-data"), ("nobody", "nogroup"), ("nobody", "nobody"))
+"""Unprivileged users the workers of an nginx started by root run as: Debian's, then the fallbacks."""
+
+
 def _user_directive() -> str:
     # nginx honours `user` only when started by root; otherwise it already runs as the caller.
     if os.geteuid() != 0:
         return "# (started by an ordinary user: nginx runs as that user)"
+    user, group = worker_user()
+    return f"user {user} {group};"
+
+
+def worker_user() -> tuple[str, str]:
+    """(user, group) the workers of an nginx started by root run as."""
     import grp
     import pwd
-    return f"user {pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name};"
+    for user, group in WORKER_USERS:
+        try:
+            pwd.getpwnam(user)
+            grp.getgrnam(group)
+        except KeyError:
+            continue
+        return user, group
+    raise ValueError("no unprivileged user (www-data, nobody) for nginx's workers on this machine")
+
+
+def _check_workers_can_read(site_root: Path) -> None:
+    # Workers that drop root read the site as "others": every folder above it must let them through.
+    site_root = Path(site_root).resolve()
+    for folder in [site_root, *site_root.parents]:
+        mode = folder.stat().st_mode
+        if not mode & 0o001 or (folder == site_root and not mode & 0o004):
+            user = worker_user()[0]
+            raise ValueError(f"nginx chạy worker bằng người dùng {user} (khởi động bằng root), nhưng {user} không "
+                             f"vào được {folder}: cấp quyền (chmod o+rx {folder}) hoặc đặt site/ ở thư mục khác")
 
 
 def write_standalone(prefix: Path, site_root: Path, listen: str, server_name: str = "_") -> Path:
@@ -230,6 +258,8 @@ def write_standalone(prefix: Path, site_root: Path, listen: str, server_name: st
     Run it with `nginx -p PREFIX -c PREFIX/nginx.conf -e PREFIX/error.log` (foreground, no root).
     """
     prefix = Path(prefix).resolve()
+    if os.geteuid() == 0:
+        _check_workers_can_read(site_root)
     (prefix / "tmp").mkdir(parents=True, exist_ok=True)
     server = prefix / "vanban.conf"
     server.write_text(render_server_config(site_root, listen, server_name), encoding="utf-8")

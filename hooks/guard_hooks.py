@@ -1,0 +1,100 @@
+"""MkDocs adapter for what keeps a build from hanging or ending in a traceback (`vanban.sitelock`,
+`vanban.bodies`, `vanban.oserrors`).
+
+Events used: on_pre_build (first: lock the site folder before MkDocs empties it), on_post_build (last:
+give the lock back once every file is written), on_build_error (give it back; a full disk, an
+unwritable folder or a body past its time budget ends the command with one line naming the path
+and the cause instead of a traceback) and on_shutdown.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from vanban.bodies import BodyTooSlow
+from vanban.oserrors import describe_os_error, disk_full, is_write_failure
+from vanban.search import PagefindError
+from vanban.sitelock import SiteBusy, SiteLock
+
+_lock: SiteLock | None = None
+_site_dir: Path | None = None
+
+
+# ------------------------------------------------------------------------------------------------
+# Hooks
+# ------------------------------------------------------------------------------------------------
+
+@event_priority(1000)
+def on_pre_build(*, config: MkDocsConfig) -> None:
+    global _lock, _site_dir
+    _site_dir = Path(config.site_dir)
+    _release()
+    _lock = SiteLock(_site_dir)
+    try:
+        _lock.acquire()
+    except SiteBusy as busy:
+        _lock = None
+        raise PluginError(str(busy)) from None
+    except OSError as error:
+        _lock = None
+        raise PluginError(describe_os_error(error, _site_dir)) from None
+
+
+@event_priority(-1000)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    _release()
+
+
+def on_build_error(*, error: Exception) -> None:
+    _release()
+    line = _staff_line(error)
+    if line is not None:
+        # MkDocs re-raises what is not a BuildError: the traceback would hide the one useful line.
+        previous = sys.excepthook
+
+        def one_line(kind, value, tb) -> None:  # noqa: ANN001 - sys.excepthook signature
+            if value is not error:
+                previous(kind, value, tb)
+                return
+            print(line, file=sys.stderr)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            # Leave at once: MkDocs' objects, collected at interpreter exit after an uncaught
+            # exception, print a traceback of their own.
+            os._exit(1)
+
+        sys.excepthook = one_line
+
+
+def on_shutdown() -> None:
+    _release()
+
+
+# ------------------------------------------------------------------------------------------------
+# Helper functions
+# ------------------------------------------------------------------------------------------------
+
+def _release() -> None:
+    global _lock
+    if _lock is not None:
+        _lock.release()
+        _lock = None
+
+
+def _staff_line(error: BaseException) -> str | None:
+    if isinstance(error, BodyTooSlow):
+        return str(error)  # "path:line: lỗi: …"
+    if isinstance(error, PagefindError):
+        return f"Lỗi: {error}"
+    if is_write_failure(error):
+        return f"Lỗi: {describe_os_error(error, _site_dir)}"  # type: ignore[arg-type]
+    if isinstance(error, RuntimeError) and _site_dir is not None and disk_full(_site_dir):
+        # Pagefind reports a failed write as a message (or as files left empty, retried in vain).
+        return f"Lỗi: Không ghi được {_site_dir}: hết dung lượng đĩa ({error})."
+    return None

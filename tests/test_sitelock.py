@@ -1,0 +1,75 @@
+"""One build per site folder: a second build stops at once and names the process holding the folder;
+no wait for Pagefind lasts for ever."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import fixture_text, make_archive, run_build
+from vanban.sitelock import SiteBusy, SiteLock, lock_path
+
+HOLD = """
+import sys, time
+sys.path.insert(0, {hooks!r})
+from vanban.sitelock import SiteLock
+lock = SiteLock({site!r}); lock.acquire(); print("held", flush=True); time.sleep(60)
+"""
+
+
+@pytest.fixture
+def held(tmp_path):
+    """The lock of tmp_path/site, held by another process (its pid is yielded)."""
+    from conftest import ROOT
+    site = tmp_path / "site"
+    proc = subprocess.Popen([sys.executable, "-c", HOLD.format(hooks=str(ROOT / "hooks"), site=str(site))],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    yield site, proc.pid
+    proc.kill()
+    proc.wait()
+
+
+def test_a_second_lock_fails_at_once_naming_the_holder(held):
+    site, pid = held
+    started = time.monotonic()
+    with pytest.raises(SiteBusy, match=f"tiến trình {pid}"):
+        SiteLock(site).acquire()
+    assert time.monotonic() - started < 1
+
+
+def test_the_lock_is_free_again_once_the_holder_ends(held, tmp_path):
+    site, _ = held
+    subprocess.run(["kill", "-9", str(held[1])], check=True)
+    time.sleep(0.3)
+    lock = SiteLock(site)
+    lock.acquire()  # a killed build leaves no stale lock
+    assert lock.held and lock_path(site) == tmp_path / ".site.lock"
+    lock.release()
+
+
+def test_a_second_build_into_the_same_folder_stops_at_once(held, tmp_path):
+    site, pid = held
+    started = time.monotonic()
+    result = run_build(site)
+    assert result.returncode != 0
+    assert f"đang được một bản dựng khác ghi (tiến trình {pid}" in result.output
+    assert "Traceback" not in result.output
+    assert time.monotonic() - started < 30  # MkDocs' start-up; no page was built
+
+
+def test_a_pagefind_that_never_answers_ends_the_build_with_a_clear_error(tmp_path):
+    silent = tmp_path / "pagefind-silent"
+    silent.write_text("#!/bin/sh\n# reads every request, answers none\ncat >/dev/null\n")
+    silent.chmod(0o755)
+    folder = make_archive(tmp_path / "d", {"2023/a.md": fixture_text("ke-hoach-hop-le.md")})
+    started = time.monotonic()
+    result = run_build(tmp_path / "site", folder, extra_env={"PAGEFIND_BINARY_PATH": str(silent),
+                                                             "VANBAN_PAGEFIND_TIMEOUT": "2"})
+    assert result.returncode != 0
+    assert "Pagefind không trả lời sau 2 giây" in result.output
+    assert "Traceback" not in result.output
+    assert time.monotonic() - started < 60
