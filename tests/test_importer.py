@@ -253,8 +253,18 @@ def test_output_file_with_many_inputs_is_refused(tmp_path):
     assert proc.returncode == 2 and "-d" in proc.stderr and not (tmp_path / "x.md").exists()
 
 
+def tidy_folder(tmp_path: Path) -> Path:
+    """The six tidy fixtures in a folder of their own (IMPORT also holds the real corpus)."""
+    folder = tmp_path / "van-ban-den"
+    folder.mkdir()
+    for path in IMPORT.iterdir():
+        if path.is_file() and path.suffix in (".txt", ".pdf"):
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
 def test_folder_import_writes_each_document_without_a_bar_in_logs(tmp_path):
-    proc = vanban("import", str(IMPORT), "-d", str(tmp_path))
+    proc = vanban("import", str(tidy_folder(tmp_path)), "-d", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.glob("*.md"))
     assert names == ["02-kh-ubnd.md", "05-tb-stttt.md", "07-tb-stttt.md", "12-kh-stttt.md", "20-gm-stttt.md",
@@ -265,7 +275,7 @@ def test_folder_import_writes_each_document_without_a_bar_in_logs(tmp_path):
 
 def test_progress_bar_on_a_terminal(tmp_path):
     # stderr is a terminal here, as when staff run the command themselves.
-    seen = run_on_terminal([VANBAN, "import", str(IMPORT), "-d", str(tmp_path)])
+    seen = run_on_terminal([VANBAN, "import", str(tidy_folder(tmp_path)), "-d", str(tmp_path)])
     assert "Nhập" in seen and "6/6" in seen
 
 
