@@ -134,7 +134,8 @@ def _read_pdf(path: Path) -> tuple[str, bool]:
     try:
         with pdfplumber.open(str(path)) as pdf:
             for number, page in enumerate(pdf.pages, 1):
-                words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+                words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False,
+                                           extra_attrs=["fontname"])
                 if words:
                     pages.append("\n".join(_layout_rows(_rows_of_words(words))))
                 elif page.images:
@@ -152,11 +153,16 @@ def _rows_of_words(words: list[dict]) -> list[list[Segment]]:
     """Words (x0, x1, top, text) → rows top to bottom, each row's words joined into runs that no
     column gap separates."""
     rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if rows and abs(rows[-1][0]["top"] - word["top"]) <= 3:
+    for word in sorted(words, key=lambda w: (w.get("line", (0,)), round(w["top"]), w["x0"])):
+        word["bold"] = "bold" in str(word.get("fontname", "")).lower()
+        # OCR words carry Tesseract's own line id (tops vary with stacked tone marks); PDF words share a top.
+        same = (rows[-1][0].get("line") == word["line"]) if rows and "line" in word else \
+            (rows and abs(rows[-1][0]["top"] - word["top"]) <= 3)
+        if same:
             rows[-1].append(word)
         else:
             rows.append([word])
+    rows.sort(key=lambda row: min(w["top"] for w in row))
     result = []
     for row in rows:
         row.sort(key=lambda w: w["x0"])
@@ -164,9 +170,9 @@ def _rows_of_words(words: list[dict]) -> list[list[Segment]]:
         for word in row:
             if segments and word["x0"] - segments[-1].x1 < _COLUMN_GAP:
                 last = segments[-1]
-                segments[-1] = Segment(last.x0, word["x1"], f"{last.text} {word['text']}")
+                segments[-1] = Segment(last.x0, word["x1"], f"{last.text} {word['text']}", last.bold and word["bold"])
             else:
-                segments.append(Segment(word["x0"], word["x1"], word["text"]))
+                segments.append(Segment(word["x0"], word["x1"], word["text"], word["bold"]))
         result.append(segments)
     return result
 
@@ -179,6 +185,7 @@ def _layout_rows(rows: list[list[Segment]]) -> list[str]:
         left_edge = min(s.x0 for row in rows for s in row)
         right_edge = max(s.x1 for row in rows for s in row)
         middle = (left_edge + right_edge) / 2
+    was_centred = (False, False)
     for row in rows:
         two_columns = len(row) >= 2
         one_side = len(row) == 1 and (row[0].x1 < middle or row[0].x0 > middle)
@@ -188,6 +195,13 @@ def _layout_rows(rows: list[list[Segment]]) -> list[str]:
         if block:
             lines.extend(columns_from_segments(block))
             block = []
+        # Decree 30 centres the type's title and the subject; the body starts flush left (or indented):
+        # a blank line where the alignment changes keeps the subject apart from the body.
+        centred = (row[0].x0 > left_edge + 20 and row[-1].x1 < right_edge - 20
+                   and abs((row[0].x0 + row[-1].x1) / 2 - middle) < 15, all(s.bold for s in row))
+        if lines and centred != was_centred:
+            lines.append("")
+        was_centred = centred
         lines.append(" ".join(s.text for s in row))
     if block:
         lines.extend(columns_from_segments(block))
@@ -230,7 +244,8 @@ def _ocr_image(path: Path) -> str:
         left, top, width, height = (float(c) for c in cols[6:10])
         # Pixels at 300 dpi → points, so the column gap means the same as in a PDF.
         scale = 72 / 300
-        words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale, "text": cols[11]})
+        words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale, "text": cols[11],
+                      "line": (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))})
     return "\n".join(_layout_rows(_rows_of_words(words)))
 
 

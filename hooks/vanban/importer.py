@@ -271,10 +271,16 @@ def _read_header(lines: list[str], registries: Registries) -> tuple[_Header, int
         d = _DATE.search(line)
         if d and h.date is None and not _LEAD.match(line) and collecting is None:
             h.date = (int(d["day"]) if d["day"] else None, int(d["month"]) if d["month"] else None, int(d["year"]))
-            h.date_seen = " ".join(d.group(0).split())
             h.place = _place(d["place"] or "")
+            # The place is the capitalised words before "ngày"; what precedes them on the line is the other
+            # column's text ("V/v … bị thiệt | Phan Rang, ngày …") and stays.
+            start = d.start("place") + (d["place"] or "").find(h.place) if h.place else d.start("place") if d["place"] else d.start()
+            start = d.start() if start < d.start() else start
+            if h.place == "" and d["place"]:
+                start = d.start("place") + len(d["place"])
+            h.date_seen = " ".join(line[start:d.end()].split())
             seen_anchor = True
-            line = (line[:d.start()] + " " + line[d.end():]).strip(" ,")
+            line = (line[:start] + " " + line[d.end():]).strip(" ,")
             if not line:
                 i += 1
                 continue

@@ -50,6 +50,7 @@ class Segment:
     x0: float
     x1: float
     text: str
+    bold: bool = False
 
 
 @dataclass
@@ -85,8 +86,9 @@ def reshape(text: str) -> Reshaped:
 
 
 def _clean(line: str) -> str:
-    line = " ".join(line.replace("\u00a0", " ").split()) if "  " not in line.strip() else line.rstrip()
-    return line
+    # Spacing is kept where it may be layout: a gap inside the line, or an indent (a right-column line).
+    line = line.replace("\u00a0", " ")
+    return line.rstrip() if "   " in line.strip() or line.startswith("   ") else " ".join(line.split())
 
 
 def _is_stray(line: str) -> bool:
@@ -99,7 +101,7 @@ def _split_row(line: str) -> list[str]:
     stripped = line.strip()
     if "|" in stripped and not _RULE.match(stripped):
         return [" ".join(c.split()) for c in stripped.split("|") if c.strip()] or [""]
-    if re.search(r"\S {3,}\S", stripped):
+    if re.search(r"\S {3,}\S", stripped) or line.startswith("   "):
         # Keep the positions: rows with wide gaps are columns side by side (pdftotext -layout).
         return [line.rstrip()]
     return [" ".join(stripped.split())]
@@ -144,14 +146,21 @@ def _split_run_together(lines: list[str]) -> list[str]:
             block.clear()
 
     for line in lines:
-        if re.search(r"\S {3,}\S", line) or (block and re.match(r" {3,}\S", line)):
-            segments = [Segment(m.start(), m.end(), m.group(0)) for m in _WIDE_GAP.finditer(line)]
+        segments = [Segment(m.start(), m.end(), m.group(0)) for m in _WIDE_GAP.finditer(line)]
+        if re.search(r"\S {3,}\S", line) or (block and segments and _one_side(block, segments)):
             block.append(segments)
             continue
         flush()
-        out.extend(_split_motto_line(line))
+        out.extend(_split_motto_line(" ".join(line.split())))
     flush()
     return out
+
+
+def _one_side(block: list[list[Segment]], row: list[Segment]) -> bool:
+    """Does a row with one column's text ("- Lưu: VT." under "Nơi nhận") belong to the open block?"""
+    xs = [s.x0 for r in block for s in r] + [s.x1 for r in block for s in r]
+    boundary = _column_boundary(block, min(xs), max(xs))
+    return all(s.x1 <= boundary for s in row) or all(s.x0 >= boundary for s in row)
 
 
 def _split_motto_line(line: str) -> list[str]:
@@ -226,7 +235,8 @@ def columns_from_segments(rows: list[list[Segment]]) -> list[str]:
 def _column_boundary(rows: list[list[Segment]], left_edge: float, right_edge: float) -> float:
     # The boundary is the x that the fewest segments cross, nearest the middle of the rows' extent.
     centre = (left_edge + right_edge) / 2
-    candidates = sorted({round(s.x1) for row in rows for s in row} | {round(s.x0) for row in rows for s in row})
+    edges = sorted({s.x1 for row in rows for s in row} | {s.x0 for row in rows for s in row})
+    candidates = [(a + b) / 2 for a, b in zip(edges, edges[1:])]  # between two edges: never on one
     best, best_key = centre, None
     for x in candidates:
         crossing = sum(1 for row in rows for s in row if s.x0 < x < s.x1)
@@ -246,7 +256,8 @@ def _document_start(lines: list[str]) -> int:
     j = motto - 1
     while j >= 0:
         line = lines[j].strip()
-        if not line or _RULE.match(line) or _NUMBER_LINE.match(line) or _is_upper(line) or _VV_LINE.match(line):
+        if not line or _RULE.match(line) or _NUMBER_LINE.match(line) or _is_upper(line) or _VV_LINE.match(line) \
+                or _DATE_END.search(line):
             if line and not _RULE.match(line):
                 start = j
             j -= 1
