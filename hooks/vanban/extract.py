@@ -22,10 +22,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .shapes import Segment, columns_from_segments
+from .shapes import UNSURE, Segment, columns_from_segments
 from .text import normalize
 
-__all__ = ["ExtractError", "Extracted", "extract", "extract_text", "SUPPORTED_SUFFIXES", "IMAGE_SUFFIXES"]
+__all__ = ["ExtractError", "Extracted", "extract", "extract_text", "SUPPORTED_SUFFIXES", "IMAGE_SUFFIXES", "UNSURE"]
+
+_UNSURE_BELOW = 80.0  # Tesseract word confidence under which a word is marked UNSURE
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", *IMAGE_SUFFIXES)
@@ -242,9 +244,10 @@ def _ocr_image(path: Path) -> str:
         if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
         left, top, width, height = (float(c) for c in cols[6:10])
+        text = cols[11] + (UNSURE if float(cols[10]) < _UNSURE_BELOW else "")
         # Pixels at 300 dpi → points, so the column gap means the same as in a PDF.
         scale = 72 / 300
-        words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale, "text": cols[11],
+        words.append({"x0": left * scale, "x1": (left + width) * scale, "top": top * scale, "text": text,
                       "line": (int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4]))})
     return "\n".join(_layout_rows(_rows_of_words(words)))
 

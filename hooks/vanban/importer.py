@@ -25,7 +25,7 @@ import yaml
 from .model import SIGNING_FORMS
 from .numbers import DocumentNumber, NumberError
 from .registry import DocType, Issuer, Registries
-from .shapes import is_motto_text, reshape
+from .shapes import UNSURE, is_motto_text, reshape
 from .text import fold, normalize, slugify
 
 __all__ = ["FieldReport", "ImportedDirective", "parse_document", "render_directive", "TODO"]
@@ -196,6 +196,7 @@ def parse_document(text: str, registries: Registries, *, keep_blank: bool = Fals
                       "nếu có tệp (PDF), thêm 'file:' đặt cạnh tệp .md.")
     if ocr:
         review.insert(0, "Văn bản được nhận dạng chữ (OCR) từ ảnh quét: đối chiếu từng trường với bản gốc trước khi đăng.")
+        _unsure_to_todo(front, fields, review)
 
     year = header.date[2] if header.date and not _impossible_date(*header.date) else None
     if parsed_number is not None and parsed_number.is_numbered and not _is_todo(number):
@@ -204,9 +205,62 @@ def parse_document(text: str, registries: Registries, *, keep_blank: bool = Fals
         stem = slug or _slug_for_unnumbered(parsed_number, subject)
     else:
         stem = slugify(source_name) or "van-ban-moi"
-    return ImportedDirective(front=front, body=_markdown(paragraphs), review=review, comments=comments,
+    return ImportedDirective(front=front, body=_markdown(paragraphs).replace(UNSURE, ""), review=review, comments=comments,
                              year=year, file_stem=stem, fields=fields, dropped=shaped.dropped,
                              registry_entry=registry_entry, ocr=ocr)
+
+
+# Words a signature's form and position lines are made of: in OCR'd text, a line with any other word
+# ("CHU TỊCH" for "CHỦ TỊCH") is not trusted.
+_TITLE_WORDS = set("""TM. KT. TL. TUQ. Q. CHỦ TỊCH PHÓ GIÁM ĐỐC ỦY UỶ BAN NHÂN DÂN TỈNH HUYỆN THÀNH PHỐ THỊ XÃ QUẬN SỞ
+CHÁNH VĂN PHÒNG TRƯỞNG HỘI ĐỒNG THƯỜNG TRỰC BỘ CỤC TỔNG UBND HĐND THỦ TƯỚNG ỦY VIÊN KẾ TOÁN""".split())
+
+
+def _shown(text: str) -> str:
+    return text.replace(UNSURE, "(?)")
+
+
+def _unsure_to_todo(front: dict[str, Any], fields: dict[str, FieldReport], review: list[str]) -> None:
+    """OCR'd fields: a word recognised with low confidence, or a signature word outside the titles'
+    vocabulary, turns the field into a TODO quoting what was read; other text loses the marks."""
+    for key in ("subject", "issuer", "type"):
+        value = front.get(key)
+        if isinstance(value, str) and UNSURE in value and not _is_todo(value):
+            note = f"Trường {key} nhận dạng (OCR) chưa chắc: '{_shown(value)}': đối chiếu bản gốc."
+            review.append(note)
+            fields[key] = FieldReport("todo", _shown(value), note)
+            front[key] = f"{TODO}: {_shown(value)} — chữ nhận dạng chưa chắc"
+    signer = front.get("signer")
+    if isinstance(signer, dict):
+        for part in ("form", "position", "name"):
+            value = signer.get(part, "")
+            if not value or _is_todo(value):
+                continue
+            unknown = part != "name" and any(w.strip(",") not in _TITLE_WORDS and not _is_place_word(w, value)
+                                             for w in value.replace(UNSURE, "").split())
+            if UNSURE in value or unknown:
+                note = f"signer.{part} nhận dạng (OCR) chưa chắc: '{_shown(value)}': đối chiếu bản gốc."
+                review.append(note)
+                fields[f"signer.{part}"] = FieldReport("todo", _shown(value), note)
+                signer[part] = f"{TODO}: {_shown(value)} — chữ nhận dạng chưa chắc"
+    for key, value in list(front.items()):
+        front[key] = _strip_unsure(value)
+
+
+def _is_place_word(word: str, line: str) -> bool:
+    # "TM. ỦY BAN NHÂN DÂN TỈNH LÀO CAI": the place's words follow TỈNH/HUYỆN/THÀNH PHỐ.
+    m = re.search(r"\b(?:TỈNH|HUYỆN|PHỐ|XÃ|QUẬN)\s+(.+)$", line.replace(UNSURE, ""))
+    return bool(m) and word in m.group(1).split()
+
+
+def _strip_unsure(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(UNSURE, "")
+    if isinstance(value, list):
+        return [_strip_unsure(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _strip_unsure(v) for k, v in value.items()}
+    return value
 
 
 def _clean(line: str) -> str:
@@ -254,7 +308,7 @@ def _read_header(lines: list[str], registries: Registries) -> tuple[_Header, int
         if m and h.number is None and not h.number_seen and not _LEAD.match(line):
             h.numeral = m["numeral"]
             h.number = m["numeral"] + "/" + "".join(m["rest"].split())
-            h.number_seen = " ".join(line[m.start():m.end()].split())
+            h.number_seen = " ".join(line[m.start():m.end() + (line[m.end():m.end() + 1] == UNSURE)].split())
             seen_anchor = True
             line = (line[:m.start()] + " " + line[m.end():]).strip()
             collecting = None
@@ -518,6 +572,11 @@ def _number_value(h: _Header, registries: Registries, keep_blank: bool, review: 
         review.append(note)
         fields["number"] = FieldReport("todo", "", note)
         return f"{TODO}: số ký hiệu"
+    if UNSURE in h.number_seen:
+        note = f"Số ký hiệu nhận dạng (OCR) chưa chắc: '{_shown(h.number_seen)}': đối chiếu bản gốc rồi điền number."
+        review.append(note)
+        fields["number"] = FieldReport("todo", _shown(h.number_seen), note)
+        return f"{TODO}: {_shown(h.number)} — chữ nhận dạng chưa chắc"
     suspicious = _suspicious_symbol(h, registries)
     if suspicious:
         review.append(suspicious)

@@ -21,7 +21,10 @@ from dataclasses import dataclass, field
 
 from .text import fold
 
-__all__ = ["Reshaped", "reshape", "columns_from_segments", "is_motto_text", "Segment"]
+__all__ = ["Reshaped", "reshape", "columns_from_segments", "is_motto_text", "Segment", "UNSURE"]
+
+# Follows a word OCR recognised with low confidence: a field containing one is left as a TODO.
+UNSURE = "\ue000"
 
 # Folded, without spaces or punctuation: both motto lines, however they are wrapped or spaced.
 _MOTTO_KEYS = ("conghoaxahoichunghiavietnam", "doclaptudohanhphuc")
