@@ -328,10 +328,9 @@ def _read_header(lines: list[str], registries: Registries) -> tuple[_Header, int
             h.place = _place(d["place"] or "")
             # The place is the capitalised words before "ngày"; what precedes them on the line is the other
             # column's text ("V/v … bị thiệt | Phan Rang, ngày …") and stays.
-            start = d.start("place") + (d["place"] or "").find(h.place) if h.place else d.start("place") if d["place"] else d.start()
-            start = d.start() if start < d.start() else start
-            if h.place == "" and d["place"]:
-                start = d.start("place") + len(d["place"])
+            printed_place = d["place"] or ""
+            found = printed_place.rfind(h.place) if h.place else -1
+            start = d.start("place") + found if found >= 0 else (d.end("place") if printed_place else d.start())
             h.date_seen = " ".join(line[start:d.end()].split())
             seen_anchor = True
             line = (line[:start] + " " + line[d.end():]).strip(" ,")
@@ -1033,3 +1032,130 @@ def render_directive(imported: ImportedDirective, source: str = "") -> str:
 
 def _is_todo(value: Any) -> bool:
     return isinstance(value, str) and value.strip().upper().startswith(TODO)
+
+
+# ---------------------------------------------------------------------------------------------
+# The import report, duplicates, the signed original
+# ---------------------------------------------------------------------------------------------
+
+_STATUS_VI = {"read": "đọc được", "inferred": "suy ra — kiểm tra lại", "todo": "TODO — cần điền"}
+_REPORT_ORDER = ("number", "type", "date", "issuer", "subject", "signer.form", "signer.position", "signer.name",
+                 "signer", "topics")
+
+
+def field_report(imported: ImportedDirective) -> dict[str, dict[str, str]]:
+    """Each field: its value, "read" / "inferred" / "todo", what was seen, the note; OCR'd reads flagged."""
+    front = imported.front
+    out: dict[str, dict[str, str]] = {}
+    for key in _REPORT_ORDER:
+        report = imported.fields.get(key)
+        if report is None:
+            continue
+        if key.startswith("signer."):
+            value = (front.get("signer") or {}).get(key.split(".", 1)[1], "")
+        elif key == "topics":
+            value = ", ".join(front.get("topics", []))
+        else:
+            value = front.get(key, "")
+        entry = {"value": str(value), "status": report.status, "seen": report.seen, "note": report.note}
+        entry["ocr"] = bool(imported.ocr and report.status != "todo")
+        out[key] = entry
+    return out
+
+
+def report_lines(imported: ImportedDirective) -> list[str]:
+    """The terminal report under "Đã ghi …": one line a field, then what to add and what to review."""
+    lines = []
+    for key, entry in field_report(imported).items():
+        status = _STATUS_VI[entry["status"]] + (" (OCR — đối chiếu bản gốc)" if entry["ocr"] else "")
+        value = entry["value"] if len(entry["value"]) <= 70 else entry["value"][:69] + "…"
+        lines.append(f"  {key:<16} {value:<72} {status}")
+    if imported.todos:
+        lines.append(f"  Cần điền (TODO): {', '.join(imported.todos)}")
+    if imported.registry_entry:
+        lines.append("  Cơ quan chưa có trong danh mục: thêm mục sau vào directives/_registries/issuers.yml "
+                     "(kiểm tra chính tả), rồi ghi khóa vào issuer:")
+        lines += ["      " + row for row in imported.registry_entry.splitlines()]
+    if imported.dropped:
+        shown = "; ".join(f"'{d[:60]}'" for d in imported.dropped[:5]) + ("; …" if len(imported.dropped) > 5 else "")
+        lines.append(f"  Bỏ qua {len(imported.dropped)} dòng không thuộc văn bản (tên trang, đường dẫn tệp, số trang): {shown}")
+    lines += [f"  Xem lại: {note}" for note in imported.review]
+    return lines
+
+
+def duplicate_key(front: dict[str, Any]) -> tuple[str, int | None, str] | None:
+    """(number, year, issuer) identifying a numbered directive; None when the number is not known."""
+    number = front.get("number")
+    if not isinstance(number, str) or _is_todo(number):
+        return None
+    parsed = _parse_number(number)
+    if parsed is None or not parsed.is_numbered:
+        return None
+    date = str(front.get("date") or "")
+    year = int(date[:4]) if re.match(r"^\d{4}", date) else parsed.year
+    return parsed.key, year, str(front.get("issuer", ""))
+
+
+def body_fingerprint(body: str) -> str:
+    """The body's words, folded: the same text imported twice, however it was wrapped."""
+    return " ".join(_words(body).split())
+
+
+def find_duplicate(imported: ImportedDirective, existing: dict[Any, Path]) -> Path | None:
+    """The archive file already holding this document: same number, year and issuer, or (without a
+    number) the same text."""
+    key = duplicate_key(imported.front)
+    if key is not None:
+        return existing.get(key)
+    fingerprint = body_fingerprint(imported.body)
+    return existing.get(("text", fingerprint)) if len(fingerprint) >= 200 else None
+
+
+def archive_index(directives: Path) -> dict[Any, Path]:
+    """Every directive file by its duplicate key and by its text's fingerprint."""
+    index: dict[Any, Path] = {}
+    for path in sorted(directives.rglob("*.md")):
+        if any(part.startswith(("_", ".")) for part in path.relative_to(directives).parts):
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            _, head, body = text.split("---\n", 2)
+            front = yaml.safe_load(head) or {}
+        except (ValueError, yaml.YAMLError, UnicodeDecodeError, OSError):
+            continue  # `vanban check` reports unreadable files; here they just cannot be duplicates
+        if not isinstance(front, dict):
+            continue
+        key = duplicate_key(front)
+        if key is not None:
+            index.setdefault(key, path)
+        fingerprint = body_fingerprint(body)
+        if len(fingerprint) >= 200:
+            index.setdefault(("text", fingerprint), path)
+    return index
+
+
+_ORIGINAL_TITLES = {".pdf": "Bản gốc đã ký (PDF)", ".docx": "Bản gốc nhận được (Word)"}
+
+
+def attach_original(imported: ImportedDirective, source: Path, target: Path) -> dict[str, str]:
+    """Copy the received file beside the directive as its authoritative copy and list it first among
+    the attachments, with its SHA-256 so anyone can check a downloaded copy against it."""
+    import hashlib
+    import shutil
+
+    suffix = source.suffix.lower()
+    name = f"{target.stem}{suffix}"
+    data = source.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    destination = target.parent / name
+    if destination.resolve() != source.resolve():
+        shutil.copyfile(source, destination)
+    title = _ORIGINAL_TITLES.get(suffix, "Bản quét nhận được (ảnh)")
+    entry = {"file": name, "title": title, "sha256": digest}
+    attachments = [a for a in imported.front.get("attachments", []) if not (isinstance(a, dict) and a.get("file") == name)]
+    front = dict(imported.front)
+    # Keep the key order: attachments go where the front matter lists them, before relations' targets.
+    front["attachments"] = [entry, *attachments]
+    imported.front.clear()
+    imported.front.update(front)
+    return entry
