@@ -1006,7 +1006,7 @@ def _block(p: str) -> str:
 
 def _escape(text: str) -> str:
     # Keep Markdown from reading document text as structure: headings, quotes, tables, list numbers.
-    if text[:1] in "#>|=":
+    if text and text[0] in "#>|=":  # ("" is in every string: an empty text must stay empty)
         text = "\\" + text
     return re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
 
