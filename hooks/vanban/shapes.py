@@ -299,6 +299,7 @@ def _join_wrapped(lines: list[str]) -> list[str]:
                     re.fullmatch(r"Số\s*:?", line, re.I)  # "Số:" / "258/KH-UBND"
                     or re.fullmatch(r"[^\W\d_]{1,5}", line)  # "ỦY" / "BAN …", "Đà" / "Lạt, …"
                     or (re.search(r"ngày\s*\d{0,2}$", line, re.I) and re.match(r"(?:\d|tháng)", nxt, re.I))
+                    or (re.search(r"ngày\s*\d{1,2}\s+tháng\s*\d{0,2}$", line, re.I) and re.match(r"(?:\d|năm)", nxt, re.I))
                     or (line.endswith(",") and re.match(r"ngày\b", nxt, re.I))):
                 join = True
         if join:
