@@ -40,12 +40,16 @@ lock:
 	$(LOCK) --extra test -o requirements-dev.lock
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); nginx serves the site in tests;
-# the HTML checker (vnu.jar) runs on Java.
+# the HTML checker (vnu.jar) runs on Java; vanban import reads scanned documents with Tesseract (Vietnamese
+# model) and renders scanned PDF pages with poppler-utils.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	command -v tesseract >/dev/null 2>&1 || missing="$$missing tesseract-ocr"; \
+	[ -f /usr/share/tesseract-ocr/5/tessdata/vie.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/vie.traineddata >/dev/null 2>&1 || missing="$$missing tesseract-ocr-vie"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Cài gói Debian:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \

@@ -10,6 +10,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 from pathlib import Path
 
@@ -28,8 +29,23 @@ GOLDEN = IMPORT / "golden"
 REGEN = os.environ.get("VANBAN_REGEN_GOLDEN") == "1"
 
 
-def vanban(*args: str, cwd: Path = ROOT, stdin: str | None = None) -> subprocess.CompletedProcess:
+def vanban(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    # Imports run in a project of their own: the sample archive already holds several of these
+    # documents, and importing one of them there is (rightly) refused as a duplicate.
+    cwd = cwd or (_empty_project() if args[:1] == ("import",) else ROOT)
     return subprocess.run([VANBAN, *args], cwd=cwd, capture_output=True, text=True, timeout=120, input=stdin)
+
+
+def _empty_project() -> Path:
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = Path(tempfile.mkdtemp(prefix="vanban-import-"))
+        make_archive(_EMPTY / "directives", {})
+        (_EMPTY / "mkdocs.yml").write_text("site_name: thử\n", encoding="utf-8")
+    return _EMPTY
+
+
+_EMPTY: Path | None = None
 
 
 def front_matter(path: Path) -> dict:
@@ -253,8 +269,18 @@ def test_output_file_with_many_inputs_is_refused(tmp_path):
     assert proc.returncode == 2 and "-d" in proc.stderr and not (tmp_path / "x.md").exists()
 
 
+def tidy_folder(tmp_path: Path) -> Path:
+    """The six tidy fixtures in a folder of their own (IMPORT also holds the real corpus)."""
+    folder = tmp_path / "van-ban-den"
+    folder.mkdir()
+    for path in IMPORT.iterdir():
+        if path.is_file() and path.suffix in (".txt", ".pdf"):
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
 def test_folder_import_writes_each_document_without_a_bar_in_logs(tmp_path):
-    proc = vanban("import", str(IMPORT), "-d", str(tmp_path))
+    proc = vanban("import", str(tidy_folder(tmp_path)), "-d", str(tmp_path))
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in tmp_path.glob("*.md"))
     assert names == ["02-kh-ubnd.md", "05-tb-stttt.md", "07-tb-stttt.md", "12-kh-stttt.md", "20-gm-stttt.md",
@@ -265,7 +291,7 @@ def test_folder_import_writes_each_document_without_a_bar_in_logs(tmp_path):
 
 def test_progress_bar_on_a_terminal(tmp_path):
     # stderr is a terminal here, as when staff run the command themselves.
-    seen = run_on_terminal([VANBAN, "import", str(IMPORT), "-d", str(tmp_path)])
+    seen = run_on_terminal([VANBAN, "import", str(tidy_folder(tmp_path)), "-d", str(tmp_path)])
     assert "Nhập" in seen and "6/6" in seen
 
 
@@ -273,7 +299,7 @@ def run_on_terminal(cmd: list[str]) -> str:
     """Run with stderr on a pseudo-terminal of 100×30 characters; returns what the terminal received."""
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=300, cwd=ROOT)
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=follower, text=True, timeout=300, cwd=_empty_project())
     os.close(follower)
     seen = b""
     while True:

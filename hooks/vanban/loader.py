@@ -527,8 +527,24 @@ class _Builder:
             if source is None:
                 continue
             result.append(Attachment(title=title or Path(str(file)).name, path=str(file).replace("\\", "/"),
-                                     source=source, size=source.stat().st_size, directive=ref))
+                                     source=source, size=source.stat().st_size, directive=ref,
+                                     sha256=self._attachment_sha256(item.get("sha256"), source, key)))
         return tuple(result)
+
+    def _attachment_sha256(self, stated: Any, source: Path, key: str) -> str | None:
+        # A stated digest is a promise to readers: it must be the file's, or the page would vouch for another file.
+        if stated is None:
+            return None
+        text = str(stated).strip().lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", text):
+            self.error(key + ".sha256", f"'sha256' phải là 64 chữ số hệ 16 (mã SHA-256 của tệp), không phải '{str(stated)[:80]}'.")
+            return None
+        actual = hashlib.sha256(source.read_bytes()).hexdigest()
+        if actual != text:
+            self.error(key + ".sha256", f"Mã SHA-256 ghi trong văn bản không khớp tệp '{source.name}' (tệp là {actual}): "
+                                        "tệp đã bị thay đổi hoặc thay nhầm; đặt lại đúng bản gốc.")
+            return None
+        return text
 
     def _attachment_path(self, file: str, folder: Path, key: str) -> Path | None:
         rel = Path(file.replace("\\", "/"))

@@ -112,6 +112,9 @@ class Attachment:
     size: int | None = None
     directive: "RelationRef | None" = None
     """The archive directive this attachment is, when it is one ("Kế hoạch … gửi kèm theo")."""
+    sha256: str | None = None
+    """Hex SHA-256 of the file, when the front matter states it (the importer does for the signed
+    original): shown on the page and in the JSON so anyone can check the file they downloaded."""
 
     @property
     def extension(self) -> str:

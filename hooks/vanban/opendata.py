@@ -120,6 +120,7 @@ def _attachment(archive: Archive, d: Directive, a: Attachment, site_url: str) ->
         "size": a.size,
         "legal_value": legal_value(a) if a.path else None,
         "directive": directive,
+        "sha256": a.sha256,
     }
 
 
