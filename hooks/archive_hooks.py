@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.build import Build, DuplicateAddresses, Site
+from vanban.build import Build, DuplicateAddresses, Site, write_page
 from vanban.project import directives_dir_for
 from vanban.shell import ShellBook, placeholder, shape
 
@@ -219,14 +219,7 @@ class _Theme:
 
 
 def _finish_page(page: Page, output: str, config: MkDocsConfig) -> None:
-    output = config.plugins.on_post_page(output, page=page, config=config)
-    out = Path(page.file.abs_dest_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        out.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
-    except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
-        error.filename = error.filename or str(out)
-        raise
+    write_page(Path(page.file.abs_dest_path), config.plugins.on_post_page(output, page=page, config=config))
 
 
 def _release(page: Page) -> None:

@@ -52,7 +52,7 @@ from .site import HOME_MARKER, PARALLEL_THRESHOLD, PageSpec, SitePlan, registrie
 from .sitemap import gzipped, sitemap_files
 from .webserver import write_redirects, write_short_link_stubs
 
-__all__ = ["Build", "DuplicateAddresses", "Kept", "Site", "TITLE_ID"]
+__all__ = ["Build", "DuplicateAddresses", "Kept", "Site", "TITLE_ID", "write_page"]
 
 # MkDocs counts the warnings of its own loggers ("mkdocs.*") against `mkdocs build --strict`.
 log = logging.getLogger("mkdocs.hooks.vanban")
@@ -513,6 +513,16 @@ class _BackgroundIndex:
                 log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản; lập lại: {done}; {stats.seconds:.1f} s).")
             except Exception as exc:  # the preview goes on; the next edit retries
                 log.warning(f"Tìm kiếm: chưa cập nhật được chỉ mục: {exc}")
+
+
+def write_page(out: Path, html: str) -> None:
+    """Write a page as MkDocs would (a character UTF-8 cannot hold as a reference); an error names the file."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+    except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
+        error.filename = error.filename or str(out)
+        raise
 
 
 def _report(problems) -> None:
