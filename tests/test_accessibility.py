@@ -118,7 +118,7 @@ _ACTIVE = """() => {
 def open_search(page, url: str) -> None:
     """Load the search page and wait until it has shown the results of the query in its address."""
     page.goto(url)
-    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
     page.evaluate("window.VanbanSearch.done")
 
 
@@ -243,7 +243,7 @@ def test_search_by_keyboard_alone(browser, served_sample):
         page.locator("#vb-q").focus()
         page.keyboard.type("chuyen doi so")
         page.keyboard.press("Enter")
-        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
         page.wait_for_selector(".vb-result a")
         # From the field, Tab goes on to the results: the first result opens with Enter.
         for _ in range(60):

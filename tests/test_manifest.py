@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, fixture_text, make_archive
+from vanban.folderpages import FOLDER_PAGE_MARK
 
 VANBAN = str(Path(sys.executable).parent / "vanban")
 
@@ -63,6 +64,10 @@ def test_every_built_file_is_in_manifest(sample_site):
         url = "/" + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
         if url.startswith(TECHNICAL):
             continue
+        if rel.endswith(".gz") and path.with_suffix("").is_file():
+            continue  # the build's compressed copy of a file, for nginx's gzip_static
+        if path.name == "index.html" and FOLDER_PAGE_MARK in path.read_text(encoding="utf-8"):
+            continue  # a folder's page only leads to published pages (vanban.folderpages)
         assert url in urls, url
 
 

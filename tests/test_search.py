@@ -353,7 +353,7 @@ def search_page(browser, served_sample):
 
     def open_search(qs: str = ""):
         page.goto(f"{served_sample}tim-kiem/{qs}")
-        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
         page.evaluate("window.VanbanSearch.done")
         return page
 
@@ -450,7 +450,7 @@ def test_newest_first_reads_the_newest_years_and_more_reaches_older_ones(search_
     assert re.fullmatch(rf"Tìm thấy (\d+) văn bản cho “tinh” từ {fetched[-1]} đến nay\.", status(page)), status(page)
     assert page.locator("#vb-search-all").is_visible()
     page.click("#vb-search-more")
-    page.wait_for_function("document.querySelectorAll('.vb-result').length > 10")
+    page.wait_for_function("() => document.querySelectorAll('.vb-result').length > 10")
     page.evaluate("window.VanbanSearch.done")
     older = result_years(page)[10:]
     assert older and older == sorted(older, key=lambda y: y if y.isdigit() else "0000", reverse=True)
@@ -472,11 +472,11 @@ def test_oldest_first_starts_from_the_oldest_bucket(search_page, sample_site):
 def test_searching_all_years_at_once_gives_the_full_count(search_page, sample_site):
     page = search_page.open_search("?q=tinh")
     page.click("#vb-search-all")
-    page.wait_for_function("document.getElementById('vb-search-all').hidden")
+    page.wait_for_function("() => document.getElementById('vb-search-all').hidden")
     total = int(re.fullmatch(r"Tìm thấy (\d+) văn bản cho “tinh”\.", status(page)).group(1))
     assert total > 10 and len(bucket_requests(page, sample_site.site)) == 6
     page.click("#vb-search-more")
-    page.wait_for_function(f"document.querySelectorAll('.vb-result').length == {total}")
+    page.wait_for_function(f"() => document.querySelectorAll('.vb-result').length == {total}")
 
 
 @pytest.mark.browser
@@ -546,7 +546,7 @@ def test_filters_narrow_the_results_and_live_in_the_url(search_page):
     everything = result_urls(page)
     page.locator("select[name=nam]").select_option("2025")  # submits the form
     page.wait_for_url("**nam=2025**")
-    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
     page.evaluate("window.VanbanSearch.done")
     narrowed = result_urls(page)
     assert narrowed and set(narrowed) < set(everything)
@@ -579,7 +579,7 @@ def test_the_header_box_searches_from_any_page(search_page, served_sample):
     page.fill("#vb-header-q", "dat dai")
     page.press("#vb-header-q", "Enter")
     page.wait_for_url("**/tim-kiem/?q=dat+dai")
-    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
     page.evaluate("window.VanbanSearch.done")
     assert result_urls(page)[0] == "/van-ban/2025/245-stttt-vp/"
     assert page.input_value("#vb-q") == "dat dai" and page.input_value("#vb-header-q") == "dat dai"
@@ -648,7 +648,7 @@ def test_the_search_page_runs_under_the_csp_without_violation(browser, nginx_sam
     page.on("console", lambda m: console.append(m.text))
     response = page.goto(f"{nginx_sample}/tim-kiem/{query}")
     assert "'wasm-unsafe-eval'" in response.headers["content-security-policy"]
-    page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+    page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
     page.evaluate("window.VanbanSearch.done")
     page.wait_for_load_state("networkidle")
     assert page.locator("#vb-search-direct a, .vb-result__title a").first.get_attribute("href") == first

@@ -67,11 +67,11 @@ def test_decomposed_query_searches_like_precomposed(browser, served_sample, word
 
     def results(query: str) -> list[str]:
         page.goto(served_sample + "tim-kiem/")
-        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
         page.fill("#vb-q", query)
         page.press("#vb-q", "Enter")
-        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
-        page.wait_for_function("document.querySelector('#vb-search-status').textContent.trim() !== ''")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_function("() => document.querySelector('#vb-search-status').textContent.trim() !== ''")
         return page.locator(".vb-result a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
 
     try:

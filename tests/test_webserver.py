@@ -363,7 +363,7 @@ def test_the_violation_watch_sees_a_blocked_script(nginx, page):
     page.goto(nginx + "/")
     page.evaluate("""() => { const s = document.createElement("script");
                              s.textContent = "window.__ran = 1"; document.body.append(s); }""")
-    page.wait_for_function("window.__cspViolations.length > 0")
+    page.wait_for_function("() => window.__cspViolations.length > 0")
     assert page.evaluate("window.__ran") is None
     assert "script-src" in csp_problems(page)[0]
 

@@ -14,12 +14,15 @@ import os
 from html import escape
 from pathlib import Path
 
-__all__ = ["folder_targets", "write_folder_pages", "SKIPPED", "FOLDER_PAGE"]
+__all__ = ["folder_targets", "write_folder_pages", "SKIPPED", "FOLDER_PAGE", "FOLDER_PAGE_MARK"]
 
 SKIPPED = ("assets", "pagefind", "_nginx", "_manifest", "search")
 """Top-level folders of files, not pages."""
 FIXED = {"so/": ("tim-kiem/", "Tìm kiếm văn bản theo số ký hiệu")}
 """The short links' folder: a number is looked up on the search page."""
+
+FOLDER_PAGE_MARK = "Địa chỉ này không có trang riêng"
+"""The sentence every folder page carries (it names no published address of its own)."""
 
 FOLDER_PAGE = """<!doctype html>
 <html lang="vi">
@@ -31,7 +34,7 @@ FOLDER_PAGE = """<!doctype html>
 <meta http-equiv="refresh" content="0; url={target}">
 </head>
 <body>
-<p>Địa chỉ này không có trang riêng. Mời xem: <a href="{target}">{title}</a>.</p>
+<p>{mark}. Mời xem: <a href="{target}">{title}</a>.</p>
 </body>
 </html>
 """
@@ -75,5 +78,5 @@ def write_folder_pages(site_dir: Path, sections: dict[str, tuple[str, str]]) -> 
         depth = url.count("/")
         relative = "../" * depth + target
         (site_dir / url / "index.html").write_text(
-            FOLDER_PAGE.format(title=escape(title), target=escape(relative or "./")), encoding="utf-8")
+            FOLDER_PAGE.format(title=escape(title), target=escape(relative or "./"), mark=FOLDER_PAGE_MARK), encoding="utf-8")
     return sorted(targets)
