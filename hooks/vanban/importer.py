@@ -3,13 +3,15 @@
 The layout, top to bottom: issuer lines ("UBND TỈNH LẠNG SƠN / SỞ THÔNG TIN VÀ TRUYỀN THÔNG"), the
 national motto, "Số: 02/KH-UBND", "{place}, ngày 04 tháng 01 năm 2023", the type title ("KẾ HOẠCH")
 and its subject — or, for a công văn, "V/v …" —, "Kính gửi:" and its list, the body, then "Nơi nhận:"
-and the signature ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / name"). The parser walks the lines once, in that
-order, and tolerates what Word tables and PDF columns do to it (header cells read one after the other,
-number and date on one line, hard-wrapped paragraphs).
+and the signature ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC / name"). `shapes.reshape` first restores that order
+from the shapes real copies take (table cells per line, run-together columns, crawls, wrapped words);
+the parser then walks the lines once.
 
-What the document leaves blank (the number, the day) is written as an explicit ``TODO`` value that
-the loader reports as an error, never guessed. What the importer infers rather than reads (topics from
-the subject, issuer from the number) is listed in `ImportedDirective.review` for staff to confirm.
+Every field is either read where Decree 30 prints it, inferred (and reported for checking), or an
+explicit ``TODO: … — why`` quoting what was seen, which `vanban check` reports as an error: a blank
+number or day, an impossible date, a number that cannot be right, an issuer outside the registry
+(never this archive's own body by default), words OCR was unsure of. `ImportedDirective.fields` says
+which, per field, for the import report.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from .registry import DocType, Issuer, Registries
 from .shapes import UNSURE, is_motto_text, reshape
 from .text import fold, normalize, slugify
 
-__all__ = ["FieldReport", "ImportedDirective", "parse_document", "render_directive", "TODO"]
+__all__ = ["FieldReport", "ImportedDirective", "parse_document", "render_directive", "TODO", "field_report", "report_lines",
+           "archive_index", "find_duplicate", "duplicate_key", "attach_original"]
 
 TODO = "TODO"
 
