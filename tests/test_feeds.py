@@ -23,7 +23,9 @@ RNG = etree.RelaxNG(etree.parse(str(FIXTURES / "schemas" / "atom.rng")))
 def _feed_links(site: Path, url: str) -> list[tuple[str, str]]:
     """(href resolved to a site-relative path, title) of the page's Atom alternate links."""
     doc = lxml_html.fromstring((site / url / "index.html").read_bytes())
-    links = doc.xpath('//head/link[@rel="alternate"][@type="application/atom+xml"]')
+    # rel="alternate feed": the token "alternate" (not the exact value, see vanban/seo.py).
+    links = doc.xpath('//head/link[contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
+                      '[@type="application/atom+xml"]')
     return [(posixpath.normpath(posixpath.join(url, link.get("href"))), link.get("title")) for link in links]
 
 

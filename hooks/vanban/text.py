@@ -81,5 +81,11 @@ def display_subject(subject: str) -> str:
     citation lowers it again after "về việc", and open data gives it unchanged."""
     for i, ch in enumerate(subject):
         if ch.isalpha():
-            return subject[:i] + ch.upper() + subject[i + 1:] if ch.islower() else subject
+            return subject[:i] + ch.upper() + subject[i + 1:]
+        if ch not in _OPENING:
+            break
     return subject
+
+
+# What may stand before a subject's first word: "“Đẩy mạnh…”", "(Dự thảo) …".
+_OPENING = set(" \"'“‘«([")
