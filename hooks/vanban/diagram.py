@@ -80,8 +80,11 @@ def relation_diagram(d: Directive, links: CrossRefs) -> Diagram | None:
         return None
     rows = max(min(len(incoming), MAX_PER_SIDE + 1), min(len(outgoing), MAX_PER_SIDE + 1), 1)
     height = rows * ROW + 2 * PAD - (ROW - NODE_H)
-    columns = (PAD, PAD + NODE_W + GAP, PAD + 2 * (NODE_W + GAP))
-    width = columns[2] + NODE_W + PAD
+    # A side without documents takes no room (it left 40 % of the drawing empty).
+    step = NODE_W + GAP
+    left = PAD if incoming else PAD - step
+    columns = (left, left + step, left + 2 * step)
+    width = (columns[2] if outgoing else columns[1]) + NODE_W + PAD
     center_y = (height - NODE_H) // 2
     me = Node(columns[1], center_y, d.type.name, _number_line(d), None, "self")
     nodes, edges, words = [me], [], []
