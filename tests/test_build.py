@@ -205,3 +205,32 @@ def test_staff_reference_page_documents_every_field(sample_site):
     assert "Mẫu để sao chép" in text
     for field in FIELDS:
         assert f"{field}" in text, field
+
+
+def test_every_directive_page_is_within_40_kb(sample_site):
+    sizes = {p.parent.name: p.stat().st_size for p in (sample_site.site / "van-ban").glob("*/*/index.html")}
+    assert len(sizes) >= 13
+    # The seed was 44.7 KB (its subject repeated nine times, the navigation indented).
+    assert max(sizes.values()) <= 40 * 1024, sizes
+
+
+def test_data_line_links_json_feed_short_link_and_signed_original(sample_site):
+    site = sample_site.site
+    for url, expected in [
+        (SEED_URL, ["JSON", "Tin mới loại công văn (Atom)"]),  # unnumbered: no short link
+        ("van-ban/2024/15-qd-stttt/", ["JSON", "Tin mới loại quyết định (Atom)", "Liên kết ngắn /so/15-qd-stttt",
+                                       "Bản gốc đã ký (PDF)"]),
+    ]:
+        line = re.search(r'<p class="vb-data">(.*?)</p>', sample_site.page(url), re.S).group(1)
+        links = re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', line)
+        assert [text for _, text in links] == expected
+        for href, _ in links:  # each one is a file of the site
+            target = (site / url / href).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), href
+    assert 'href="15-qd-stttt-ban-ky-so.pdf" download>Bản gốc đã ký' in sample_site.page("van-ban/2024/15-qd-stttt/")
+
+
+def test_home_names_its_latest_table_once(sample_site):
+    html = sample_site.page("")
+    assert text_of(html).count("Văn bản mới ban hành") == 1
+    assert '<table class="vb-list" aria-labelledby="moi-ban-hanh">' in html

@@ -199,3 +199,16 @@ def test_last_commit_dates_come_from_git_history(tmp_path):
     assert dates[(repo / "2023" / "a.md").resolve()] == date(2024, 1, 2)
     assert dates[(repo / "2023" / "b.md").resolve()] == date(2024, 3, 4)
     assert last_commit_dates(tmp_path / "not-a-repo-" / "x") == {}
+
+
+def test_og_image_is_the_committed_card_of_the_announced_size(sample_site):
+    """One card for the site (scripts/og_card.py draws it once; no outside service)."""
+    head = _head(sample_site.page(""))
+    [image] = _meta(head, "og:image")
+    card = sample_site.site / image[len(SITE_URL):]
+    data = card.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    size = (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
+    assert size == (1200, 630) == (int(_meta(head, "og:image:width")[0]), int(_meta(head, "og:image:height")[0]))
+    assert _meta(head, "og:image:alt") == ["Văn bản chỉ đạo điều hành"]
+    assert _meta(head, "twitter:card") == ["summary_large_image"]
