@@ -1,11 +1,12 @@
-"""WCAG 2.1 A/AA in the browser: axe-core over every kind of page, and the keyboard.
+"""WCAG 2.1 A/AA and 2.2's target size in the browser: axe-core over every page kind, and the keyboard.
 
 axe-core (tests/tools, from the npm registry) is injected into Debian's headless Chromium on each
-page and run with the WCAG 2.1 A and AA rules. The sample site is checked page by page at desktop
-width and one page per kind at 320 px (reflow); the synthetic archive one page per kind (it has the
-paginated listings). Pages are grouped by URL shape (tests/site_pages.py), so a new section of the
-site is checked without touching this file. The keyboard tests Tab through a page and require that
-every visible link, button and field is reached, with a visible focus indicator.
+page and run with the WCAG 2.1 A and AA rules and `target-size` (2.2, 2.5.8: 24 × 24 CSS px). The
+sample site is checked page by page at desktop width and one page per kind at 320 px (reflow); the
+synthetic archive one page per kind (it has the paginated listings). Pages are grouped by URL shape
+(tests/site_pages.py), so a new section of the site is checked without touching this file. The
+keyboard tests Tab through a page and require that every visible link, button and field is reached,
+with a visible focus indicator.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from site_pages import page_kinds, representatives
 
 pytestmark = pytest.mark.browser
 
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# With "wcag22aa": axe's `target-size` (WCAG 2.2, 2.5.8: targets of 24 × 24 CSS px, or spaced so).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 320, "height": 640}  # WCAG 1.4.10 reflow width
 
@@ -36,7 +38,8 @@ def axe_violations(page, axe_source: str) -> list[str]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(axe_source)  # through the DevTools protocol: not subject to the page's CSP
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS)
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, rules: {'target-size': {enabled: true}},"
+        " resultTypes: ['violations']})", WCAG_TAGS)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — " + "; ".join(
             " ".join(map(str, n["target"])) for n in v["nodes"][:4])
@@ -65,6 +68,27 @@ def report(found: dict[str, list[str]]) -> str:
 
 def non_redirect_pages(site) -> list[str]:
     return [u for kind, urls in page_kinds(site).items() if not kind.startswith("redirect ") for u in urls]
+
+
+def test_the_gate_reports_small_targets(browser, served_sample, axe_source):
+    """`target-size` is really on: two 10 px links side by side on a page are reported."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(served_sample + "van-ban/")
+        page.evaluate("""() => {
+          const p = document.createElement('p');
+          for (const n of [1, 2]) {
+            const a = document.createElement('a');
+            a.href = '#x' + n; a.textContent = n;
+            Object.assign(a.style, {display: 'inline-block', width: '10px', height: '10px', fontSize: '8px', padding: 0});
+            p.append(a);
+          }
+          document.querySelector('.md-content__inner').append(p);
+        }""")
+        assert any(v.startswith("target-size") for v in axe_violations(page, axe_source))
+    finally:
+        context.close()
 
 
 def test_sample_site_has_every_page_kind(sample_site):

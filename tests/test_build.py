@@ -44,15 +44,17 @@ def test_seed_page_at_its_permalink(sample_site):
     assert meta_row(html, "Ngày ban hành") == "2023"
     assert meta_row(html, "Cơ quan ban hành") == "Sở Thông tin và Truyền thông tỉnh Lạng Sơn"
     assert meta_row(html, "Người ký") == "Lê Hải Yến (KT. GIÁM ĐỐC – PHÓ GIÁM ĐỐC)"
-    assert meta_row(html, "Trích yếu").startswith("tuyên truyền: cải cách hành chính;")
+    # The subject once, under the heading, its first letter upper-cased for display only.
+    subject = re.search(r'<span class="vb-title__subject">(.*?)</span>', html).group(1)
+    assert subject.startswith("Tuyên truyền: cải cách hành chính;")
+    assert "Trích yếu" not in re.search(r'<table class="vb-meta">.*?</table>', html, re.S).group(0)
     assert "Lâm nghiệp, phòng cháy chữa cháy rừng" in meta_row(html, "Lĩnh vực")
     assert "Lưu: VT, TTBCXB (ĐT)" in meta_row(html, "Nơi nhận")
     text = text_of(html)
-    assert "Bản văn bản này không ghi số" in text
-    assert "Bản gốc để trống ngày, tháng ban hành; chỉ ghi năm 2023." in text
+    assert "Bản gốc để trống số và ngày, tháng." in text
     assert "Lạng Sơn, ngày tháng năm 2023" in text  # the blank day and month are kept, not invented
     assert "Đề nghị Quý cơ quan, đơn vị tổ chức tuyên truyền" in text
-    assert "<title>Công văn (chưa ghi số) /STTTT-TTBCXB: tuyên truyền" in html
+    assert "<title>Công văn (chưa ghi số) /STTTT-TTBCXB: Tuyên truyền" in html
 
 
 def test_seed_attachments_link_to_the_cited_plans(sample_site):
@@ -203,3 +205,32 @@ def test_staff_reference_page_documents_every_field(sample_site):
     assert "Mẫu để sao chép" in text
     for field in FIELDS:
         assert f"{field}" in text, field
+
+
+def test_every_directive_page_is_within_40_kb(sample_site):
+    sizes = {p.parent.name: p.stat().st_size for p in (sample_site.site / "van-ban").glob("*/*/index.html")}
+    assert len(sizes) >= 13
+    # The seed was 44.7 KB (its subject repeated nine times, the navigation indented).
+    assert max(sizes.values()) <= 40 * 1024, sizes
+
+
+def test_data_line_links_json_feed_short_link_and_signed_original(sample_site):
+    site = sample_site.site
+    for url, expected in [
+        (SEED_URL, ["JSON", "Tin mới loại công văn (Atom)"]),  # unnumbered: no short link
+        ("van-ban/2024/15-qd-stttt/", ["JSON", "Tin mới loại quyết định (Atom)", "Liên kết ngắn /so/15-qd-stttt",
+                                       "Bản gốc đã ký (PDF)"]),
+    ]:
+        line = re.search(r'<p class="vb-data">(.*?)</p>', sample_site.page(url), re.S).group(1)
+        links = re.findall(r'<a href="([^"]+)"[^>]*>(.*?)</a>', line)
+        assert [text for _, text in links] == expected
+        for href, _ in links:  # each one is a file of the site
+            target = (site / url / href).resolve()
+            assert target.is_file() or (target / "index.html").is_file(), href
+    assert 'href="15-qd-stttt-ban-ky-so.pdf" download>Bản gốc đã ký' in sample_site.page("van-ban/2024/15-qd-stttt/")
+
+
+def test_home_names_its_latest_table_once(sample_site):
+    html = sample_site.page("")
+    assert text_of(html).count("Văn bản mới ban hành") == 1
+    assert '<table class="vb-list" aria-labelledby="moi-ban-hanh">' in html

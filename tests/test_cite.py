@@ -61,8 +61,8 @@ def test_citation_is_in_the_page_as_text(sample_site):
         html = sample_site.page(url)
         expected = citation(load(rel), SITE_URL)
         assert cite_text_in(html) == expected.text
-        button = re.search(r'<button type="button" class="md-button vb-copy" data-vb-copy="([^"]*)"', html).group(1)
-        assert htmllib.unescape(button) == expected.text
+        buttons = re.findall(r'<button type="button" class="md-button vb-copy" data-vb-copy="([^"]*)">([^<]*)<', html)
+        assert buttons == [("formal", "Chép trích dẫn"), ("accessed", "Chép kèm ngày truy cập")]
         # Without JavaScript the button is hidden (it could do nothing); the text stays.
         assert re.search(r'<p class="vb-cite__actions" hidden>', html)
 
@@ -109,3 +109,39 @@ def test_without_javascript_the_citation_is_text_and_no_dead_button(browser, ngi
         assert not page.get_by_role("button", name="Chép trích dẫn").is_visible()
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_second_button_adds_the_access_date(page, nginx):
+    page.goto(f"{nginx}/van-ban/2022/1562-ubnd-kt/")
+    page.get_by_role("button", name="Chép kèm ngày truy cập").click()
+    page.get_by_role("status").filter(has_text="kèm ngày truy cập").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    today = page.evaluate("(() => { const d = new Date(), two = n => String(n).padStart(2, '0');"
+                          " return two(d.getDate()) + '/' + two(d.getMonth() + 1) + '/' + d.getFullYear(); })()")
+    assert copied == ("Công văn số 1562/UBND-KT ngày 27/12/2022 của Ủy ban nhân dân tỉnh Lạng Sơn về việc tăng cường "
+                      "công tác quản lý bảo vệ, phòng cháy, chữa cháy rừng và quản lý lâm sản trước, trong và sau Tết "
+                      "Nguyên đán năm 2023. Địa chỉ: https://vanban.example.gov.vn/van-ban/2022/1562-ubnd-kt/"
+                      f", truy cập ngày {today}.")
+    assert csp_problems(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("anchor, part", [
+    ("phan-i-2", "Khoản 2 mục I"),        # "2." under "I." of a plan
+    ("phan-ii-doan-1", "Đoạn 1 mục II"),  # an unnumbered paragraph of section II
+])
+def test_from_a_pinpoint_link_the_citation_names_the_paragraph(page, nginx, anchor, part):
+    page.goto(f"{nginx}/van-ban/2025/12-kh-stttt/")
+    page.locator(f'a.vb-pin[href="#{anchor}"]').click()  # copies the link, moves to the paragraph
+    page.wait_for_function(f"location.hash === '#{anchor}'")
+    shown = page.locator(".vb-cite__text").inner_text()
+    assert shown.startswith(f"{part} Kế hoạch số 12/KH-STTTT ngày 10/02/2025 của ")
+    assert shown.endswith(f"Địa chỉ: https://vanban.example.gov.vn/van-ban/2025/12-kh-stttt/#{anchor}")
+    page.get_by_role("button", name="Chép trích dẫn", exact=True).click()
+    page.get_by_role("status").filter(has_text="Đã chép trích dẫn").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == shown
+    # Opened from the address with the anchor (a shared link), the page cites the same paragraph.
+    page.goto(f"{nginx}/van-ban/2025/12-kh-stttt/#{anchor}")
+    assert page.locator(".vb-cite__text").inner_text() == shown
+    assert csp_problems(page) == []

@@ -197,23 +197,30 @@ def test_seed_body_links_its_four_plans_and_the_resolution(sample_site):
         assert target.exists(), href
 
 
-def test_seed_lists_what_it_cites(sample_site):
-    cites = section(sample_site.page(SEED_URL), "vb-cites-title")
-    assert "Văn bản dẫn chiếu" in cites
-    assert re.findall(r'<li><a href="([^"]+)">', cites) == list(PLANS)
-    assert "Kế hoạch 02/KH-UBND ngày 04/01/2023: Cải cách hành chính tỉnh Lạng Sơn năm 2023" in text_of(cites)
+def test_seed_lists_each_related_document_once_under_its_most_specific_heading(sample_site):
+    html = sample_site.page(SEED_URL)
+    relations = section(html, "vb-relations-title")
+    implemented = re.findall(r'<dd><a href="([^"]+)">', relations)
+    assert implemented == list(PLANS)[:4]  # "Thực hiện": the four plans
+    assert "Kế hoạch 02/KH-UBND ngày 04/01/2023: Cải cách hành chính tỉnh Lạng Sơn năm 2023" in text_of(relations)
+    # The text cites those four too; "Văn bản dẫn chiếu" keeps only what no relation names.
+    cites = section(html, "vb-cites-title")
+    assert re.findall(r'<li><a href="([^"]+)">', cites) == list(PLANS)[4:]
     assert "chưa có trong kho" not in cites
+    listed = re.findall(r'<(?:dd|li)><a href="([^"]+)">', relations + cites)
+    assert sorted(listed) == sorted(PLANS)
 
 
 def test_cited_plan_lists_who_cites_it_and_implements_it(sample_site):
     html = sample_site.page("van-ban/2023/02-kh-ubnd/")
-    cited_by = section(html, "vb-cited-by-title")
-    assert "Văn bản dẫn chiếu đến văn bản này" in cited_by
-    assert re.findall(r'<li><a href="([^"]+)">', cited_by) == [
+    # Both documents that cite the plan also implement it: listed once, under "Được thực hiện bởi",
+    # and no "cited by" list repeats them.
+    relations = section(html, "vb-relations-title")
+    assert sorted(re.findall(r'<dd><a href="([^"]+)">', relations)) == [
         "../../2025/12-kh-stttt/", "../stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/"]
-    relations = text_of(section(html, "vb-relations-title"))
-    assert "Được thực hiện bởi Kế hoạch 12/KH-STTTT ngày 10/02/2025" in relations
-    assert "Công văn (chưa ghi số) /STTTT-TTBCXB năm 2023: tuyên truyền" in relations
+    assert "Được thực hiện bởi Kế hoạch 12/KH-STTTT ngày 10/02/2025" in text_of(relations)
+    assert 'id="vb-cited-by-title"' not in html
+    assert "Công văn (chưa ghi số) /STTTT-TTBCXB năm 2023: Tuyên truyền" in text_of(relations)
 
 
 def test_replaced_directive_shows_status_on_page_and_in_listings(sample_site):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +24,9 @@ RNG = etree.RelaxNG(etree.parse(str(FIXTURES / "schemas" / "atom.rng")))
 def _feed_links(site: Path, url: str) -> list[tuple[str, str]]:
     """(href resolved to a site-relative path, title) of the page's Atom alternate links."""
     doc = lxml_html.fromstring((site / url / "index.html").read_bytes())
-    links = doc.xpath('//head/link[@rel="alternate"][@type="application/atom+xml"]')
+    # rel="alternate feed": the token "alternate" (not the exact value, see vanban/seo.py).
+    links = doc.xpath('//head/link[contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
+                      '[@type="application/atom+xml"]')
     return [(posixpath.normpath(posixpath.join(url, link.get("href"))), link.get("title")) for link in links]
 
 
@@ -119,3 +122,18 @@ def test_the_schema_check_fails_on_a_broken_feed(sample_site):
         del link.attrib["type"]
     assert RNG.validate(doc)  # the grammar allows it, RFC 4287's rules do not
     assert any("two alternate links" in p for p in _check_rfc4287(doc))
+
+
+def test_a_year_only_date_is_never_shown_as_a_day(sample_site):
+    """The seed's paper says only "năm 2023": Atom's required `updated` takes 1 January (Atom has no
+    partial dates), but there is no `published`, and the summary says "năm 2023"."""
+    feed = _parse(sample_site.site, "loai/cong-van/atom.xml").getroot()
+    [seed] = [e for e in feed.findall(f"{ATOM}entry") if "stttt-ttbcxb" in e.findtext(f"{ATOM}id")]
+    assert seed.findtext(f"{ATOM}updated") == "2023-01-01T00:00:00+07:00"
+    assert seed.find(f"{ATOM}published") is None
+    assert "/STTTT-TTBCXB năm 2023 của Sở Thông tin" in seed.findtext(f"{ATOM}summary")
+    dated = next(e for e in feed.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}id").endswith("/1562-ubnd-kt/"))
+    assert dated.findtext(f"{ATOM}published") == "2022-12-27T00:00:00+07:00"
+    assert "1562/UBND-KT ngày 27/12/2022 của" in dated.findtext(f"{ATOM}summary")
+    for path in sample_site.site.rglob("atom.xml"):
+        assert not re.search(r"ngày (\d{4}|\d{2}/\d{4})\b", path.read_text(encoding="utf-8")), path

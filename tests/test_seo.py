@@ -45,15 +45,22 @@ def test_directive_page_has_canonical_open_graph_and_twitter_tags(sample_site, u
     record = _record(sample_site.site, url)
     head = _head(sample_site.page(url))
     assert [link.get("href") for link in head.xpath('link[@rel="canonical"]')] == [f"{SITE_URL}{url}/"]
-    assert _meta(head, "og:title") == [record["title"]] == _meta(head, "twitter:title")
+    assert _meta(head, "og:title") == [record["title"]]
     assert record["title"].startswith(record["type"]["name"] + " ")
-    assert _meta(head, "og:description") == [record["subject"]] == _meta(head, "twitter:description")
+    # The subject as pages show it (first letter upper-cased); the record keeps it as written.
+    [description] = _meta(head, "og:description")
+    assert description[0].isupper() and description[1:] == record["subject"][1:]
+    assert _meta(head, "twitter:title") == _meta(head, "twitter:description") == []  # X reads og:
     assert _meta(head, "og:url") == [f"{SITE_URL}{url}/"]
     assert _meta(head, "og:type") == ["article"]
     assert _meta(head, "og:locale") == ["vi_VN"]
-    assert _meta(head, "twitter:card") == ["summary"]
-    json_links = head.xpath('link[@rel="alternate"][@type="application/json"]')
-    assert [link.get("href") for link in json_links] == ["index.json"]
+    assert _meta(head, "twitter:card") == ["summary_large_image"]
+    assert _meta(head, "og:image") == [f"{SITE_URL}assets/images/og-card.png"]
+    # The JSON twin is linked from the page's "Dữ liệu" line, not by a <link rel="alternate">
+    # (Material's script would look for a sitemap.xml beside it: a 404 on every page).
+    assert head.xpath('link[@rel="alternate"]') == []
+    data = lxml_html.fromstring(sample_site.page(url)).xpath('//p[@class="vb-data"]//a[@type="application/json"]')
+    assert [a.get("href") for a in data] == ["index.json"]
 
 
 def test_other_pages_have_open_graph_tags_too(sample_site):
@@ -91,8 +98,9 @@ def test_json_ld_describes_the_directive_as_eli_legislation(sample_site):
     implemented = {x["legislationIdentifier"] for x in seed["legislationEnsuresImplementationOf"]}
     assert implemented == {"02/KH-UBND", "07/KH-UBND", "1562/UBND-KT", "08/KH-UBND"}
     assert seed["legislationDate"] == "2023" and seed["legislationIdentifier"] == "/STTTT-TTBCXB"
+    # What a relation names already is not repeated among the citations.
     cited = {c["legislationIdentifier"]: c.get("url") for c in seed["citation"]}
-    assert cited["1562/UBND-KT"] == f"{SITE_URL}van-ban/2022/1562-ubnd-kt/" and "37/NQ-HĐND" in cited
+    assert cited == {"37/NQ-HĐND": f"{SITE_URL}van-ban/khong-ro-nam/37-nq-hdnd/"}
 
     [expired] = _json_ld(sample_site.page("van-ban/2025/20-gm-stttt"))
     assert expired["legislationLegalForce"] == "https://schema.org/NotInForce"
@@ -191,3 +199,16 @@ def test_last_commit_dates_come_from_git_history(tmp_path):
     assert dates[(repo / "2023" / "a.md").resolve()] == date(2024, 1, 2)
     assert dates[(repo / "2023" / "b.md").resolve()] == date(2024, 3, 4)
     assert last_commit_dates(tmp_path / "not-a-repo-" / "x") == {}
+
+
+def test_og_image_is_the_committed_card_of_the_announced_size(sample_site):
+    """One card for the site (scripts/og_card.py draws it once; no outside service)."""
+    head = _head(sample_site.page(""))
+    [image] = _meta(head, "og:image")
+    card = sample_site.site / image[len(SITE_URL):]
+    data = card.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
+    size = (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big"))
+    assert size == (1200, 630) == (int(_meta(head, "og:image:width")[0]), int(_meta(head, "og:image:height")[0]))
+    assert _meta(head, "og:image:alt") == ["Văn bản chỉ đạo điều hành"]
+    assert _meta(head, "twitter:card") == ["summary_large_image"]

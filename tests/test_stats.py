@@ -25,7 +25,7 @@ def bars_of(section: str) -> list[tuple[str, str, int, float]]:
     found = []
     for a in svg.iter(f"{SVG}a"):
         label, count = [t.text for t in a.iter(f"{SVG}text")]
-        rect = a.find(f"{SVG}rect")
+        rect = a.find(f"{SVG}rect[@class='vb-chart__rect']")
         found.append((label, a.get("href"), int(count), float(rect.get("width"))))
     return found
 

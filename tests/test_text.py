@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from vanban.text import fold, normalize, slugify
+from vanban.text import display_subject, fold, normalize, slugify
 
 
 def test_normalize_composes_decomposed_vietnamese():
@@ -82,3 +82,15 @@ def test_decomposed_query_searches_like_precomposed(browser, served_sample, word
         assert results(nfd) == precomposed
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("tuyên truyền: cải cách hành chính", "Tuyên truyền: cải cách hành chính"),
+    ("“đẩy mạnh phát triển”", "“Đẩy mạnh phát triển”"),
+    ("Cải cách hành chính", "Cải cách hành chính"),
+    ("UBND tỉnh", "UBND tỉnh"),
+    ("<script>x", "<script>x"),  # only opening quotes and brackets may stand before the first word
+    ("", ""),
+])
+def test_display_subject_upper_cases_the_first_letter_only(stored, shown):
+    assert display_subject(stored) == shown

@@ -260,7 +260,7 @@ class Build:
             page_title, page_description = hand_written()
             title, description = page_title or site.name, page_description or site.description
         return head_html(title=title, description=description, url=canonical,
-                         site_name=site.name, alternates=alternates)
+                         site_name=site.name, alternates=alternates, site_url=site.url)
 
     def pages_to_write(self) -> list[str]:
         """The generated pages outside the navigation that this build writes itself (under

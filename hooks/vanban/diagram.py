@@ -4,7 +4,8 @@ Why not Mermaid: Material loads Mermaid from a CDN (a request to another host), 
 is ~3 MB of JavaScript that would run on every page and needs CSP changes. The diagram is a star
 with three columns, so it is computed here: documents that relate to this one on the left, this one
 in the middle, documents it relates to on the right; each arrow reads "left <verb> right". Nodes of
-documents in the archive are links; the SVG needs no script and no style attribute.
+documents in the archive are links; the SVG needs no script and no style attribute. Where the
+column is too narrow for 12 px text (phones) the page shows the relations as a list instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from .model import Directive
 
 __all__ = ["Diagram", "Node", "Edge", "relation_diagram", "MAX_PER_SIDE"]
 
-NODE_W, NODE_H, ROW, GAP, PAD = 200, 46, 62, 120, 8
+# 764 px wide: drawn at 14 px, its text stays at 12 px or more down to a 655 px column, the width of
+# the text column beside both sidebars at 1280 px is 688 px. Narrower columns (phones) hide the SVG
+# and show the same relations as the list below it (vanban.css).
+NODE_W, NODE_H, ROW, GAP, PAD = 184, 48, 64, 100, 6
 MAX_PER_SIDE = 8
 """More relations than this on one side are summed up in one "+N văn bản khác" node."""
 
@@ -76,8 +80,11 @@ def relation_diagram(d: Directive, links: CrossRefs) -> Diagram | None:
         return None
     rows = max(min(len(incoming), MAX_PER_SIDE + 1), min(len(outgoing), MAX_PER_SIDE + 1), 1)
     height = rows * ROW + 2 * PAD - (ROW - NODE_H)
-    columns = (PAD, PAD + NODE_W + GAP, PAD + 2 * (NODE_W + GAP))
-    width = columns[2] + NODE_W + PAD
+    # A side without documents takes no room (it left 40 % of the drawing empty).
+    step = NODE_W + GAP
+    left = PAD if incoming else PAD - step
+    columns = (left, left + step, left + 2 * step)
+    width = (columns[2] if outgoing else columns[1]) + NODE_W + PAD
     center_y = (height - NODE_H) // 2
     me = Node(columns[1], center_y, d.type.name, _number_line(d), None, "self")
     nodes, edges, words = [me], [], []

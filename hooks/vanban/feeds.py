@@ -4,9 +4,11 @@ A feed sits in its listing's folder (`van-ban/atom.xml`, `loai/ke-hoach/atom.xml
 `linh-vuc/cai-cach-hanh-chinh/atom.xml`, `co-quan/ubnd-tinh/atom.xml`) and the listing page links it
 with `<link rel="alternate" type="application/atom+xml">`. Written with feedgen.
 
-Dates: an entry is dated by the directive's date of issue (00:00 in Vietnam; the first of the month
-or year when the paper leaves them blank), and the feed's `updated` is its newest entry's — never
-the build time, so the same archive always gives the same bytes (a warm build equals a cold one).
+Dates: an entry is dated by the directive's date of issue (00:00 in Vietnam), and the feed's
+`updated` is its newest entry's — never the build time, so the same archive always gives the same
+bytes (a warm build equals a cold one). When the paper leaves the day (or day and month) blank,
+the required `updated` takes the first of the month (or year), since Atom has no partial dates;
+such an entry has no `published`, and its summary says "tháng 01/2023" or "năm 2023", never a day.
 Directives with no known date are left out of feeds (they stay in listings and open data).
 
 `FeedWriter` writes a feed again only when its key changes: the front matter of its entries, its
@@ -27,6 +29,7 @@ from lxml import etree
 from .listings import Listing
 from .model import Directive
 from .opendata import write_if_changed
+from .text import display_subject
 
 __all__ = ["FEED_KINDS", "FEED_SIZE", "FEED_FILE", "ATOM_TYPE", "Feed", "feed_path", "build_feeds", "atom_xml",
            "FeedWriter"]
@@ -102,10 +105,11 @@ def atom_xml(feed: Feed, site_url: str, rights: str = "", entries: list[tuple[Di
         fe = fg.add_entry(order="append")
         url = _absolute(site_url, d.url)
         fe.id(url)
-        fe.title(f"{d.short_title}: {d.subject}")
+        fe.title(f"{d.short_title}: {display_subject(d.subject)}")
         fe.link(href=url, rel="alternate", type="text/html")
         fe.link(href=f"{url}index.json", rel="alternate", type="application/json")
-        fe.published(moment)
+        if d.date is not None and d.date.is_complete:
+            fe.published(moment)
         fe.updated(moment)
         fe.author({"name": d.issuer.name})
         fe.summary(_summary(d))
@@ -133,8 +137,9 @@ def _restore_entry_link_attributes(xml: bytes) -> bytes:
 
 
 def _summary(d: Directive) -> str:
-    date = d.date.display() if d.date else "chưa rõ"
-    parts = [f"{d.short_title} ngày {date} của {d.issuer.name}", f"Trích yếu: {d.subject}"]
+    # "ngày 04/01/2023", "tháng 01/2023" or "năm 2023": only what the paper says.
+    date = d.date.phrase() if d.date else "chưa rõ ngày"
+    parts = [f"{d.short_title} {date} của {d.issuer.name}", f"Trích yếu: {display_subject(d.subject)}"]
     if d.demo:
         parts.append("Văn bản minh họa, không phải văn bản thật")
     return ". ".join(parts) + "."

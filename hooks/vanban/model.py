@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .numbers import DocumentNumber
 from .registry import DocType, Issuer, Topic
+from .text import display_subject
 
 __all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Directive", "pack_body", "Predicate", "RELATIONS",
            "SIGNING_FORMS", "STATUSES"]
@@ -223,8 +224,8 @@ class Directive:
 
     @property
     def title(self) -> str:
-        """Type + number + subject, the page title."""
-        return f"{self.short_title}: {self.subject}"
+        """Type + number + subject (first letter upper-cased), the page title."""
+        return f"{self.short_title}: {display_subject(self.subject)}"
 
     @property
     def sort_key(self) -> tuple:

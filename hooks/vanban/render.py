@@ -35,7 +35,8 @@ from .feeds import feed_path
 from .linksafety import is_safe_url
 from .listings import GroupIndex, Listing, ListingPage
 from .model import RELATIONS, STATUSES, Directive
-from .text import slugify
+from .statements import is_signed_copy
+from .text import display_subject, slugify
 
 __all__ = ["Renderer", "RenderedDirective", "relative_url", "format_size"]
 
@@ -253,7 +254,9 @@ def template_environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.globals.update(statuses=STATUSES, relations=RELATIONS, format_size=format_size, feed_path=feed_path)
+    env.globals.update(statuses=STATUSES, relations=RELATIONS, format_size=format_size, feed_path=feed_path,
+                       signed=is_signed_copy)
+    env.filters["subject"] = display_subject
     return env
 
 
@@ -298,7 +301,7 @@ class Renderer:
             raise BodyTooSlow(too_slow_problem(d.rel_path, d.body_line, body_seconds()).format()) from None
         html = self.env.get_template("directive.html").render(
             d=d, body=body, link=self._link(d.url), archive=self.archive, date_line=_date_line(d),
-            cite=citation(d, self.site_url),
+            cite=citation(d, self.site_url), toc=toc,
             links=links, diagram=relation_diagram(d, links),
         )
         return RenderedDirective(html, toc)

@@ -8,6 +8,13 @@
   file (when the archive is a git checkout); a listing's is its newest directive's. Both are facts of
   the sources, not of the build: the same commit gives the same sitemap.
 
+- `og:image`: one card for the whole site, `OG_IMAGE` (1200 × 630), drawn once by
+  scripts/og_card.py and committed; previews need its absolute address, so it is given only when
+  `site_url` is set.
+- Alternate links (feeds) say `rel="alternate feed"`: Material's script fetches a `sitemap.xml`
+  beside every `<link rel="alternate">` (it takes them for translations of the page), a 404 in the
+  console of every page. A directive's JSON is linked from the page's "Dữ liệu" line instead.
+
 The canonical link is Material's own (`page.canonical_url`, from `site_url`).
 """
 
@@ -26,9 +33,21 @@ from markupsafe import Markup
 from .archive import Archive
 from .model import Directive
 from .statements import WEB_TEXT_LEGAL_VALUE, legal_value
+from .text import display_subject
 
-__all__ = ["RELATION_PROPERTIES", "LEGAL_FORCE", "json_ld", "script_json", "head_html", "directive_head",
+__all__ = ["OG_IMAGE", "OG_IMAGE_SIZE", "og_image_url", "RELATION_PROPERTIES", "LEGAL_FORCE", "json_ld", "script_json", "head_html", "directive_head",
            "last_commit_dates", "lastmod", "Lastmods"]
+
+OG_IMAGE = "assets/images/og-card.png"
+"""Site-relative path of the link-preview card (docs/pages/assets/images/og-card.png)."""
+OG_IMAGE_SIZE = (1200, 630)
+
+
+def og_image_url(site_url: str) -> str:
+    """Absolute address of the card, or "" when the site's address is unknown (a relative
+    og:image is ignored by previews)."""
+    return f"{site_url.rstrip('/')}/{OG_IMAGE}" if site_url else ""
+
 
 # relations: key → schema.org property (ELI's vocabulary, as adopted by schema.org).
 RELATION_PROPERTIES = {
@@ -87,12 +106,15 @@ def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any
         prop = RELATION_PROPERTIES.get(rel.predicate.key)
         if prop is not None:
             data.setdefault(prop, []).append(_legislation(rel.ref.number.text, rel.target, site_url))
-    # Documents its text cites (issue 4's resolution: unresolved ones by number only).
-    cited = [_legislation(c.citation.number.text, c.target, site_url) for c in archive.links.cites(d)]
+    # Documents its text cites (issue 4's resolution: unresolved ones by number only), but not those
+    # a relation above names already: the page lists each related document once, and so does this.
+    related = {rel.target.url for rel in archive.links.relations(d) if rel.target is not None}
+    cited = [_legislation(c.citation.number.text, c.target, site_url) for c in archive.links.cites(d)
+             if c.target is None or c.target.url not in related]
     if cited:
         data["citation"] = cited
     # The page's text and each file: ELI's "format" level, with what each is worth in law.
-    # (The JSON twin is linked by <link rel="alternate">, not repeated here: pages have a size budget.)
+    # (The JSON twin is linked from the page's "Dữ liệu" line, not repeated here: pages have a size budget.)
     encodings = [{"@type": "LegislationObject", "contentUrl": url, "encodingFormat": "text/html",
                   "legislationLegalValue": WEB_TEXT_LEGAL_VALUE}]
     for a in d.attachments:
@@ -130,10 +152,12 @@ def script_json(data: Any) -> Markup:
 
 
 def head_html(*, title: str, description: str, url: str, site_name: str, kind: str = "website",
-              alternates: Iterable[tuple[str, str, str]] = (), ld: dict[str, Any] | None = None) -> Markup:
+              alternates: Iterable[tuple[str, str, str]] = (), ld: dict[str, Any] | None = None,
+              site_url: str = "") -> Markup:
     """Tags for <head>: Open Graph, Twitter card, alternate links ((type, href, title)), JSON-LD."""
     html = _ENV.get_template("head.html").render(
         title=title, description=description, url=url, site_name=site_name, kind=kind,
+        image=og_image_url(site_url), image_size=OG_IMAGE_SIZE,
         alternates=list(alternates), ld=script_json(ld) if ld is not None else None,
     )
     return Markup(html)
@@ -141,9 +165,8 @@ def head_html(*, title: str, description: str, url: str, site_name: str, kind: s
 
 def directive_head(d: Directive, archive: Archive, site_url: str, site_name: str) -> Markup:
     return head_html(
-        title=d.short_title, description=d.subject, url=_absolute(site_url, d.url), site_name=site_name,
-        kind="article", alternates=[("application/json", "index.json", f"Dữ liệu JSON: {d.short_title}")],
-        ld=json_ld(d, archive, site_url),
+        title=d.short_title, description=display_subject(d.subject), url=_absolute(site_url, d.url),
+        site_name=site_name, kind="article", ld=json_ld(d, archive, site_url), site_url=site_url,
     )
 
 

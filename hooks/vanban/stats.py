@@ -16,12 +16,13 @@ __all__ = ["Bar", "Chart", "build_charts", "STATS_URL", "CHART_WIDTH"]
 
 STATS_URL = "thong-ke/"
 
-CHART_WIDTH = 640
-"""SVG user units; the chart scales to the column width."""
+CHART_WIDTH = 360
+"""SVG user units; the chart scales to the column width. A phone's column is about as wide, so its
+13 px text stays 13 px there, and each bar's link (its whole row, 40 units) stays over 24 px tall."""
 _LABEL_HEIGHT = 16
 _BAR_HEIGHT = 14
 _ROW_GAP = 10
-_BAR_SPACE = 560
+_BAR_SPACE = 300
 """Width of the longest bar; the rest is room for its count."""
 
 _TITLES = {
@@ -83,6 +84,11 @@ class Chart:
     @property
     def bar_height(self) -> int:
         return _BAR_HEIGHT
+
+    @property
+    def row_height(self) -> int:
+        """Label, bar and the gap below: the height of a bar's link, which covers its whole row."""
+        return _LABEL_HEIGHT + _BAR_HEIGHT + _ROW_GAP
 
     @property
     def total(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize", "fold", "slugify", "strip_invisible"]
+__all__ = ["normalize", "fold", "slugify", "strip_invisible", "display_subject"]
 
 # Combining marks that carry the tone (thanh điệu); vowel-shape marks (â, ă, ơ…) are not tones.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -73,3 +73,19 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 def slugify(text: str) -> str:
     """URL segment: folded, lower-case, every run of other characters → one hyphen."""
     return _NON_SLUG.sub("-", fold(text)).strip("-")
+
+
+def display_subject(subject: str) -> str:
+    """A subject as pages show it: its first letter upper-cased ("tuyên truyền: …" → "Tuyên
+    truyền: …"), once "V/v" was dropped from the front. The stored text stays as written: the
+    citation lowers it again after "về việc", and open data gives it unchanged."""
+    for i, ch in enumerate(subject):
+        if ch.isalpha():
+            return subject[:i] + ch.upper() + subject[i + 1:]
+        if ch not in _OPENING:
+            break
+    return subject
+
+
+# What may stand before a subject's first word: "“Đẩy mạnh…”", "(Dự thảo) …".
+_OPENING = set(" \"'“‘«([")
