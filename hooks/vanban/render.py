@@ -314,14 +314,14 @@ class Renderer:
 
     def stats(self, charts: list, url: str) -> str:
         """The "Thống kê" page (charts from `stats.build_charts`)."""
-        return self.env.get_template("stats.html").render(charts=charts, total=len(self.archive), link=self._link(url))
+        return self.env.get_template("stats.html").render(charts=charts, total=len(self.archive.listed), link=self._link(url))
 
     def home(self, listings: list[Listing], base: str = "") -> str:
         by_kind: dict[str, list[Listing]] = {}
         for lst in listings:
             by_kind.setdefault(lst.kind, []).append(lst)
         return self.env.get_template("home.html").render(
-            archive=self.archive, latest=self.archive.directives[:10], by_kind=by_kind, link=self._link(base),
+            archive=self.archive, latest=self.archive.listed[:10], by_kind=by_kind, link=self._link(base),
         )
 
 
