@@ -312,14 +312,28 @@ class _Builder:
         self.registries = registries
         self.problems: list[Problem] = []
         self.todo_keys: set[str] = set()
+        self.front = front
         # Top-level key → line in the file (the opening '---' is line 1).
         self.lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
 
     def error(self, key: str, message: str, severity: str = ERROR) -> None:
         if key in self.todo_keys:
             return  # already reported once as "not filled in"; one line per field staff must fill
-        line = self.lines.get(key.split(".")[0].split("[")[0])
+        line = self.lines.get(key) or self.lines.get(key.split(".")[0].split("[")[0])
         self.problems.append(Problem(self.shown, message, field=key, line=line, severity=severity))  # type: ignore[arg-type]
+
+    def _sub_lines(self, key: str) -> None:
+        """Lines of the sub-fields of block `key` ("withdrawal.date"), for the problems naming them."""
+        start = self.lines.get(key)
+        if start is None:
+            return
+        # The front matter starts on line 2 (after the opening '---').
+        for line, text in enumerate(self.front.split("\n")[start - 2:], start):
+            if line > start and text and not text[0].isspace():
+                break  # the next top-level field
+            match = re.match(r"^[ \t]+([A-Za-z_]\w*)[ \t]*:", text)
+            if match:
+                self.lines.setdefault(f"{key}.{match.group(1)}", line)
 
     def warn(self, key: str, message: str) -> None:
         self.error(key, message, WARNING)
@@ -670,20 +684,20 @@ class _Builder:
 
     def _withdrawal(self, status: str | None, issued: PartialDate | None) -> Withdrawal | None:
         raw = self.data.get("withdrawal")
-        example = ("withdrawal:\n  date: 2025-03-10\n  reason: Ban hành không đúng thẩm quyền\n"
-                   "  by: 45/QĐ-STTTT")
+        example = "withdrawal: {date: 2025-03-10, reason: Ban hành không đúng thẩm quyền, by: 45/QĐ-STTTT}"
         if raw is None:
             if status == WITHDRAWN:
                 self.error("status", "Văn bản thu hồi (status: thu-hoi) cần trường 'withdrawal' ghi ngày thu hồi "
-                                     "(date), lý do (reason) và văn bản thu hồi (by), ví dụ:\n" + example)
+                                     "(date), lý do (reason) và văn bản thu hồi (by), ví dụ " + example + ".")
             return None
         if status != WITHDRAWN:
             self.error("withdrawal", "Có trường 'withdrawal' nhưng chưa ghi 'status: thu-hoi': thêm dòng "
                                      "status: thu-hoi nếu văn bản đã bị thu hồi, nếu không thì xóa 'withdrawal'.")
             return None
         if not isinstance(raw, dict):
-            self.error("withdrawal", "Trường 'withdrawal' cần các trường con date, reason, by, ví dụ:\n" + example)
+            self.error("withdrawal", "Trường 'withdrawal' cần các trường con date, reason, by, ví dụ " + example + ".")
             return None
+        self._sub_lines("withdrawal")
         for k in raw:
             if k not in WITHDRAWAL_FIELDS:
                 self.warn(f"withdrawal.{k}", f"Trường lạ 'withdrawal.{k}' bị bỏ qua: chỉ dùng date, reason, by.")
