@@ -212,7 +212,7 @@ def deleted_directives(committed_text: str, produced: set[str] | dict, root: Pat
             "đừng xoá, hãy thu hồi: status: thu-hoi. Khôi phục tệp (git checkout -- " + source + "), "
             "rồi thêm vào phần thông tin: status: thu-hoi và withdrawal (date: ngày thu hồi, reason: lý do, "
             "by: số ký hiệu văn bản thu hồi). Trang được giữ lại với thông báo “Văn bản đã bị thu hồi” "
-            "và ra khỏi các danh sách; xem docs/pages/huong-dan/dang-van-ban.md, mục “Thu hồi văn bản”.",
+            "và ra khỏi các danh sách; xem mục “Thu hồi văn bản” trong docs/pages/huong-dan/truong-thong-tin.md.",
             field="status", severity=ERROR))
     return problems
 
