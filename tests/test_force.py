@@ -17,6 +17,7 @@ import subprocess
 import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 
@@ -173,7 +174,7 @@ def test_withdrawn_page_stays_as_a_marked_record(site):
     assert notice, "no withdrawal notice"
     assert text_of(notice.group(1)) == (
         "Văn bản đã bị thu hồi Văn bản này đã bị thu hồi ngày 02/04/2024 theo Quyết định 45/QĐ-STTTT ngày 02/04/2024. "
-        "Lý do thu hồi: Ban hành không đúng thẩm quyền Trang được giữ lại để tra cứu; văn bản không còn giá trị thi "
+        "Lý do thu hồi: Ban hành không đúng thẩm quyền. Trang được giữ lại để tra cứu; văn bản không còn giá trị thi "
         "hành và không có trong các danh sách văn bản.")
     assert 'href="../45-qd-stttt/"' in notice.group(1)
     assert meta_row(html, "Tình trạng hiệu lực") == "Đã bị thu hồi"
@@ -323,3 +324,60 @@ def test_a_later_build_date_changes_the_status_and_a_warm_build_equals_a_cold_on
     assert meta_row(warm.page(CORRECTED), "Tình trạng hiệu lực") == "Hết hiệu lực"
     warm_files, cold_files = site_files(warm.site), site_files(cold.site)
     assert [f for f in sorted(set(warm_files) | set(cold_files)) if warm_files.get(f) != cold_files.get(f)] == []
+
+
+# ---- in the browser -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def served(site):
+    from conftest import serve_dir
+    with serve_dir(site.site) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_search_finds_the_withdrawn_directive_by_its_status_filter(browser, served):
+    page = browser.new_page()
+    try:
+        page.goto(served + "tim-kiem/?tinh-trang=" + quote_plus("Đã bị thu hồi"))
+        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.evaluate("window.VanbanSearch.done")
+        assert [a.get_attribute("href") for a in page.locator(".vb-result__title a").all()] == ["/" + WITHDRAWN]
+        options = page.locator("select[name=tinh-trang] option").all_text_contents()
+        assert "Đã bị thu hồi (1)" in options and "Chưa có hiệu lực (1)" in options
+        # A word of its text finds it too, with its status beside the result.
+        page.goto(served + "tim-kiem/?q=" + quote_plus("báo cáo định kỳ"))
+        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.evaluate("window.VanbanSearch.done")
+        results = {r.locator(".vb-result__title a").get_attribute("href"): r for r in page.locator(".vb-result").all()}
+        assert results["/" + WITHDRAWN].locator(".vb-result__status").text_content() == "Đã bị thu hồi"
+        assert results["/" + WITHDRAWING].locator(".vb-result__status").text_content() == "Còn hiệu lực"
+    finally:
+        page.close()
+
+
+SHOTS_DIR = Path(__file__).resolve().parent.parent / ".cache" / "screenshots"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_withdrawn_and_corrected_pages_show_their_notice_first(browser, served, viewport):
+    """The notice is on the first screen, fully visible; screenshots kept in .cache/screenshots/."""
+    page = browser.new_page(viewport=viewport)
+    try:
+        for url, selector in ((WITHDRAWN, ".vb-notice--withdrawn"), (CORRECTED, ".vb-notice--correction")):
+            page.goto(served + url)
+            notice = page.locator(selector)
+            box = notice.bounding_box()
+            assert box and box["y"] + box["height"] <= viewport["height"], (url, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], (url, box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+            SHOTS_DIR.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS_DIR / f"{url.strip('/').replace('/', '-')}-{viewport['width']}.png"))
+        paper = page.goto(served + WITHDRAWN) and page.locator(".vb-paper--withdrawn")
+        stamp = page.evaluate("getComputedStyle(document.querySelector('.vb-paper--withdrawn'), '::before').content")
+        assert stamp == '"ĐÃ BỊ THU HỒI"' and paper.get_attribute("aria-label") == "Toàn văn (đã bị thu hồi)"
+        paper.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS_DIR / f"paper-thu-hoi-{viewport['width']}.png"))
+    finally:
+        page.close()
