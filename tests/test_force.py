@@ -381,3 +381,14 @@ def test_withdrawn_and_corrected_pages_show_their_notice_first(browser, served, 
         page.screenshot(path=str(SHOTS_DIR / f"paper-thu-hoi-{viewport['width']}.png"))
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_new_notices_and_lists_pass_axe(browser, served):
+    from conftest import AXE_JS, npm_tool
+    from test_accessibility import DESKTOP, PHONE, check_pages, report
+    source = npm_tool(AXE_JS).read_text(encoding="utf-8")
+    urls = [WITHDRAWN, CORRECTED, NOT_YET, WITHDRAWING, "van-ban/thu-hoi/", "loai/quyet-dinh/", ""]
+    for viewport in (DESKTOP, PHONE):
+        found = check_pages(browser, served, urls, viewport, source)
+        assert not found, report(found)
