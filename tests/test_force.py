@@ -260,7 +260,10 @@ def test_open_data_json_csv_and_json_ld(site):
     assert ld["legislationDateOfApplicability"] == "2024-05-06"
     assert json_ld(site.page(NOT_YET))["legislationLegalForce"] == "https://schema.org/NotInForce"
     assert json_ld(site.page(WITHDRAWN))["legislationLegalForce"] == "https://schema.org/NotInForce"
-    assert "legislationLegalForce" not in json_ld(site.page(CORRECTING))  # unknown: not said
+    correcting = json_ld(site.page(CORRECTING))
+    assert "legislationLegalForce" not in correcting  # unknown: not said
+    assert [(x["legislationIdentifier"], x["@id"]) for x in correcting["legislationCorrects"]] == [
+        ("30/KH-STTTT", "https://vanban.example.gov.vn/" + CORRECTED)]
 
 
 def test_open_data_validates_against_the_schema(site):

@@ -56,6 +56,8 @@ RELATION_PROPERTIES = {
     "replaces": "legislationChanges",  # replacement is one of the changes legislationChanges covers
     "amends": "legislationAmends",
     "repeals": "legislationRepeals",
+    "corrects": "legislationCorrects",  # textual corrections with no legal impact: đính chính
+    # withdrawn_by has none: withdrawal shows as legislationLegalForce NotInForce
 }
 
 # Status in force → schema.org LegalForceStatus. "Không rõ" has none (the property is left out);
