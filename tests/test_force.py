@@ -195,6 +195,12 @@ def test_withdrawn_directive_is_out_of_listings_home_and_feeds(site):
     for feed in ("van-ban/atom.xml", "loai/quyet-dinh/atom.xml", "co-quan/stttt/atom.xml"):
         xml = (site.site / feed).read_text(encoding="utf-8")
         assert "45-qd-stttt" in xml and "16-qd-stttt" not in xml, feed
+    # A group whose only directive is withdrawn keeps its published page, which says why it is empty.
+    archive_list = site.page("linh-vuc/van-thu-luu-tru/")
+    assert listed_urls(archive_list) == []
+    assert "Không còn văn bản nào trong danh sách này: các văn bản của danh sách đã bị thu hồi (xem" in text_of(archive_list)
+    assert '(xem <a href="../../van-ban/thu-hoi/">Văn bản đã thu hồi</a>).' in archive_list
+    assert "Văn thư, lưu trữ</a> <span class=\"vb-groups__count\">0 văn bản</span>" in site.page("linh-vuc/")
     # Its own list, without a feed.
     assert [u.rstrip("/").rsplit("/", 1)[1] for u in listed_urls(site.page("van-ban/thu-hoi/"))] == ["16-qd-stttt"]
     assert not (site.site / "van-ban/thu-hoi/atom.xml").exists()
@@ -377,6 +383,8 @@ def test_withdrawn_and_corrected_pages_show_their_notice_first(browser, served, 
             assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
             SHOTS_DIR.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS_DIR / f"{url.strip('/').replace('/', '-')}-{viewport['width']}.png"))
+        page.goto(served + "van-ban/thu-hoi/")
+        page.screenshot(path=str(SHOTS_DIR / f"danh-sach-thu-hoi-{viewport['width']}.png"))
         paper = page.goto(served + WITHDRAWN) and page.locator(".vb-paper--withdrawn")
         stamp = page.evaluate("getComputedStyle(document.querySelector('.vb-paper--withdrawn'), '::before').content")
         assert stamp == '"ĐÃ BỊ THU HỒI"' and paper.get_attribute("aria-label") == "Toàn văn (đã bị thu hồi)"
@@ -391,7 +399,7 @@ def test_the_new_notices_and_lists_pass_axe(browser, served):
     from conftest import AXE_JS, npm_tool
     from test_accessibility import DESKTOP, PHONE, check_pages, report
     source = npm_tool(AXE_JS).read_text(encoding="utf-8")
-    urls = [WITHDRAWN, CORRECTED, NOT_YET, WITHDRAWING, "van-ban/thu-hoi/", "loai/quyet-dinh/", ""]
+    urls = [WITHDRAWN, CORRECTED, NOT_YET, WITHDRAWING, "van-ban/thu-hoi/", "linh-vuc/van-thu-luu-tru/", "loai/quyet-dinh/", ""]
     for viewport in (DESKTOP, PHONE):
         found = check_pages(browser, served, urls, viewport, source)
         assert not found, report(found)

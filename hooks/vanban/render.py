@@ -33,7 +33,7 @@ from .citations import find_citations
 from .diagram import relation_diagram
 from .feeds import feed_path
 from .linksafety import is_safe_url
-from .listings import GroupIndex, Listing, ListingPage
+from .listings import WITHDRAWN_URL, GroupIndex, Listing, ListingPage
 from .model import RELATIONS, STATUSES, Directive
 from .statements import is_signed_copy
 from .text import display_subject, slugify
@@ -307,7 +307,9 @@ class Renderer:
         return RenderedDirective(html, toc)
 
     def listing_page(self, page: ListingPage) -> str:
-        return self.env.get_template("listing.html").render(page=page, listing=page.listing, link=self._link(page.url))
+        withdrawn_url = WITHDRAWN_URL if self.archive.withdrawn else None
+        return self.env.get_template("listing.html").render(page=page, listing=page.listing, link=self._link(page.url),
+                                                            withdrawn_url=withdrawn_url)
 
     def group_index(self, index: GroupIndex) -> str:
         return self.env.get_template("group_index.html").render(index=index, link=self._link(index.url))
