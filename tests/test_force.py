@@ -161,6 +161,21 @@ def test_withdrawal_without_its_document_is_a_warning_and_an_unknown_one_is_name
     assert "[withdrawal.by]: Quan hệ “Bị thu hồi bởi” 45/QĐ-STTTT: văn bản này chưa có trong kho" in out, out
 
 
+def test_hostile_withdrawal_text_is_escaped(tmp_path):
+    from vanban.site import SitePlan
+    folder = make_archive(tmp_path / "d", {"a.md": BASE + (
+        "status: thu-hoi\nwithdrawal:\n  date: 2024-04-02\n  reason: \"<script>alert(1)</script> & <b>x</b>\"\n"
+        "  by: 45/QĐ-STTTT\n---\n\nx\n"),
+        "b.md": BASE.replace("16/", "17/") + (
+        "status: thu-hoi\nwithdrawal:\n  date: 2024-04-02\n  reason: Sai\n  by: \"45/QĐ-STTTT<img src=x>\"\n---\n\nx\n")})
+    loaded = load_archive(folder, tmp_path)
+    assert [p.format() for p in loaded.errors] == [
+        "d/b.md:11: lỗi [withdrawal.by]: '45/QĐ-STTTT<img src=x>' không phải số ký hiệu văn bản (ví dụ 02/KH-UBND)."]
+    html = SitePlan(loaded.archive).pages["van-ban/2024/16-qd-stttt/index.md"].html()[0]
+    notice = re.search(r'id="vb-thu-hoi">(.*?)</div>', html, re.S).group(1)
+    assert "<script>" not in notice and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;." in notice
+
+
 def test_fixture_archive_loads_without_problems(tmp_path):
     loaded = load_archive(fixture_archive(tmp_path / "d"), tmp_path)
     assert [p.format() for p in loaded.problems] == []

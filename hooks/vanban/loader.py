@@ -714,6 +714,10 @@ class _Builder:
             self.error("withdrawal.reason", "Thiếu lý do thu hồi 'withdrawal.reason' (một dòng chữ), ví dụ "
                                             "reason: Ban hành không đúng thẩm quyền.")
             reason = None
+        elif len(str(reason)) > 2000:
+            self.error("withdrawal.reason", f"Lý do thu hồi dài {len(str(reason))} ký tự: tối đa 2000; ghi tóm tắt, "
+                                            "chi tiết để trong văn bản thu hồi.")
+            reason = None
         by = raw.get("by")
         ref = None
         if _blank(by):
