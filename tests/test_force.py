@@ -28,6 +28,7 @@ from vanban.archive import build_archive
 from vanban.force import legal_force
 from vanban.model import Directive, PartialDate
 from vanban.project import load_archive
+from vanban.statements import build_date
 
 VANBAN = str(Path(sys.executable).parent / "vanban")
 HIEU_LUC = FIXTURES / "hieu-luc"
@@ -108,6 +109,14 @@ def test_a_withdrawn_or_not_yet_effective_directive_replaces_nothing(tmp_path):
     loaded = load_archive(folder, tmp_path)
     assert loaded.errors == []
     by = {d.number.text: d for d in loaded.archive.directives}
+    # Written "con-hieu-luc" and repealed: the repeal shows, and check asks to drop the stale line.
+    folder = make_archive(tmp_path / "e", {
+        "old.md": head + "number: 11/QĐ-STTTT\ndate: 2024-01-02\nstatus: con-hieu-luc\neffective_until: 2024-03-31\n---\n\nx\n"})
+    problems = load_archive(folder, tmp_path).problems
+    assert [(p.format(), p.strict) for p in problems] == [(
+        "e/old.md: cảnh báo [status]: Trường status ghi 'con-hieu-luc' nhưng tính đến ngày "
+        f"{build_date():%d/%m/%Y}, văn bản có tình trạng “Hết hiệu lực” (theo ngày hiệu lực hoặc văn bản khác trong "
+        "kho) và trang hiện tình trạng này. Bỏ dòng status để trang tự tính.", False)]
     # On 20 June the replacement has not taken effect: the old one is still in force...
     archive, _ = build_archive(loaded.archive.directives, loaded.archive.registries, as_of=AS_OF)
     assert (by["10/QĐ-STTTT"].force, by["70/QĐ-STTTT"].force) == ("con-hieu-luc", "chua-co-hieu-luc")

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Iterable
 
 from .crossrefs import CrossRefs
-from .force import set_forces
+from .force import set_forces, stale_statuses
 from .model import Directive, RelationRef
 from .numbers import DocumentNumber
 from .problems import ERROR, Problem
@@ -112,7 +112,7 @@ def build_archive(directives: Iterable[Directive], registries: Registries,
             bad.add(id(d))
     kept = [d for d in directives if id(d) not in bad]
     archive = Archive(kept, registries, as_of or build_date())
-    return archive, problems + archive.links.problems
+    return archive, problems + archive.links.problems + stale_statuses(archive.directives, archive.as_of)
 
 
 def _collisions(directives: list[Directive], keys_of) -> dict[str, list[Directive]]:

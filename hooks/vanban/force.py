@@ -22,9 +22,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable
 
-from .model import WITHDRAWN, Directive, PartialDate
+from .model import STATUSES, WITHDRAWN, Directive, PartialDate
+from .problems import WARNING, Problem
 
-__all__ = ["legal_force", "set_forces", "UNKNOWN"]
+__all__ = ["legal_force", "set_forces", "stale_statuses", "UNKNOWN"]
 
 UNKNOWN = "khong-ro"
 _ENDING = ("het-hieu-luc", "bi-thay-the", "bi-bai-bo")
@@ -74,3 +75,16 @@ def set_forces(directives: Iterable[Directive], as_of: date) -> None:
     """Give every directive its `force` on `as_of` (`computed_status` must be set already)."""
     for d in directives:
         d.force = legal_force(d, d.computed_status, as_of)
+
+
+def stale_statuses(directives: Iterable[Directive], as_of: date) -> list[Problem]:
+    """A written `status: con-hieu-luc` that relations or dates overrule on `as_of`: the page shows
+    the computed status; the warning asks staff to drop the stale line. Not strict: it appears with
+    the passing of a date, and a deploy must not start failing on its own."""
+    return [
+        Problem(d.rel_path, f"Trường status ghi 'con-hieu-luc' nhưng tính đến ngày {as_of:%d/%m/%Y}, văn bản có "
+                            f"tình trạng “{STATUSES[d.force]}” (theo ngày hiệu lực hoặc văn bản khác trong kho) và "
+                            "trang hiện tình trạng này. Bỏ dòng status để trang tự tính.",
+                field="status", severity=WARNING, strict=False)
+        for d in directives if d.status == "con-hieu-luc" and d.force not in (None, "con-hieu-luc", UNKNOWN)
+    ]
