@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.build import Build, DuplicateAddresses, Site, write_page
+from vanban.build import Build, DeletedDirectives, DuplicateAddresses, Site, write_page
 from vanban.project import directives_dir_for
 from vanban.shell import ShellBook, placeholder, shape
 
@@ -47,7 +47,7 @@ def on_serve(server, *, config: MkDocsConfig, builder):
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     try:
         plan = _build.load(_site(config))
-    except DuplicateAddresses as error:
+    except (DuplicateAddresses, DeletedDirectives) as error:
         raise PluginError(str(error)) from None
     if _build.dirty and _build.archive_changed():
         # Hand-written pages may show the archive (the home page's latest directives).

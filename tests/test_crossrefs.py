@@ -102,10 +102,11 @@ def test_relations_have_inverses_and_give_status(tmp_path):
     old, gone, kept, new = by["15/QĐ-STTTT@2024"], by["16/QĐ-STTTT@2024"], by["17/QĐ-STTTT@2024"], by["40/QĐ-STTTT@2025"]
     assert [(r.predicate.reverse_label, r.source) for r in links.inverse_relations(old)] == [("Bị thay thế bởi", new)]
     assert loaded.archive.status_of(old) == "bi-thay-the" and links.status_reason(old).source is new
-    assert loaded.archive.status_of(gone) == "het-hieu-luc"
-    assert loaded.archive.status_of(kept) == "con-hieu-luc"  # written by hand: it wins
-    assert loaded.archive.status_of(new) is None
-    assert loaded.problems == []
+    assert loaded.archive.status_of(gone) == "bi-bai-bo"
+    # A written "con-hieu-luc" is a claim of the day it was written; a repeal in the archive is a later fact.
+    assert loaded.archive.status_of(kept) == "bi-bai-bo"
+    assert loaded.archive.status_of(new) == "khong-ro"  # no dates, no status: never a guess
+    assert [(p.path, p.field, p.severity, p.strict) for p in loaded.problems] == [("d/kept.md", "status", "warning", False)]
     summary = links.summary(old)
     assert summary["status"] == "bi-thay-the"
     assert summary["related_by"] == [{"kind": "replaces", "url": "/van-ban/2025/40-qd-stttt/"}]
@@ -225,15 +226,16 @@ def test_cited_plan_lists_who_cites_it_and_implements_it(sample_site):
 
 def test_replaced_directive_shows_status_on_page_and_in_listings(sample_site):
     html = sample_site.page("van-ban/2024/15-qd-stttt/")
-    assert meta_row(html, "Tình trạng") == "Bị thay thế"
+    assert meta_row(html, "Tình trạng hiệu lực") == "Đã bị thay thế"
     assert "Văn bản này đã bị thay thế bởi Quyết định 40/QĐ-STTTT ngày 02/06/2025." in text_of(html)
     assert 'href="../../2025/40-qd-stttt/"' in section(html, "vb-relations-title")
     listing = sample_site.page("loai/quyet-dinh/")
     row = re.search(r"<tr>\s*<td class=\"vb-list__number\"><a[^>]*>15/QĐ-STTTT</a>.*?</tr>", listing, re.S).group()
-    assert 'class="vb-status vb-status--bi-thay-the">Bị thay thế</span>' in row
-    # The replacing one is in force and says what it replaces; the manual status of 20/GM stays.
-    assert "Tình trạng" not in sample_site.page("van-ban/2025/40-qd-stttt/").split("vb-paper")[0]
-    assert meta_row(sample_site.page("van-ban/2025/20-gm-stttt/"), "Tình trạng") == "Hết hiệu lực"
+    assert 'class="vb-status vb-status--bi-thay-the">Đã bị thay thế</span>' in row
+    # The replacing one has no effective date nor status: unknown, said so rather than guessed;
+    # the manual status of 20/GM stays.
+    assert meta_row(sample_site.page("van-ban/2025/40-qd-stttt/"), "Tình trạng hiệu lực") == "Không rõ"
+    assert meta_row(sample_site.page("van-ban/2025/20-gm-stttt/"), "Tình trạng hiệu lực") == "Hết hiệu lực"
 
 
 def test_relation_diagram_links_to_each_related_directive(sample_site):
@@ -291,7 +293,7 @@ def test_strict_build_fails_on_relation_to_unknown_document(tmp_path):
 
 def test_computed_status_reaches_open_data_and_json_ld(sample_site):
     record = json.loads((sample_site.site / "van-ban/2024/15-qd-stttt/index.json").read_text(encoding="utf-8"))
-    assert (record["status"], record["status_label"]) == ("bi-thay-the", "Bị thay thế")
+    assert (record["status"], record["status_label"]) == ("bi-thay-the", "Đã bị thay thế")
     html = sample_site.page("van-ban/2024/15-qd-stttt/")
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert ld["legislationLegalForce"] == "https://schema.org/NotInForce"

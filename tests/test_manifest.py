@@ -114,9 +114,12 @@ def test_removed_directive_fails_naming_it_from_manifest(archive):
     (folder / "2022" / "cong-van.md").unlink()
     proc = check(folder, manifest)
     assert proc.returncode == 1
+    # One error for the deleted file (not one per address), saying to withdraw instead.
     [line] = [l for l in proc.stdout.splitlines() if "/van-ban/2022/1562-ubnd-kt/ " in l]
-    assert line.startswith("published-urls.txt:") and ": lỗi: " in line
-    assert "(Công văn 1562/UBND-KT — tệp d/2022/cong-van.md)" in line
+    assert line.startswith("d/2022/cong-van.md: lỗi [status]: Tệp đã bị xoá nhưng Công văn 1562/UBND-KT đã công bố "
+                           "tại /van-ban/2022/1562-ubnd-kt/ (cùng ")
+    assert "đừng xoá, hãy thu hồi: status: thu-hoi" in line
+    assert len([l for l in proc.stdout.splitlines() if "cong-van.md" in l]) == 1
     # Accepting the removal on purpose: --update, then the check passes.
     assert run("links", "--directives", str(folder), "--manifest", str(manifest), "--update", cwd=folder.parent).returncode == 0
     assert check(folder, manifest).returncode == 0

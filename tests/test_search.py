@@ -567,8 +567,8 @@ def test_filters_alone_list_directives_of_a_type_and_the_options_show_counts(sea
     assert f"Kế hoạch ({len(of_type['Kế hoạch'])})" in options and f"Công văn ({len(of_type['Công văn'])})" in options
     page = search_page.open_search("?tinh-trang=H%E1%BA%BFt+hi%E1%BB%87u+l%E1%BB%B1c")  # Hết hiệu lực
     assert result_urls(page) == ["/van-ban/2025/20-gm-stttt/"]
-    # A status no one wrote: 40/QĐ-STTTT (2025) replaces 15/QĐ-STTTT (2024), which is then "Bị thay thế".
-    page = search_page.open_search("?tinh-trang=B%E1%BB%8B+thay+th%E1%BA%BF")  # Bị thay thế
+    # A status no one wrote: 40/QĐ-STTTT (2025) replaces 15/QĐ-STTTT (2024), which is then "Đã bị thay thế".
+    page = search_page.open_search("?tinh-trang=%C4%90%C3%A3+b%E1%BB%8B+thay+th%E1%BA%BF")  # Đã bị thay thế
     assert result_urls(page) == ["/van-ban/2024/15-qd-stttt/"]
 
 

@@ -8,14 +8,17 @@ the cross references (citations, relations, computed status: see `crossrefs.py`)
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterable
 
 from .crossrefs import CrossRefs
+from .force import set_forces, stale_statuses
 from .model import Directive, RelationRef
 from .numbers import DocumentNumber
 from .problems import ERROR, Problem
 from .registry import Registries
+from .statements import build_date
 
 __all__ = ["Archive", "build_archive", "RESERVED_SEGMENTS"]
 
@@ -28,6 +31,8 @@ class Archive:
     directives: list[Directive]
     """Newest first (date, then numeral), the order of every listing."""
     registries: Registries
+    as_of: date = field(default_factory=build_date)
+    """The day statuses in force are computed for: the build date (SOURCE_DATE_EPOCH when set)."""
 
     def __post_init__(self) -> None:
         self.by_url: dict[str, Directive] = {d.url: d for d in self.directives}
@@ -39,6 +44,10 @@ class Archive:
                 self._by_key_year[d.number.key, d.year].append(d)
         self.links = CrossRefs(self)
         """Citations, relations and their inverses; sets each directive's `computed_status`."""
+        set_forces(self.directives, self.as_of)
+        self.listed = [d for d in self.directives if not d.withdrawn]
+        """What listings, the home page and feeds show: every directive but the withdrawn ones."""
+        self.withdrawn = [d for d in self.directives if d.withdrawn]
 
     def __len__(self) -> int:
         return len(self.directives)
@@ -71,8 +80,10 @@ class Archive:
         return groups
 
 
-def build_archive(directives: Iterable[Directive], registries: Registries) -> tuple[Archive, list[Problem]]:
-    """Sort the directives and report collisions. Colliding directives are all left out."""
+def build_archive(directives: Iterable[Directive], registries: Registries,
+                  as_of: date | None = None) -> tuple[Archive, list[Problem]]:
+    """Sort the directives and report collisions. Colliding directives are all left out.
+    `as_of`: the day of the statuses in force (default: the build date)."""
     directives = sorted(directives, key=lambda d: d.sort_key, reverse=True)
     problems: list[Problem] = []
     bad: set[int] = set()
@@ -100,8 +111,8 @@ def build_archive(directives: Iterable[Directive], registries: Registries) -> tu
             problems.append(Problem(d.rel_path, f"slug '{d.slug}' trùng với đường dẫn danh sách; chọn slug khác.", field="slug"))
             bad.add(id(d))
     kept = [d for d in directives if id(d) not in bad]
-    archive = Archive(kept, registries)
-    return archive, problems + archive.links.problems
+    archive = Archive(kept, registries, as_of or build_date())
+    return archive, problems + archive.links.problems + stale_statuses(archive.directives, archive.as_of)
 
 
 def _collisions(directives: list[Directive], keys_of) -> dict[str, list[Directive]]:

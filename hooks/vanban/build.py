@@ -35,7 +35,7 @@ from .collector import FullCollections
 from .crossrefs import load_scans, save_scans
 from .feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
 from .loader import LoadMemo
-from .manifest import public_urls, write_build_manifest
+from .manifest import MANIFEST_NAME, deleted_directives, public_urls, write_build_manifest
 from .opendata import OpenDataWriter
 from .parallel import can_fork, fork_map, worker_count
 from .project import directives_dir_for, load_archive
@@ -70,6 +70,11 @@ TITLE_ID = "vb-tieu-de"
 
 class DuplicateAddresses(Exception):
     """Two directives claim one address: no build can publish both (the adapter stops MkDocs)."""
+
+
+class DeletedDirectives(Exception):
+    """A published directive's file was deleted: it must be withdrawn instead (the adapter stops
+    MkDocs; under `mkdocs serve` the problem is only reported and the preview goes on)."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class Build:
         self.code_root = code_root
         """The folder of the hooks folder: the search index's bucket cache lives there."""
         self.dirty = False
+        self.serving = False
+        """Under `mkdocs serve`: problems that stop a deploy build are reported, the preview goes on."""
         """True under `mkdocs serve --dirty`: only changed pages are written."""
         self.collections = FullCollections()
         """Full garbage collections wait while the archive loads (a build) or until a rebuild is over (serve)."""
@@ -150,6 +157,7 @@ class Build:
     # --------------------------------------------------------------------------------------------
 
     def startup(self, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
         self.dirty = command == "serve" and dirty
         self.collections.delay = SERVE_COLLECTION_DELAY if command == "serve" else None
 
@@ -181,6 +189,11 @@ class Build:
         duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
         if duplicates:
             raise DuplicateAddresses("\n".join(p.format() for p in duplicates))
+        deleted = _deleted_directives(root, directives, loaded.archive)
+        if deleted:
+            _report(deleted)
+            if not self.serving:
+                raise DeletedDirectives("\n".join(p.format() for p in deleted))
         plan = self.plan = SitePlan(loaded.archive, site.name, RenderCache(cache), site.url)
         self.lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
         plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(plan))
@@ -523,6 +536,15 @@ def write_page(out: Path, html: str) -> None:
     except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
         error.filename = error.filename or str(out)
         raise
+
+
+def _deleted_directives(root: Path, directives: Path, archive) -> list:
+    """Errors for published directives whose file is gone (`published-urls.txt` beside mkdocs.yml)."""
+    manifest = root / MANIFEST_NAME
+    if not manifest.is_file():
+        return []
+    produced = {"/" + d.url for d in archive.directives} | {"/" + a.lstrip("/") for d in archive.directives for a in d.aliases}
+    return deleted_directives(manifest.read_text(encoding="utf-8"), produced, root, directives)
 
 
 def _report(problems) -> None:

@@ -96,7 +96,7 @@ def cmd_nginx(args: argparse.Namespace) -> int:
 
 def cmd_links(args: argparse.Namespace) -> int:
     """Compare the archive's public URLs with the committed manifest (or rewrite it with --update)."""
-    from .manifest import MANIFEST_NAME, compare, docs_dir_for, format_manifest, public_urls
+    from .manifest import MANIFEST_NAME, compare, deleted_directives, docs_dir_for, format_manifest, public_urls
     from .site import SitePlan
 
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
@@ -114,8 +114,9 @@ def cmd_links(args: argparse.Namespace) -> int:
     if not manifest.exists():
         print(f"Chưa có sổ đường dẫn {_shown(manifest, root)}: chạy `vanban links --update` để tạo.", file=sys.stderr)
         return 2
-    report = compare(manifest.read_text(encoding="utf-8"), current, _shown(manifest, root),
-                     {d.rel_path: d for d in loaded.archive.directives})
+    committed = manifest.read_text(encoding="utf-8")
+    report = compare(committed, current, _shown(manifest, root), {d.rel_path: d for d in loaded.archive.directives},
+                     deleted_directives(committed, current, root, directives))
     for problem in report.missing:
         print(problem.format())
     if report.added:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .cache import keep, read_kept
 from .citations import Citation, find_citations, markdown_scan_text
+from .force import started
 from .model import RELATIONS, Attachment, Directive, Predicate, RelationRef
 from .numbers import DocumentNumber
 from .problems import WARNING, Problem
@@ -112,10 +113,16 @@ class CrossRefs:
         """Relations other directives state about it ("40/QĐ-STTTT thay thế văn bản này")."""
         return self._inverse.get(id(d), [])
 
+    def withdrawn_by(self, d: Directive) -> Relation | None:
+        """The relation to the document that withdrew `d` (`withdrawal.by`), resolved."""
+        return next((r for r in self.relations(d) if r.predicate.key == "withdrawn_by"), None)
+
     def status_reason(self, d: Directive) -> Relation | None:
         """The relation that gives it its computed status (the newest replacing or repealing one)."""
+        if d.withdrawn:
+            return None
         for rel in self.inverse_relations(d):
-            if rel.predicate.status and rel.predicate.status == d.computed_status:
+            if rel.predicate.status and rel.predicate.status == d.computed_status and self._in_effect(rel.source):
                 return rel
         return None
 
@@ -187,7 +194,7 @@ class CrossRefs:
             rel = Relation(predicate, d, ref, resolution)
             if resolution.target is d:
                 self.problems.append(Problem(d.rel_path, f"Quan hệ '{ref.kind}' trỏ tới chính văn bản này "
-                                                         f"({ref.number}): bỏ mục này.", field=f"relations.{ref.kind}",
+                                                         f"({ref.number}): bỏ mục này.", field=_relation_field(ref),
                                              severity=WARNING))
                 continue
             self._relations[id(d)].append(rel)
@@ -208,12 +215,18 @@ class CrossRefs:
                     severity=WARNING, strict=False))
 
     def _status_from_relations(self, d: Directive) -> str | None:
-        statuses = [rel.predicate.status for rel in self.inverse_relations(d) if rel.predicate.status]
+        statuses = [rel.predicate.status for rel in self.inverse_relations(d)
+                    if rel.predicate.status and self._in_effect(rel.source)]
         # Replaced says more than repealed (it names the successor); either ends the directive's force.
-        for status in ("bi-thay-the", "het-hieu-luc"):
+        for status in ("bi-thay-the", "bi-bai-bo"):
             if status in statuses:
                 return status
         return None
+
+
+    def _in_effect(self, source: Directive) -> bool:
+        # A withdrawn directive replaces nothing, and one whose own force starts later does not yet.
+        return not source.withdrawn and started(source.effective_from, self.archive.as_of) is not False
 
 
 def _ref_text(ref: RelationRef) -> str:
@@ -250,7 +263,12 @@ def _relation_problem(d: Directive, ref: RelationRef, resolution: Resolution) ->
     else:
         message = (f"Quan hệ “{label}” {_ref_text(ref)}: văn bản này chưa có trong kho; thêm văn bản "
                    "(có thể chỉ thông tin mô tả, metadata_only: true) hoặc kiểm tra lại số ký hiệu và năm.")
-    return Problem(d.rel_path, message, field=f"relations.{ref.kind}", severity=WARNING)
+    return Problem(d.rel_path, message, field=_relation_field(ref), severity=WARNING)
+
+
+def _relation_field(ref: RelationRef) -> str:
+    """The front-matter field a relation was written in."""
+    return "withdrawal.by" if ref.kind == "withdrawn_by" else f"relations.{ref.kind}"
 
 
 _SCANNED: dict[str, tuple[list[Citation], list[int]]] = {}

@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 from .archive import Archive
 from .model import Directive
 
-__all__ = ["Listing", "ListingPage", "GroupIndex", "build_listings", "build_indexes", "PER_PAGE"]
+__all__ = ["Listing", "ListingPage", "GroupIndex", "build_listings", "build_indexes", "PER_PAGE", "WITHDRAWN_URL"]
 
 PER_PAGE = 50
+
+WITHDRAWN_URL = "van-ban/thu-hoi/"
+"""The one list of withdrawn directives (no feed: withdrawals are not news to follow)."""
 
 
 @dataclass
@@ -21,7 +24,7 @@ class Listing:
     """One list of directives: "Kế hoạch", "Năm 2023", "Ủy ban nhân dân tỉnh Lạng Sơn"…"""
 
     kind: str
-    """"all", "year", "type", "issuer" or "topic"."""
+    """"all", "year", "type", "issuer", "topic" or "withdrawn"."""
     key: str
     url: str
     """Site-relative URL of its first page: "loai/ke-hoach/"."""
@@ -82,11 +85,14 @@ INDEXES = {
 def build_listings(archive: Archive) -> list[Listing]:
     """Every listing the site shows, the archive-wide one first."""
     regs = archive.registries
-    listings = [Listing("all", "", "van-ban/", "Tất cả văn bản", archive.directives)]
+    listings = [Listing("all", "", "van-ban/", "Tất cả văn bản", archive.listed)]
+    # Withdrawn directives are left out of every list, but a group that holds only withdrawn ones
+    # keeps its (published) page, which then says it lists none.
+    listed = lambda d: not d.withdrawn  # noqa: E731
     by_year = archive.group_by(lambda d: d.year if d.year else [])
     for year in sorted(by_year, reverse=True):
-        listings.append(Listing("year", str(year), f"van-ban/{year}/", f"Văn bản năm {year}", by_year[year],
-                                parent=(INDEXES["year"][1], INDEXES["year"][0])))
+        listings.append(Listing("year", str(year), f"van-ban/{year}/", f"Văn bản năm {year}",
+                                list(filter(listed, by_year[year])), parent=(INDEXES["year"][1], INDEXES["year"][0])))
     for kind, registry, key_of in (
         ("type", regs.types, lambda d: d.type.key),
         ("issuer", regs.issuers, lambda d: d.issuer.key),
@@ -96,8 +102,10 @@ def build_listings(archive: Archive) -> list[Listing]:
         index_url, index_title, prefix = INDEXES[kind]
         for entry in registry:
             if entry.key in groups:
-                listings.append(Listing(kind, entry.key, f"{prefix}{entry.key}/", entry.name, groups[entry.key],
-                                        parent=(index_title, index_url)))
+                listings.append(Listing(kind, entry.key, f"{prefix}{entry.key}/", entry.name,
+                                        list(filter(listed, groups[entry.key])), parent=(index_title, index_url)))
+    if archive.withdrawn:
+        listings.append(Listing("withdrawn", "", WITHDRAWN_URL, "Văn bản đã thu hồi", archive.withdrawn))
     return listings
 
 

@@ -21,7 +21,8 @@ import yaml
 
 from .bounds import check_bounds, huge_number
 from .cache import keep, read_kept
-from .model import RELATIONS, STATUSES, SIGNING_FORMS, Attachment, Directive, PartialDate, RelationRef, Signer, pack_body
+from .model import (RELATIONS, SIGNING_FORMS, WITHDRAWN, WRITTEN_STATUSES, Attachment, Directive, PartialDate,
+                    RelationRef, Signer, Withdrawal, pack_body)
 from .numbers import DocumentNumber, NumberError
 from .parallel import can_fork, fork_map, worker_count
 from .problems import ERROR, WARNING, Problem
@@ -32,13 +33,15 @@ from .text import normalize
 __all__ = ["load_directive", "load_directives", "LoadMemo", "iter_directive_files", "LoadResult", "RELATION_KINDS", "FIELDS"]
 
 # Relation keys accepted under `relations:` and their Vietnamese labels.
-RELATION_KINDS = {key: predicate.label for key, predicate in RELATIONS.items()}
+RELATION_KINDS = {key: predicate.label for key, predicate in RELATIONS.items() if predicate.written}
 
 # Every front-matter key staff may write (the contract documented in docs/pages/huong-dan).
 FIELDS = (
     "number", "type", "date", "issuer", "subject", "signer", "recipients", "distribution", "topics",
-    "attachments", "slug", "aliases", "relations", "status", "metadata_only", "demo",
+    "attachments", "slug", "aliases", "relations", "status", "withdrawal", "effective_from", "effective_until",
+    "metadata_only", "demo",
 )
+WITHDRAWAL_FIELDS = ("date", "reason", "by")
 REQUIRED = ("number", "type", "date", "issuer", "subject")
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*$\r?\n?", re.DOTALL | re.MULTILINE)
@@ -309,14 +312,28 @@ class _Builder:
         self.registries = registries
         self.problems: list[Problem] = []
         self.todo_keys: set[str] = set()
+        self.front = front
         # Top-level key → line in the file (the opening '---' is line 1).
         self.lines = {m.group(1): front.count("\n", 0, m.start()) + 2 for m in _TOP_KEY.finditer(front)}
 
     def error(self, key: str, message: str, severity: str = ERROR) -> None:
         if key in self.todo_keys:
             return  # already reported once as "not filled in"; one line per field staff must fill
-        line = self.lines.get(key.split(".")[0].split("[")[0])
+        line = self.lines.get(key) or self.lines.get(key.split(".")[0].split("[")[0])
         self.problems.append(Problem(self.shown, message, field=key, line=line, severity=severity))  # type: ignore[arg-type]
+
+    def _sub_lines(self, key: str) -> None:
+        """Lines of the sub-fields of block `key` ("withdrawal.date"), for the problems naming them."""
+        start = self.lines.get(key)
+        if start is None:
+            return
+        # The front matter starts on line 2 (after the opening '---').
+        for line, text in enumerate(self.front.split("\n")[start - 2:], start):
+            if line > start and text and not text[0].isspace():
+                break  # the next top-level field
+            match = re.match(r"^[ \t]+([A-Za-z_]\w*)[ \t]*:", text)
+            if match:
+                self.lines.setdefault(f"{key}.{match.group(1)}", line)
 
     def warn(self, key: str, message: str) -> None:
         self.error(key, message, WARNING)
@@ -344,6 +361,10 @@ class _Builder:
             attachments=self._attachments(), aliases=self._aliases(), relations=self._relations(),
             status=self._status(), demo=self._bool("demo"),
         )
+        fields.update(self._effective_dates())
+        fields["withdrawal"] = self._withdrawal(fields["status"], date)
+        if fields["withdrawal"] and fields["withdrawal"].by:
+            fields["relations"] += (fields["withdrawal"].by,)
         if number and doc_type:
             self._check_number_matches_type(number, doc_type)
         if metadata_only and body.strip():
@@ -621,10 +642,94 @@ class _Builder:
         raw = self.data.get("status")
         if _blank(raw):
             return None
-        if str(raw) not in STATUSES:
-            self.error("status", f"Tình trạng '{raw}' không hợp lệ: dùng một trong {', '.join(STATUSES)}.")
+        if str(raw) == "chua-co-hieu-luc":
+            self.error("status", "Không ghi 'status: chua-co-hieu-luc' (sẽ sai ngay khi văn bản có hiệu lực): "
+                                 "ghi ngày có hiệu lực, ví dụ effective_from: 2025-07-01; trang tự tính tình trạng.")
+            return None
+        if str(raw) not in WRITTEN_STATUSES:
+            self.error("status", f"Tình trạng '{raw}' không hợp lệ: dùng một trong {', '.join(WRITTEN_STATUSES)}.")
             return None
         return str(raw)
+
+    def _partial_date(self, key: str, raw: Any, label: str) -> PartialDate | None:
+        """A date that may leave the day or month blank ("2025-07", "2025"), like `date`."""
+        if _blank(raw):
+            return None
+        text = raw.isoformat() if isinstance(raw, _date) else str(raw).strip()
+        match = _ISO_DATE.match(text)
+        expected = "cần dạng năm-tháng-ngày như 2025-07-01 (hoặc 2025-07, 2025 nếu chỉ biết tháng, năm)."
+        if not match:
+            self.error(key, f"{label} '{raw}' không đúng dạng: {expected}")
+            return None
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        try:
+            _date(year, month or 1, day or 1)
+        except ValueError:
+            self.error(key, f"{label} '{text}' không tồn tại: {expected}")
+            return None
+        if not 1945 <= year <= 2100:
+            self.error(key, f"{label}: năm {year} ngoài khoảng hợp lý (1945–2100).")
+            return None
+        return PartialDate(year, month, day)
+
+    def _effective_dates(self) -> dict[str, PartialDate | None]:
+        start = self._partial_date("effective_from", self.data.get("effective_from"), "Ngày có hiệu lực")
+        until = self._partial_date("effective_until", self.data.get("effective_until"), "Ngày hết hiệu lực")
+        if start and until and until.last_day() < start.first_day():
+            self.error("effective_until", f"Ngày hết hiệu lực {until.display()} trước ngày có hiệu lực "
+                                          f"{start.display()}: kiểm tra lại effective_from và effective_until.")
+            until = None
+        return {"effective_from": start, "effective_until": until}
+
+    def _withdrawal(self, status: str | None, issued: PartialDate | None) -> Withdrawal | None:
+        raw = self.data.get("withdrawal")
+        example = "withdrawal: {date: 2025-03-10, reason: Ban hành không đúng thẩm quyền, by: 45/QĐ-STTTT}"
+        if raw is None:
+            if status == WITHDRAWN:
+                self.error("status", "Văn bản thu hồi (status: thu-hoi) cần trường 'withdrawal' ghi ngày thu hồi "
+                                     "(date), lý do (reason) và văn bản thu hồi (by), ví dụ " + example + ".")
+            return None
+        if status != WITHDRAWN:
+            self.error("withdrawal", "Có trường 'withdrawal' nhưng chưa ghi 'status: thu-hoi': thêm dòng "
+                                     "status: thu-hoi nếu văn bản đã bị thu hồi, nếu không thì xóa 'withdrawal'.")
+            return None
+        if not isinstance(raw, dict):
+            self.error("withdrawal", "Trường 'withdrawal' cần các trường con date, reason, by, ví dụ " + example + ".")
+            return None
+        self._sub_lines("withdrawal")
+        for k in raw:
+            if k not in WITHDRAWAL_FIELDS:
+                self.warn(f"withdrawal.{k}", f"Trường lạ 'withdrawal.{k}' bị bỏ qua: chỉ dùng date, reason, by.")
+        day = self._partial_date("withdrawal.date", raw.get("date"), "Ngày thu hồi")
+        if day is None and _blank(raw.get("date")):
+            self.error("withdrawal.date", "Thiếu ngày thu hồi 'withdrawal.date' (ngày của văn bản thu hồi), "
+                                          "ví dụ date: 2025-03-10.")
+        if day and issued and day.last_day() < issued.first_day():
+            self.error("withdrawal.date", f"Ngày thu hồi {day.display()} trước ngày ban hành {issued.display()}: "
+                                          "kiểm tra lại withdrawal.date.")
+            day = None
+        reason = raw.get("reason")
+        if _blank(reason) or not isinstance(reason, (str, int, float)):
+            self.error("withdrawal.reason", "Thiếu lý do thu hồi 'withdrawal.reason' (một dòng chữ), ví dụ "
+                                            "reason: Ban hành không đúng thẩm quyền.")
+            reason = None
+        elif len(str(reason)) > 2000:
+            self.error("withdrawal.reason", f"Lý do thu hồi dài {len(str(reason))} ký tự: tối đa 2000; ghi tóm tắt, "
+                                            "chi tiết để trong văn bản thu hồi.")
+            reason = None
+        by = raw.get("by")
+        ref = None
+        if _blank(by):
+            self.warn("withdrawal.by", "Chưa ghi văn bản thu hồi 'withdrawal.by' (số ký hiệu, ví dụ by: 45/QĐ-STTTT): "
+                                       "trang sẽ không liên kết tới văn bản đó.")
+        elif isinstance(by, dict):
+            ref = self._ref(by.get("number"), by.get("year"), "withdrawal.by", "withdrawn_by")
+        else:
+            ref = self._ref(by, None, "withdrawal.by", "withdrawn_by")
+        if day is None or reason is None:
+            return None
+        return Withdrawal(day, " ".join(str(reason).split()), ref)
 
     def _check_number_matches_type(self, number: DocumentNumber, doc_type: Any) -> None:
         abbr = doc_type.abbr

@@ -30,7 +30,7 @@ from .site import SitePlan
 
 __all__ = ["ManifestEntry", "public_urls", "format_manifest", "parse_manifest", "compare",
            "ManifestReport", "MANIFEST_NAME", "BUILD_MANIFEST", "page_urls", "docs_dir_for",
-           "write_build_manifest"]
+           "write_build_manifest", "deleted_directives"]
 
 MANIFEST_NAME = "published-urls.txt"
 """The committed manifest, beside mkdocs.yml."""
@@ -182,14 +182,53 @@ class ManifestReport:
         return not self.missing
 
 
+def deleted_directives(committed_text: str, produced: set[str] | dict, root: Path, directives_dir: Path) -> list[Problem]:
+    """One error per published directive whose file was deleted: a directive is withdrawn, never
+    deleted (its page stays as a marked record, so no published address breaks).
+
+    A committed entry counts when its source is a `.md` file of `directives_dir` that no longer
+    exists and its URL is not in `produced` (site-absolute URLs the archive makes now): a file
+    moved or renamed with its address kept is not a deletion."""
+    try:
+        prefix = directives_dir.resolve().relative_to(root.resolve()).as_posix().rstrip("/") + "/"
+    except ValueError:
+        return []  # a directives folder outside the project: the committed manifest is not about it
+    if prefix == "./":
+        prefix = ""
+    gone: dict[str, list[ManifestEntry]] = {}
+    for url, (entry, _line) in parse_manifest(committed_text).items():
+        source = entry.source
+        if url in produced or not source.endswith(".md") or not source.startswith(prefix):
+            continue
+        if source not in gone and (root / source).exists():
+            continue
+        gone.setdefault(source, []).append(entry)
+    problems = []
+    for source, entries in gone.items():
+        page = next((e for e in entries if e.url.endswith("/") and e.url.startswith("/van-ban/")), entries[0])
+        problems.append(Problem(
+            source,
+            f"Tệp đã bị xoá nhưng {page.title} đã công bố tại {page.url} (cùng {len(entries)} đường dẫn): "
+            "đừng xoá, hãy thu hồi: status: thu-hoi. Khôi phục tệp (git checkout -- " + source + "), "
+            "rồi thêm vào phần thông tin: status: thu-hoi và withdrawal (date: ngày thu hồi, reason: lý do, "
+            "by: số ký hiệu văn bản thu hồi). Trang được giữ lại với thông báo “Văn bản đã bị thu hồi” "
+            "và ra khỏi các danh sách; xem mục “Thu hồi văn bản” trong docs/pages/huong-dan/truong-thong-tin.md.",
+            field="status", severity=ERROR))
+    return problems
+
+
 def compare(committed_text: str, current: dict[str, ManifestEntry], manifest_path: str,
-            directives_by_file: dict[str, Directive] | None = None) -> ManifestReport:
-    """What the committed manifest lists and the archive no longer produces, and what is new."""
+            directives_by_file: dict[str, Directive] | None = None,
+            deleted: list[Problem] | None = None) -> ManifestReport:
+    """What the committed manifest lists and the archive no longer produces, and what is new.
+    `deleted`: `deleted_directives` of the same manifest; their URLs are reported by file, once."""
     committed = parse_manifest(committed_text)
     directives_by_file = directives_by_file or {}
-    missing = []
+    deleted = deleted or []
+    deleted_files = {p.path for p in deleted}
+    missing = list(deleted)
     for url, (entry, line) in committed.items():
-        if url in current:
+        if url in current or entry.source in deleted_files:
             continue
         what = entry.title or "trang"
         d = directives_by_file.get(entry.source)

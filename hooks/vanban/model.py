@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import calendar
 import zlib
 
 from dataclasses import dataclass, field
+from datetime import date as _date
 from pathlib import Path
 
 from .numbers import DocumentNumber
 from .registry import DocType, Issuer, Topic
 from .text import display_subject
 
-__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Directive", "pack_body", "Predicate", "RELATIONS",
-           "SIGNING_FORMS", "STATUSES"]
+__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Withdrawal", "Directive", "pack_body", "Predicate",
+           "RELATIONS", "SIGNING_FORMS", "STATUSES", "WRITTEN_STATUSES", "WITHDRAWN"]
 
 # Decree 30/2020/NĐ-CP, Art. 13 and Appendix I: how the signer signs.
 SIGNING_FORMS = {
@@ -23,13 +25,24 @@ SIGNING_FORMS = {
     "TUQ.": "thừa ủy quyền",
 }
 
-# Legal status shown on a directive's page and in listings.
+# Status in force ("tình trạng hiệu lực") shown on a directive's page, in listings, search and open
+# data: written by staff (`WRITTEN_STATUSES`) or computed as of the build date (`force.py`).
 STATUSES = {
     "con-hieu-luc": "Còn hiệu lực",
+    "chua-co-hieu-luc": "Chưa có hiệu lực",
     "het-hieu-luc": "Hết hiệu lực",
-    "bi-thay-the": "Bị thay thế",
-    "khong-ro": "Chưa xác định",
+    "bi-thay-the": "Đã bị thay thế",
+    "bi-bai-bo": "Đã bị bãi bỏ",
+    "thu-hoi": "Đã bị thu hồi",
+    "khong-ro": "Không rõ",
 }
+
+WITHDRAWN = "thu-hoi"
+"""`status: thu-hoi`: the directive was withdrawn; its page stays as a marked record."""
+
+# What staff may write in `status:`. "Chưa có hiệu lực" is not among them: written, it would go
+# stale the day the directive takes effect; `effective_from` says it and stays true.
+WRITTEN_STATUSES = tuple(key for key in STATUSES if key != "chua-co-hieu-luc")
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,10 @@ class Predicate:
     """Lower-case, for the diagram's arrows: "thay thế"."""
     status: str | None = None
     """Status the related directive takes ("bi-thay-the"), unless its own `status` says otherwise."""
+    notice: bool = False
+    """The related directive's page says so in a notice at the top ("đã được đính chính bởi …")."""
+    written: bool = True
+    """A key of `relations:`; False for relations written elsewhere (`withdrawal.by`)."""
 
 
 # The `relations:` keys of the front matter, in the order pages show them.
@@ -53,7 +70,10 @@ RELATIONS: dict[str, Predicate] = {p.key: p for p in (
     Predicate("implements", "Thực hiện", "Được thực hiện bởi", "thực hiện"),
     Predicate("replaces", "Thay thế", "Bị thay thế bởi", "thay thế", status="bi-thay-the"),
     Predicate("amends", "Sửa đổi, bổ sung", "Được sửa đổi, bổ sung bởi", "sửa đổi, bổ sung"),
-    Predicate("repeals", "Bãi bỏ", "Bị bãi bỏ bởi", "bãi bỏ", status="het-hieu-luc"),
+    Predicate("repeals", "Bãi bỏ", "Bị bãi bỏ bởi", "bãi bỏ", status="bi-bai-bo"),
+    Predicate("corrects", "Đính chính", "Được đính chính bởi", "đính chính", notice=True),
+    # Stated by the withdrawn directive (`withdrawal.by`), read on the withdrawing one as "Thu hồi".
+    Predicate("withdrawn_by", "Bị thu hồi bởi", "Thu hồi", "bị thu hồi bởi", written=False),
 )}
 
 
@@ -92,6 +112,15 @@ class PartialDate:
 
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
+
+    def first_day(self) -> _date:
+        """The earliest day it may stand for: 2023-01 → 2023-01-01."""
+        return _date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> _date:
+        """The latest day it may stand for: 2023-02 → 2023-02-28, 2023 → 2023-12-31."""
+        month = self.month or 12
+        return _date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
 
 @dataclass(frozen=True)
@@ -136,6 +165,16 @@ class RelationRef:
     """Relation key ("based_on", "replaces"…) or "" for a plain reference."""
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """`withdrawal:` of a directive with `status: thu-hoi`: when, why and by which document."""
+
+    date: PartialDate
+    reason: str
+    by: RelationRef | None = None
+    """The withdrawing document (kind "withdrawn_by"), also one of the directive's `relations`."""
+
+
 @dataclass(eq=False, slots=True)
 class Directive:
     """One published directive, as read from its Markdown file."""
@@ -164,9 +203,19 @@ class Directive:
     aliases: tuple[str, ...] = ()
     relations: tuple[RelationRef, ...] = ()
     status: str | None = None
-    """The status staff wrote in front matter; it wins over `computed_status`."""
+    """The status staff wrote in front matter (`WRITTEN_STATUSES`); see `force.py` for how it
+    weighs against relations and effective dates."""
     computed_status: str | None = None
     """Set by the archive from other directives' relations ("bi-thay-the" when one replaces this)."""
+    effective_from: PartialDate | None = None
+    """`effective_from`: first day in force (ngày có hiệu lực), when known."""
+    effective_until: PartialDate | None = None
+    """`effective_until`: last day in force (ngày hết hiệu lực), when known."""
+    withdrawal: Withdrawal | None = None
+    """Set with `status: thu-hoi`."""
+    force: str | None = None
+    """Key of `STATUSES` in force as of the build date, set by the archive (`force.py`): what pages,
+    listings, search and open data show. None only before the archive is built."""
     metadata_only: bool = False
     """An entry that records a cited document's facts without its text."""
     demo: bool = False
@@ -194,8 +243,14 @@ class Directive:
 
     @property
     def effective_status(self) -> str | None:
-        """The status pages, listings and search show: the written one, else the computed one."""
-        return self.status or self.computed_status
+        """The status pages, listings and search show: in force as of the build date (`force`),
+        else (before the archive computed it) the written one, else the one relations give."""
+        return self.force or self.status or self.computed_status
+
+    @property
+    def withdrawn(self) -> bool:
+        """Withdrawn (`status: thu-hoi`): out of listings and feeds, still at its address and in search."""
+        return self.status == WITHDRAWN
 
     @property
     def path_segment(self) -> str:

@@ -66,7 +66,7 @@ FORMAT_VERSION = "1.0"
 CSV_COLUMNS = (
     "url", "json_url", "number", "numbered", "type", "type_name", "date", "year", "issuer", "issuer_name",
     "subject", "citation", "signer_name", "signer_position", "signer_form", "topics", "topic_names", "status",
-    "metadata_only", "demo", "relations", "citations", "attachments",
+    "effective_from", "effective_until", "metadata_only", "demo", "relations", "citations", "attachments",
 )
 
 
@@ -124,6 +124,15 @@ def _attachment(archive: Archive, d: Directive, a: Attachment, site_url: str) ->
     }
 
 
+def _withdrawal(d: Directive, archive: Archive, site_url: str) -> dict[str, Any] | None:
+    w = d.withdrawal
+    if w is None:
+        return None
+    rel = archive.links.withdrawn_by(d)
+    by = _ref(w.by.number.text, w.by.year or w.by.number.year, rel.target if rel else None, site_url) if w.by else None
+    return {"date": w.date.iso(), "reason": w.reason, "by": by}
+
+
 def directive_record(d: Directive, archive: Archive, site_url: str = "", with_text: bool = True) -> dict[str, Any]:
     """Everything the archive knows about one directive, as JSON-able data (schema: van-ban.schema.json).
 
@@ -154,7 +163,10 @@ def directive_record(d: Directive, archive: Archive, site_url: str = "", with_te
         "topics": [{"key": t.key, "name": t.name} for t in d.topics],
         "status": status,
         "status_label": STATUSES[status] if status else None,
-        "status_computed": status is not None and d.status is None,
+        "status_computed": status is not None and status != d.status,
+        "effective_from": d.effective_from.iso() if d.effective_from else None,
+        "effective_until": d.effective_until.iso() if d.effective_until else None,
+        "withdrawal": _withdrawal(d, archive, site_url),
         "metadata_only": d.metadata_only,
         "demo": d.demo,
         "relations": [
@@ -233,6 +245,8 @@ def _csv_values(record: dict[str, Any]) -> dict[str, str]:
         "topics": "; ".join(t["key"] for t in record["topics"]),
         "topic_names": "; ".join(t["name"] for t in record["topics"]),
         "status": record["status"] or "",
+        "effective_from": record["effective_from"] or "",
+        "effective_until": record["effective_until"] or "",
         "metadata_only": flag(record["metadata_only"]),
         "demo": flag(record["demo"]),
         "relations": "; ".join(f"{r['kind']}: {r['number']}" for r in record["relations"]),

@@ -33,7 +33,7 @@ from .citations import find_citations
 from .diagram import relation_diagram
 from .feeds import feed_path
 from .linksafety import is_safe_url
-from .listings import GroupIndex, Listing, ListingPage
+from .listings import WITHDRAWN_URL, GroupIndex, Listing, ListingPage
 from .model import RELATIONS, STATUSES, Directive
 from .statements import is_signed_copy
 from .text import display_subject, slugify
@@ -307,21 +307,23 @@ class Renderer:
         return RenderedDirective(html, toc)
 
     def listing_page(self, page: ListingPage) -> str:
-        return self.env.get_template("listing.html").render(page=page, listing=page.listing, link=self._link(page.url))
+        withdrawn_url = WITHDRAWN_URL if self.archive.withdrawn else None
+        return self.env.get_template("listing.html").render(page=page, listing=page.listing, link=self._link(page.url),
+                                                            withdrawn_url=withdrawn_url)
 
     def group_index(self, index: GroupIndex) -> str:
         return self.env.get_template("group_index.html").render(index=index, link=self._link(index.url))
 
     def stats(self, charts: list, url: str) -> str:
         """The "Thống kê" page (charts from `stats.build_charts`)."""
-        return self.env.get_template("stats.html").render(charts=charts, total=len(self.archive), link=self._link(url))
+        return self.env.get_template("stats.html").render(charts=charts, total=len(self.archive.listed), link=self._link(url))
 
     def home(self, listings: list[Listing], base: str = "") -> str:
         by_kind: dict[str, list[Listing]] = {}
         for lst in listings:
             by_kind.setdefault(lst.kind, []).append(lst)
         return self.env.get_template("home.html").render(
-            archive=self.archive, latest=self.archive.directives[:10], by_kind=by_kind, link=self._link(base),
+            archive=self.archive, latest=self.archive.listed[:10], by_kind=by_kind, link=self._link(base),
         )
 
 

@@ -56,12 +56,19 @@ RELATION_PROPERTIES = {
     "replaces": "legislationChanges",  # replacement is one of the changes legislationChanges covers
     "amends": "legislationAmends",
     "repeals": "legislationRepeals",
+    "corrects": "legislationCorrects",  # textual corrections with no legal impact: đính chính
+    # withdrawn_by has none: withdrawal shows as legislationLegalForce NotInForce
 }
 
+# Status in force → schema.org LegalForceStatus. "Không rõ" has none (the property is left out);
+# PartiallyInForce is never given: no field of the archive says a directive is partly in force.
 LEGAL_FORCE = {
     "con-hieu-luc": "https://schema.org/InForce",
+    "chua-co-hieu-luc": "https://schema.org/NotInForce",
     "het-hieu-luc": "https://schema.org/NotInForce",
     "bi-thay-the": "https://schema.org/NotInForce",
+    "bi-bai-bo": "https://schema.org/NotInForce",
+    "thu-hoi": "https://schema.org/NotInForce",
 }
 
 _ENV = jinja2.Environment(
@@ -94,9 +101,11 @@ def json_ld(d: Directive, archive: Archive, site_url: str = "") -> dict[str, Any
         data["legislationDate"] = d.date.iso()
     if d.issuer.place:
         data["legislationJurisdiction"] = {"@type": "AdministrativeArea", "name": d.issuer.place}
-    status = d.effective_status  # written, or computed from a replacing/repealing directive
+    status = d.effective_status  # in force as of the build date (force.py)
     if status in LEGAL_FORCE:
         data["legislationLegalForce"] = LEGAL_FORCE[status]
+    if d.effective_from:
+        data["legislationDateOfApplicability"] = d.effective_from.iso()
     if d.signer and d.signer.name:
         data["legislationResponsible"] = {"@type": "Person", "name": d.signer.name,
                                           "jobTitle": " ".join(filter(None, (d.signer.form, d.signer.position)))}

@@ -116,7 +116,7 @@ class SitePlan:
             self._add_index(index)
         self._add(PageSpec(f"{STATS_URL}index.md", STATS_URL, "Thống kê văn bản",
                            "Số văn bản theo năm, loại, cơ quan ban hành và lĩnh vực.", "stats", True,
-                           lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive)), STATS_URL), []),
+                           lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive.listed)), STATS_URL), []),
                            key=self.key_for(STATS_URL)))
 
     def key_for(self, *parts: str) -> str:
@@ -125,7 +125,8 @@ class SitePlan:
 
     def list_key(self, directives: list[Directive], *parts: str) -> str:
         """Key of a page that lists `directives` (their metadata and status, not their text)."""
-        return stable_hash(self._shared_key, *parts, *(f"{d.url}\0{d.front_stamp}" for d in directives))
+        # The status badge is in force as of the build date: its key, not the date, is hashed.
+        return stable_hash(self._shared_key, *parts, *(f"{d.url}\0{d.front_stamp}\0{d.effective_status}" for d in directives))
 
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
@@ -135,7 +136,8 @@ class SitePlan:
             rendered = self.renderer.directive(d)
             return rendered.html, rendered.toc_tokens
 
-        key = stable_hash(self._base_key, d.stamp, *self._related_stamps(d))
+        # `effective_status`: the status in force on the build date, which the page shows.
+        key = stable_hash(self._base_key, d.stamp, d.effective_status or "", *self._related_stamps(d))
         self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d, key=key))
 
     def _related_stamps(self, d: Directive) -> list[str]:
@@ -249,7 +251,7 @@ def archive_key(archive: Archive, site_name: str = "", site_url: str = "") -> st
     subject, date…) can change links, listings and indexes anywhere, so it changes this key.
     """
     return stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url,
-                 *(f"{d.url}\0{d.front_stamp}" for d in archive.directives))
+                 *(f"{d.url}\0{d.front_stamp}\0{d.effective_status}" for d in archive.directives))
 
 
 def registries_stamp(archive: Archive) -> str:
