@@ -22,6 +22,12 @@ Pagefind's own chunks are already compressed. A second table splits the search's
 kind: scripts, WebAssembly, entry and meta files, word-index chunks, filter chunks, fragments (one
 per result shown) and the site's own JSON (buckets, filter counts, number map). Numbers only;
 nothing is asserted.
+
+`--relevance` runs the judged query set (`judged_queries.py`) through the real search page of the
+sample site and of the 1 000 synthetic archive: what a person sees first (the first answer link, or
+the "Không có…" message) against the judgement. Printed: precision at 1 and mean reciprocal rank,
+per archive and over both, and every miss. `--sites SAMPLE SYNTHETIC` reuses built sites (to measure
+an older build, whose page script is its own).
 """
 
 from __future__ import annotations
@@ -158,9 +164,11 @@ def bench_cli(n: int) -> tuple[float, float]:
 # ------------------------------------------------------------------------------------------------
 
 def build_site(n: int, tmp: Path) -> Path:
+    """Build the archive of `n` synthetic directives (0: the bundled sample) into `tmp/site`."""
     site = tmp / "site"
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(archive(n)),
-               VANBAN_CACHE=str(tmp / "cache"))
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_CACHE=str(tmp / "cache"))
+    if n:
+        env["VANBAN_DIRECTIVES"] = str(archive(n))
     proc = subprocess.run([str(BIN / "mkdocs"), "build", "-q", "--site-dir", str(site)], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:
@@ -215,6 +223,97 @@ def first_query_bytes(site: Path, query: str) -> dict[str, int]:
 
 
 # ------------------------------------------------------------------------------------------------
+# Relevance: the judged query set through the real search page
+# ------------------------------------------------------------------------------------------------
+
+ANSWERS = "#vb-search-direct a, .vb-result__title a"
+"""The answer links a person sees, in page order (near matches and suggestions are not answers)."""
+NO_ANSWER = ("Không có văn bản", "Không tìm thấy văn bản")
+
+
+def _accepted(expected: object, directives: list) -> set[str] | None:
+    """URLs that are a right first answer, or None for "no document"."""
+    from vanban.text import fold
+
+    if expected == "none":
+        return None
+    if isinstance(expected, str):
+        return {expected}
+    kind, text = expected
+    urls = {f"/{d.url}" for d in directives
+            if (fold(d.subject).replace(",", "") == text if kind == "subject" else text in fold(d.subject).replace(",", ""))}
+    assert urls, f"the judgement {expected} matches no document"
+    return urls
+
+
+def judge(site: Path, directives_dir: Path, queries: list) -> list[tuple[str, float, str]]:
+    """(query, reciprocal rank, what the page showed first) for each judged query."""
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from vanban.project import load_archive
+
+    directives = load_archive(directives_dir, ROOT).archive.directives
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    out = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            page = browser.new_page()
+            for query, expected, _why in queries:
+                page.goto(f"{base}tim-kiem/?q={quote(query)}")
+                page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+                page.evaluate("window.VanbanSearch.done")
+                links = [a.get_attribute("href") for a in page.locator(ANSWERS).all()]
+                shown = page.locator("#vb-search-status").text_content() or ""
+                accepted = _accepted(expected, directives)
+                if accepted is None:
+                    rr = 1.0 if not links and shown.startswith(NO_ANSWER) else 0.0
+                    seen = links[0] if links else shown
+                else:
+                    rank = next((i for i, url in enumerate(links, 1) if url in accepted), None)
+                    rr = 1.0 / rank if rank else 0.0
+                    seen = links[0] if links else shown
+                out.append((query, rr, seen))
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def bench_relevance(sites: list[Path] | None) -> None:
+    import judged_queries as judged
+
+    with tempfile.TemporaryDirectory() as tmp:
+        if sites:
+            sample, synthetic = sites
+        else:
+            sample = build_site(0, Path(tmp) / "sample")
+            synthetic = build_site(1000, Path(tmp) / "synthetic")
+        rows = [("sample", judge(sample, ROOT / "directives", judged.SAMPLE)),
+                ("synthetic 1000", judge(synthetic, archive(1000), judged.SYNTHETIC))]
+    print(f"\nJudged queries through the search page (default order)")
+    print(f"{'archive':<16} {'queries':>8} {'P@1':>6} {'MRR':>6}")
+    everything = []
+    for name, results in rows:
+        everything += results
+        p1 = sum(rr == 1.0 for _, rr, _ in results) / len(results)
+        mrr = sum(rr for _, rr, _ in results) / len(results)
+        print(f"{name:<16} {len(results):>8} {p1:>6.2f} {mrr:>6.2f}")
+    p1 = sum(rr == 1.0 for _, rr, _ in everything) / len(everything)
+    mrr = sum(rr for _, rr, _ in everything) / len(everything)
+    print(f"{'both':<16} {len(everything):>8} {p1:>6.2f} {mrr:>6.2f}")
+    for query, rr, seen in everything:
+        if rr < 1.0:
+            print(f"  miss ({rr:.2f}) {query!r}: first shown {seen[:90]!r}")
+
+
+# ------------------------------------------------------------------------------------------------
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -226,10 +325,16 @@ def main() -> None:
     parser.add_argument("--index-only", action="store_true", help="skip the bytes of a first query")
     parser.add_argument("--from-text", action="store_true",
                         help="index each directive's Markdown text instead of its rendered page (no site plan: for 100 000)")
+    parser.add_argument("--relevance", action="store_true", help="only the judged query set: P@1 and MRR")
+    parser.add_argument("--sites", nargs=2, type=Path, metavar=("SAMPLE", "SYNTHETIC"),
+                        help="with --relevance: built sites of the sample and the 1 000 archive")
     parser.add_argument("--index-once", nargs=3, metavar=("DIRECTIVES", "OUT", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.index_once:
         index_once(Path(args.index_once[0]), Path(args.index_once[1]), int(args.index_once[2]) or None, args.from_text)
+        return
+    if args.relevance:
+        bench_relevance(args.sites)
         return
 
     print(("Markdown text as the body (--from-text); " if args.from_text else "") +
