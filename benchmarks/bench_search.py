@@ -246,8 +246,9 @@ def _accepted(expected: object, directives: list) -> set[str] | None:
     return urls
 
 
-def judge(site: Path, directives_dir: Path, queries: list) -> list[tuple[str, float, str]]:
-    """(query, reciprocal rank, what the page showed first) for each judged query."""
+def judge(site: Path, directives_dir: Path, queries: list, rerank: bool = True) -> list[tuple[str, float, str]]:
+    """(query, reciprocal rank, what the page showed first) for each judged query; `rerank` False
+    keeps Pagefind's own order (the index's weights alone), to compare the two."""
     from urllib.parse import quote
 
     from playwright.sync_api import sync_playwright
@@ -265,6 +266,8 @@ def judge(site: Path, directives_dir: Path, queries: list) -> list[tuple[str, fl
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
             page = browser.new_page()
+            if not rerank:
+                page.add_init_script("window.VANBAN_NO_RERANK = true;")
             for query, expected, _why in queries:
                 page.goto(f"{base}tim-kiem/?q={quote(query)}")
                 page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
@@ -286,7 +289,7 @@ def judge(site: Path, directives_dir: Path, queries: list) -> list[tuple[str, fl
     return out
 
 
-def bench_relevance(sites: list[Path] | None) -> None:
+def bench_relevance(sites: list[Path] | None, rerank: bool = True) -> None:
     import judged_queries as judged
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -295,9 +298,9 @@ def bench_relevance(sites: list[Path] | None) -> None:
         else:
             sample = build_site(0, Path(tmp) / "sample")
             synthetic = build_site(1000, Path(tmp) / "synthetic")
-        rows = [("sample", judge(sample, ROOT / "directives", judged.SAMPLE)),
-                ("synthetic 1000", judge(synthetic, archive(1000), judged.SYNTHETIC))]
-    print(f"\nJudged queries through the search page (default order)")
+        rows = [("sample", judge(sample, ROOT / "directives", judged.SAMPLE, rerank)),
+                ("synthetic 1000", judge(synthetic, archive(1000), judged.SYNTHETIC, rerank))]
+    print(f"\nJudged queries through the search page (default order{'' if rerank else ', Pagefind order: no re-ranking'})")
     print(f"{'archive':<16} {'queries':>8} {'P@1':>6} {'MRR':>6}")
     everything = []
     for name, results in rows:
@@ -326,6 +329,7 @@ def main() -> None:
     parser.add_argument("--from-text", action="store_true",
                         help="index each directive's Markdown text instead of its rendered page (no site plan: for 100 000)")
     parser.add_argument("--relevance", action="store_true", help="only the judged query set: P@1 and MRR")
+    parser.add_argument("--no-rerank", action="store_true", help="with --relevance: Pagefind's order, no re-ranking")
     parser.add_argument("--sites", nargs=2, type=Path, metavar=("SAMPLE", "SYNTHETIC"),
                         help="with --relevance: built sites of the sample and the 1 000 archive")
     parser.add_argument("--index-once", nargs=3, metavar=("DIRECTIVES", "OUT", "WORKERS"), help=argparse.SUPPRESS)
@@ -334,7 +338,7 @@ def main() -> None:
         index_once(Path(args.index_once[0]), Path(args.index_once[1]), int(args.index_once[2]) or None, args.from_text)
         return
     if args.relevance:
-        bench_relevance(args.sites)
+        bench_relevance(args.sites, not args.no_rerank)
         return
 
     print(("Markdown text as the body (--from-text); " if args.from_text else "") +

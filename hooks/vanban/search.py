@@ -89,13 +89,25 @@ written when it exits (seen as builds differing in pagefind-ui.css)."""
 EXCLUDED = [
     ".vb-breadcrumbs",
     ".vb-directive > :not(.vb-title):not(.vb-paper):not(.vb-attachments)",
-    ".vb-paper__motto", ".vb-paper__motto2", ".vb-paper__signed", "#vb-attachments-title",
+    ".vb-paper__head", ".vb-paper__kind", ".vb-paper__subject", ".vb-paper__to", ".vb-paper__foot",
+    "#vb-attachments-title",
     ".vb-pin",  # the "¶" link of every paragraph (anchors.py)
 ]
-"""What of a directive page is not its text: everything but the title, the paper and the attachment
-list — the metadata table (its values are meta fields), notices, related and citing directives,
-the citation box, and whatever a later feature adds beside them — and, on the paper, the national
-motto and "(Đã ký)". Set in the index configuration, so the published page carries no attribute."""
+"""What of a directive page is not its text: everything but the title, the paper's body and the
+attachment list — the metadata table (its values are meta fields), notices, related and citing
+directives, the citation box, and whatever a later feature adds beside them — and, on the paper,
+the letterhead (issuer, number, motto, date line), the type and subject lines (the title has them),
+"Kính gửi", "Nơi nhận" and the signature block: a result's excerpt is cut from the indexed text and
+must never show them. Set in the index configuration, so the published page carries no attribute."""
+
+TITLE_WEIGHT = 10
+"""Pagefind weight of the title (type, number, subject); Pagefind's default for an h1 is 7."""
+BODY_HEADING_WEIGHT = 1
+"""Weight of the headings inside a document's body: a section heading is body text (Pagefind would
+weigh an h3 5, and a long plan's section headings then outranked the documents whose subject it is)."""
+
+_TITLE_TAG = re.compile(r'<h1 (id="vb-tieu-de" class="vb-title")')
+_BODY_HEADING = re.compile(r"<h([2-6])(?=[\s>])")
 
 _D_LETTERS = "đĐ\u00d0\u00f0\u0189"  # đ with the look-alikes fold() maps to it
 _D_TAIL = re.compile(rf"[{_D_LETTERS}][^\W_]*")
@@ -137,7 +149,9 @@ def sort_value(d: Directive) -> str:
 
 
 def search_data(d: Directive) -> dict[str, object]:
-    """What `_search_data.html` writes for Pagefind: meta (shown in results), filters, sort."""
+    """What `search_index.html` writes for Pagefind: meta (shown in results), filters, sort. The
+    `ngay` filter (the sort value) serves the date range of the search page, which asks for the
+    dates of its range; it is not one of the filter lists (`search_filters`)."""
     return {
         "meta": {
             "title": d.title,
@@ -148,12 +162,11 @@ def search_data(d: Directive) -> dict[str, object]:
             "issuer": d.issuer.short or d.issuer.name,
             "topics": "; ".join(t.name for t in d.topics),
             "status": STATUSES.get(d.effective_status or "", ""),
-            "dd": d_folds(d.number.text, d.subject, d.body, d.issuer.name, d.type.name,
-                          *(a.title for a in d.attachments),
-                          *(t.name for t in d.topics), *d.recipients, *d.distribution,
-                          *((d.signer.name, d.signer.position, d.signer.form) if d.signer else ())),
+            # Only words of the indexed text (EXCLUDED leaves out the letterhead, recipients and
+            # signature): a đ-word elsewhere would find a document whose text shows no match.
+            "dd": d_folds(d.number.text, d.subject, d.body, d.type.name, *(a.title for a in d.attachments)),
         },
-        "filters": search_filters(d),
+        "filters": {**search_filters(d), "ngay": [sort_value(d)]},
         "sort": {"date": sort_value(d)},
     }
 
@@ -231,7 +244,9 @@ def index_document(d: Directive, content_html: str) -> str:
     """The page Pagefind reads for a directive: its rendered content (`data-pagefind-body`) plus the
     meta, filters and sort key of `search_data`. Only the index sees these, so the published page
     stays small."""
-    return _TEMPLATES.get_template("search_index.html").render(d=d, content=content_html, data=search_data(d))
+    content = _TITLE_TAG.sub(rf'<h1 data-pagefind-weight="{TITLE_WEIGHT}" \1', content_html, count=1)
+    content = _BODY_HEADING.sub(rf'<h\1 data-pagefind-weight="{BODY_HEADING_WEIGHT}"', content)
+    return _TEMPLATES.get_template("search_index.html").render(d=d, content=content, data=search_data(d))
 
 
 class SearchPage(NamedTuple):
@@ -326,7 +341,7 @@ PLACEHOLDER_TEXT = "ϙϙϙϙ"
 FLOOR_SORT = "0000"
 """Sorts before every real date ("0000-00-00" included): see `_index_bucket`."""
 
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 """Part of every bucket's key: change it when what the build gives Pagefind changes shape."""
 
 _BUCKET_DIR = re.compile(r"^(nam-\d{4}(-quy-\d|-thang-\d\d)?|khong-ro-nam)-[0-9a-f]{10}$")
@@ -345,7 +360,7 @@ class Bucket:
     @functools.cached_property
     def key(self) -> str:
         """Hash of everything its index is made of: the pages, Pagefind's version and our settings."""
-        settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, PLACEHOLDER_URL, PLACEHOLDER_TEXT, FLOOR_SORT, BUCKET_FILES]
+        settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, TITLE_WEIGHT, BODY_HEADING_WEIGHT, PLACEHOLDER_URL, PLACEHOLDER_TEXT, FLOOR_SORT, BUCKET_FILES]
         digest = hashlib.sha256(json.dumps(settings).encode() + b"\0")
         for page in sorted(self.pages, key=lambda p: (p.url, p.sort, p.key)):
             digest.update(f"{page.url}\0{page.sort}\0{page.key}\0".encode())

@@ -1,5 +1,12 @@
-/* Kho văn bản — the search page (/tim-kiem/?q=…): Pagefind's JS API, a "go to document" jump for
- * document numbers, and Vietnamese folding. Loaded from this site only; no inline code (CSP).
+/* Kho văn bản — the search page (/tim-kiem/?q=…&tu=…&den=…&sap-xep=…): Pagefind's JS API, exact
+ * answers for document numbers, phrases, and Vietnamese folding. Loaded from this site only; no
+ * inline code (CSP).
+ *
+ * A query that parses as a số/ký hiệu ("1562/ubnd-kt", "số 02/KH-UBND năm 2023", "217") is answered
+ * from the build's number map alone: the documents with that number, or "Không có văn bản số … trong
+ * kho" and the documents whose number has the same numeral. Other queries go to Pagefind. The
+ * default order is relevance: Pagefind's scores (the title weighs 10, body 1), then the first
+ * results re-ranked by how much of the query their subject holds, newer first among equals.
  *
  * The index is split by date into buckets (pagefind/buckets.json, newest first; vanban.search). The
  * primary index pagefind.js opens holds no directive; buckets are merged (`mergeIndex`, which reuses
@@ -66,16 +73,56 @@
     return digits ? parseInt(digits[0], 10) % SHARDS : 0;
   }
 
+  var YEAR_SUFFIX = /\s+nam\s+((?:19|20)\d{2})$/;
+  var BARE_NUMERAL = /^(so\s*:?\s*)?(\d{1,6})([a-z]?)$/;
+
+  /** What a number query asks for, or null: {key} for a whole số/ký hiệu ("1562/UBND-KT"), or
+   *  {numeral} for a bare numeral ("217"; a bare year such as "2023" stays a word), each with the
+   *  year of a trailing "năm 2023" and the number as the reader typed it, for the messages. */
+  function numberQuery(text) {
+    var typed = clean(text).trim();
+    if (/["“”]/.test(typed)) return null; // quotes ask for the text
+    var folded = fold(typed), year = null;
+    var m = YEAR_SUFFIX.exec(folded);
+    if (m) {
+      year = m[1];
+      folded = folded.slice(0, m.index);
+      typed = typed.slice(0, typed.length - m[0].length).trim();
+    }
+    var shown = typed.replace(/^s[ốo]\s*:?\s*/i, "").replace(/\s*([\/\-])\s*/g, "$1");
+    var key = numberKey(folded);
+    if (key) return { key: key, numeral: key.split("/")[0], year: year, shown: shown };
+    var bare = BARE_NUMERAL.exec(folded);
+    if (!bare || (!bare[1] && !bare[3] && /^(19|20)\d\d$/.test(bare[2]))) return null;
+    var numeral = String(parseInt(bare[2], 10)) + bare[3].toUpperCase();
+    return { key: null, numeral: numeral, year: year, shown: shown };
+  }
+
+  /** Words and "quoted phrases" of a query: {words, phrases}, folded. */
+  function parseQuery(text) {
+    var phrases = [], rest = clean(text).replace(/["“”]([^"“”]+)["“”]?/g, function (_, phrase) {
+      var words = queryTerms(phrase);
+      if (words.length) phrases.push(words);
+      return " " + phrase + " ";
+    });
+    return { words: queryTerms(rest.replace(/["“”]/g, " ")), phrases: phrases };
+  }
+
+  /** Whether the folded words of `text` hold `phrase` (folded words) side by side. */
+  function holdsPhrase(text, phrase) {
+    return (" " + queryTerms(text).join(" ") + " ").indexOf(" " + phrase.join(" ") + " ") >= 0;
+  }
+
   /** Folded query words; the last one may be a prefix (the reader is still typing it). */
   function queryTerms(text) {
     return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
   }
 
   // ----------------------------------------------------------------------------------------------
-  // Excerpts: cut from the real text, with the words that match the folded query marked
+  // Excerpts: cut from the real text where the query's words are, with those words marked
   // ----------------------------------------------------------------------------------------------
 
-  var BEFORE = 8, LENGTH = 36;
+  var LENGTH = 36, BACK = 6;
 
   function matches(word, terms) {
     // "1562/UBND-KT," is one word of the text and three of the query.
@@ -85,25 +132,42 @@
     });
   }
 
-  function excerptNode(content, terms) {
-    var words = content.split(/\s+/).filter(Boolean);
+  /** The text's words after the title: the index holds the title (for its weight) and then the body,
+   *  and the excerpt is cut from the body only — the result shows the title already. */
+  function bodyWords(data) {
+    var words = (data.content || "").split(/\s+/).filter(Boolean);
+    var title = (data.meta.title || "").split(/\s+/).filter(Boolean);
+    var same = title.length <= words.length && title.every(function (w, i) {
+      return fold(w).replace(/[^\p{L}\p{N}]+/gu, "") === fold(words[i]).replace(/[^\p{L}\p{N}]+/gu, "");
+    });
+    return same ? words.slice(title.length) : words;
+  }
+
+  function excerptNode(data, terms) {
+    var words = bodyWords(data);
     var hits = words.map(function (w) { return terms.length > 0 && matches(w, terms); });
-    var best = 0, bestScore = -1;
+    var best = -1, bestScore = 0;
     for (var i = 0; i < words.length; i++) {
       if (!hits[i]) continue;
-      var start = Math.max(0, i - BEFORE), seen = {};
-      for (var j = start; j < Math.min(words.length, start + LENGTH); j++) {
+      var seen = {};
+      for (var j = i; j < Math.min(words.length, i + LENGTH); j++) {
         if (hits[j]) seen[fold(words[j]).replace(/[^\p{L}\p{N}]+/gu, "")] = true;
       }
       var score = Object.keys(seen).length;
-      if (score > bestScore) { bestScore = score; best = start; }
+      if (score > bestScore) { bestScore = score; best = i; }
+    }
+    // Start at the match, or at its sentence's first word when that is only a few words back.
+    var start = Math.max(best, 0);
+    for (var b = 1; best > 0 && b <= BACK && start - 1 >= 0; b++) {
+      if (/[.;:!?]$/.test(words[best - b])) { start = best - b + 1; break; }
+      if (best - b === 0) { start = 0; break; }
     }
     var p = document.createElement("p");
     p.className = "vb-result__excerpt";
-    if (best > 0) p.append("… ");
-    var end = Math.min(words.length, best + LENGTH);
-    for (var k = best; k < end; k++) {
-      if (k > best) p.append(" ");
+    if (start > 0) p.append("… ");
+    var end = Math.min(words.length, start + LENGTH);
+    for (var k = start; k < end; k++) {
+      if (k > start) p.append(" ");
       if (hits[k]) {
         var mark = document.createElement("mark");
         mark.textContent = words[k];
@@ -117,22 +181,77 @@
   }
 
   // ----------------------------------------------------------------------------------------------
+  // Ranking: Pagefind's order, the first results re-ranked by their subject, newer first among equals
+  // ----------------------------------------------------------------------------------------------
+
+  var RERANK = 30;
+
+  /** "18/03/2025" → "2025-03-18"; "03/2025" → "2025-03-00"; "" → "0000-00-00" (the sort values). */
+  function isoDate(display) {
+    var parts = (display || "").split("/").reverse();
+    while (parts.length < 3) parts.push("00");
+    return (parts[0] || "0000") + "-" + parts[1] + "-" + parts[2];
+  }
+
+  /** How a loaded result ranks, compared left to right (higher first):
+   *  1. how much its subject says what the query says: with at least three quarters of the query's
+   *     words in it, each quarter counts 1, the words side by side 1 more, the subject beginning
+   *     with them 1, being them 1;
+   *  2. whether its text holds the query's words side by side;
+   *  3. for a subject that matches, the share of the subject that the query is (in half powers of two: the
+   *     shorter, more specific subject first), then the newer date, then Pagefind's score (5 % bands);
+   *     for a text-only match, Pagefind's score, then the newer date. */
+  function rankKey(item, parsed) {
+    var words = parsed.words.concat.apply(parsed.words, parsed.phrases);
+    var distinct = words.filter(function (w, i) { return words.indexOf(w) === i; });
+    var subject = queryTerms(item.data.meta.subject || "");
+    var found = distinct.filter(function (w) { return subject.indexOf(w) >= 0; }).length;
+    var cover = distinct.length ? found / distinct.length : 0;
+    var level = cover >= 0.75 ? Math.round(4 * cover) : 0; // one word of two is no subject match
+    var joined = " " + subject.join(" ") + " ", phrase = " " + words.join(" ") + " ";
+    if (words.length > 1 && joined.indexOf(phrase) >= 0) level += 1;
+    if (words.length && joined.indexOf(phrase) === 0) level += 1;
+    if (words.length && joined === phrase) level += 1;
+    var inText = words.length > 1 && holdsPhrase(item.data.content || "", words) ? 1 : 0;
+    var density = found ? Math.round(2 * Math.log2(found / subject.length)) : -99;
+    var band = Math.round(Math.log(Math.max(Math.abs(item.score), 1e-300)) * 20);
+    var date = isoDate(item.data.meta.date);
+    return level ? [level, inText, density, date, band] : [0, inText, 0, band, date];
+  }
+
+  /** Re-rank loaded results ({score, data, at}) by `rankKey`, then Pagefind's order. */
+  function rerank(items, parsed) {
+    items.forEach(function (it) { it.key = rankKey(it, parsed); });
+    return items.sort(function (a, b) {
+      for (var i = 0; i < a.key.length; i++) {
+        if (a.key[i] !== b.key[i]) return a.key[i] < b.key[i] ? 1 : -1;
+      }
+      return a.at - b.at;
+    });
+  }
+
+  // ----------------------------------------------------------------------------------------------
   // The page
   // ----------------------------------------------------------------------------------------------
 
   var form = document.getElementById("vb-search");
+  var api = { fold: fold, numberKey: numberKey, numberShard: numberShard, pagefindQuery: pagefindQuery,
+              numberQuery: numberQuery, parseQuery: parseQuery };
   if (!form) {
-    window.VanbanSearch = { fold: fold, numberKey: numberKey, numberShard: numberShard, pagefindQuery: pagefindQuery };
+    window.VanbanSearch = api;
     return;
   }
   var input = document.getElementById("vb-q");
   var status = document.getElementById("vb-search-status");
-  var direct = document.getElementById("vb-search-direct");
+  var near = document.getElementById("vb-search-near");
   var list = document.getElementById("vb-search-results");
   var more = document.getElementById("vb-search-more");
   var all = document.getElementById("vb-search-all");
+  var options = document.getElementById("vb-search-options");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select[data-vb-filter]"));
   var sortSelect = form.querySelector("select[name=sap-xep]");
+  var from = form.querySelector("input[name=tu]");
+  var to = form.querySelector("input[name=den]");
 
   var params = new URLSearchParams(location.search);
   var query = (params.get("q") || "").trim();
@@ -140,14 +259,33 @@
   var header = document.getElementById("vb-header-q");
   if (header) header.value = query;
   selects.forEach(function (s) { addOption(s, params.get(s.name) || "", null, true); });
-  if (params.get("sap-xep")) sortSelect.value = params.get("sap-xep");
+  var ISO = /^\d{4}-\d{2}-\d{2}$/;
+  var range = { from: ISO.test(params.get("tu") || "") ? params.get("tu") : "",
+                to: ISO.test(params.get("den") || "") ? params.get("den") : "" };
+  from.value = range.from;
+  to.value = range.to;
+  var choice = params.get("sap-xep") || "";
+  if (choice === "phu-hop") choice = ""; // the former name of the default
+  sortSelect.value = choice;
+  if (sortSelect.value !== choice) { choice = ""; sortSelect.value = ""; }
+
+  // Phones fold the filters behind "Lọc và sắp xếp"; wider screens show them. Chosen filters show.
+  var chosen = selects.some(function (s) { return params.get(s.name); }) || range.from || range.to || choice;
+  if (chosen || window.matchMedia("(min-width: 600px)").matches) options.open = true;
 
   // Empty fields stay out of the URL; a changed filter searches at once.
   form.addEventListener("submit", function () {
     form.querySelectorAll("select, input").forEach(function (el) { if (!el.value) el.disabled = true; });
   });
-  form.querySelectorAll("select").forEach(function (s) {
+  form.querySelectorAll("select, input[type=date]").forEach(function (s) {
     s.addEventListener("change", function () { form.requestSubmit(); });
+  });
+  // The lists' counts are read when the reader turns to the filters, not with every query.
+  var counts = null;
+  function wantCounts() { if (!counts) counts = fillFilters(); return counts; }
+  options.addEventListener("toggle", function () { if (options.open && options.dataset.touched) wantCounts(); });
+  ["focusin", "pointerdown"].forEach(function (type) {
+    options.addEventListener(type, function () { options.dataset.touched = "1"; wantCounts(); });
   });
 
   function addOption(select, value, count, selected) {
@@ -190,6 +328,7 @@
           : function (a, b) { return a[0].localeCompare(b[0], "vi"); });
         values.forEach(function (v) { addOption(select, v[0], v[1], v[0] === params.get(select.name)); });
       });
+      form.dataset.counts = "1";
     }).catch(function () { /* the lists keep the chosen value only */ });
   }
 
@@ -199,27 +338,80 @@
     return filters;
   }
 
-  function showDirect(key) {
-    return fetch(new URL(NUMBER_MAP + numberShard(key) + ".json", siteRoot)).then(function (r) {
-      return r.ok ? r.json() : {};
+  /** The `ngay` filter values of a date range: each day, and a month ("2023-01-00") or a year
+   *  ("2023-00-00") that a document dated only so far lies in when the range holds all of it. */
+  function rangeDates(first, last) {
+    var out = [];
+    var day = new Date(first + "T00:00:00Z"), end = new Date(last + "T00:00:00Z");
+    for (var n = 0; day <= end && n < 40 * 366; n++, day.setUTCDate(day.getUTCDate() + 1)) {
+      var iso = day.toISOString().slice(0, 10);
+      out.push(iso);
+      var next = new Date(day.getTime() + 86400000).toISOString().slice(0, 10);
+      var monthStart = iso.slice(0, 8) + "01", yearStart = iso.slice(0, 5) + "01-01";
+      if (next.slice(0, 7) !== iso.slice(0, 7) && monthStart >= first) out.push(iso.slice(0, 8) + "00");
+      if (next.slice(0, 4) !== iso.slice(0, 4) && yearStart >= first) out.push(iso.slice(0, 5) + "00-00");
+    }
+    return out;
+  }
+
+  function dateText(iso) { return iso.split("-").reverse().join("/"); }
+
+  function numberItem(entry, cls) {
+    var li = document.createElement("li");
+    li.className = cls;
+    var meta = document.createElement("p");
+    meta.className = "vb-result__meta";
+    var type = document.createElement("span");
+    type.className = "vb-result__number";
+    type.textContent = entry[1];
+    meta.append(type);
+    if (entry[2]) meta.append(" · ngày " + entry[2]);
+    var title = document.createElement(cls === "vb-result" ? "h2" : "p");
+    title.className = cls === "vb-result" ? "vb-result__title" : "vb-near__title";
+    var a = document.createElement("a");
+    a.href = new URL(entry[0], siteRoot).pathname;
+    a.textContent = entry[3];
+    title.append(a);
+    li.append(meta, title);
+    return li;
+  }
+
+  /** A number query, answered from the number map: the documents with that number first, or a plain
+   *  "no such document", then the documents whose number has the same numeral. */
+  function answerNumber(asked) {
+    var label = asked.shown + (asked.year ? " năm " + asked.year : "");
+    return getJSON(NUMBER_MAP + numberShard(asked.key || asked.numeral) + ".json").catch(function () {
+      return null;
     }).then(function (map) {
-      var entries = map[key] || [];
-      if (!entries.length) return 0;
-      var ul = direct.querySelector("ul");
-      entries.forEach(function (e) {
-        var li = document.createElement("li");
-        var a = document.createElement("a");
-        a.className = "vb-search__go";
-        a.href = new URL(e[0], siteRoot).pathname;
-        a.textContent = "Đi tới " + e[1];
-        li.append(a);
-        if (e[2]) li.append(" (" + e[2] + ")");
-        li.append(": " + e[3]);
-        ul.append(li);
+      if (!map) {
+        say("Không tải được sổ số ký hiệu. Hãy tải lại trang.");
+        return;
+      }
+      var exact = [], others = [];
+      Object.keys(map).sort().forEach(function (key) {
+        var sameKey = asked.key ? key === asked.key : key.split("/")[0] === asked.numeral;
+        if (!sameKey && key.split("/")[0] !== asked.numeral) return;
+        map[key].forEach(function (e) {
+          var inYear = !asked.year || (e[2] || "").slice(-4) === asked.year;
+          (sameKey && inYear ? exact : others).push(e);
+        });
       });
-      direct.hidden = false;
-      return entries.length;
-    }).catch(function () { return 0; });
+      var newest = function (a, b) { return isoDate(b[2]) < isoDate(a[2]) ? -1 : isoDate(b[2]) > isoDate(a[2]) ? 1 : 0; };
+      exact.sort(newest);
+      others.sort(newest);
+      exact.forEach(function (e) { list.append(numberItem(e, "vb-result")); });
+      say(exact.length ? (exact.length === 1 ? "Văn bản số " + label + ":" : "Có " + exact.length + " văn bản số " + label + ":")
+        : "Không có văn bản số " + label + " trong kho.");
+      if (others.length) {
+        var ul = near.querySelector("ul");
+        others.slice(0, 10).forEach(function (e) { ul.append(numberItem(e, "vb-near")); });
+        near.hidden = false;
+      }
+      var text = document.getElementById("vb-search-text");
+      text.querySelector("a").href = "?q=" + encodeURIComponent("\"" + asked.shown + "\"");
+      text.querySelector("a").textContent = "Tìm “" + asked.shown + "” trong toàn văn các văn bản";
+      text.hidden = false;
+    });
   }
 
   function resultItem(data, terms) {
@@ -258,7 +450,7 @@
     a.textContent = data.meta.subject || data.meta.title || data.url;
     title.append(a);
     li.append(meta, title);
-    if (terms.length) li.append(excerptNode(data.content || "", terms));
+    if (terms.length) li.append(excerptNode(data, terms));
     return li;
   }
 
@@ -301,34 +493,39 @@
 
   function run() {
     var filters = chosenFilters();
-    var hasFilters = Object.keys(filters).length > 0;
-    var key = query ? numberKey(query) : null;
-    var filled = fillFilters();
+    var hasRange = !!(range.from || range.to);
+    var hasFilters = Object.keys(filters).length > 0 || hasRange;
     if (!query && !hasFilters) {
       say("Nhập từ khóa hoặc số ký hiệu, hoặc chọn một bộ lọc để xem văn bản.");
-      return filled;
+      return Promise.resolve();
+    }
+    var asked = query ? numberQuery(query) : null;
+    if (asked) return answerNumber(asked);
+    if (range.from && range.to && range.from > range.to) {
+      say("Ngày “từ” (" + dateText(range.from) + ") sau ngày “đến” (" + dateText(range.to) + "): hãy sửa khoảng thời gian.");
+      return Promise.resolve();
     }
     say("Đang tìm…");
-    var choice = params.get("sap-xep") || "";
-    var order = { "": "desc", "cu-nhat": "asc", "phu-hop": null }[choice];
-    if (order === undefined) order = "desc";
+    var order = { "": null, "moi-nhat": "desc", "cu-nhat": "asc" }[choice];
     if (!query && !order) order = "desc"; // relevance needs words: filters alone list newest first
-    var options = { filters: filters };
-    if (order) options.sort = { date: order };
-    var term = query ? pagefindQuery(query) : null;
-    var terms = queryTerms(query);
+    var parsed = parseQuery(query);
+    var allWords = parsed.words.concat.apply(parsed.words, parsed.phrases);
+    var term = query ? pagefindQuery(query.replace(/["“”]/g, " ")) : null;
+    var terms = allWords;
     var what = query ? " cho “" + query + "”" : "";
-    var directDone = key ? showDirect(key) : Promise.resolve(0);
+    var sortOptions = { filters: filters };
+    if (order) sortOptions.sort = { date: order };
 
     var pf, buckets, placeholder, merged = 0, results = [], shown = 0;
+    // Results whose data is loaded (re-ranked, phrase-checked), and how far into `results` that went.
+    var ready = [], looked = 0, reranked = false, dropped = 0;
+    var CHECK_LIMIT = 150; // a phrase is checked in at most this many documents that have its words
 
     // Pagefind leaves out a word that an index does not have at all: in a bucket without "đường",
     // "cải cách đường" would list every "cải cách" of that year. Each word (as Pagefind splits the
     // query: on spaces) is also searched alone, which reads the chunks the whole query read, nothing
     // more. Sorted by date, the bucket of a result shows in its score, and a bucket's results count
     // only if it has every word; by relevance, a word that no loaded bucket has leaves no result.
-    // ("1562/UBND-KT" is one word for Pagefind: searched alone, its parts would read the large
-    // chunks of "ubnd" and "kt", 170 KB more on the 10 000 archive.)
     var words = term ? term.split(/\s+/).filter(Boolean) : [];
 
     function merge(count) {
@@ -341,10 +538,11 @@
         // One search after another: Pagefind's searches are not meant to overlap.
         var searches = [term].concat(words.length > 1 ? words : []), found = [];
         return searches.reduce(function (done, t) {
-          return done.then(function () { return pf.search(t, options); }).then(function (r) { found.push(r); });
+          return done.then(function () { return pf.search(t, sortOptions); }).then(function (r) { found.push(r); });
         }, Promise.resolve()).then(function () { return found; });
       }).then(function (found) {
         results = found[0].results;
+        ready = []; looked = 0; reranked = false; dropped = 0;
         if (found.length < 2) return;
         if (!order) {
           if (found.slice(1).some(function (alone) { return !alone.results.length; })) results = [];
@@ -362,41 +560,93 @@
 
     /** Merge older (or, oldest first, newer) buckets until `wanted` results are loaded or none
      *  remain: one bucket first, then as many as the results so far suggest, at most doubling (few
-     *  rounds for a rare word, little read past what a page needs). */
+     *  rounds for a rare word, little read past what a page needs). A phrase reads every bucket. */
     function fill(wanted) {
       if (results.length >= wanted || merged >= buckets.length) return Promise.resolve();
       var count = buckets.length;
-      if (order) {
+      if (order && !parsed.phrases.length) {
         count = merged === 0 ? 1 : results.length === 0 ? merged
           : Math.min(merged, Math.ceil(merged * (wanted - results.length) / results.length));
       }
       return merge(Math.max(1, count)).then(function () { return fill(wanted); });
     }
 
-    function page() {
-      return fill(shown + PAGE_SIZE).then(function () {
-        var slice = results.slice(shown, shown + PAGE_SIZE);
-        shown += slice.length;
-        return Promise.all(slice.map(function (r) { return r.data(); }));
-      }).then(function (items) {
-        items.forEach(function (data) {
-          if (data.url !== placeholder) list.append(resultItem(data, terms));
+    /** Load the data of results until `wanted` hold the query's words and phrases (with a phrase, all
+     *  results up to CHECK_LIMIT; without, until CHECK_LIMIT were seen to lack a word); by relevance,
+     *  the first RERANK are re-ranked once loaded. */
+    function prepare(wanted) {
+      var need = Math.max(0, wanted - ready.length);
+      var target = parsed.phrases.length ? Math.min(results.length, CHECK_LIMIT) : Math.min(results.length, looked + need);
+      if (!order && !reranked) target = Math.max(target, Math.min(results.length, RERANK));
+      if (target <= looked) {
+        if (!order && !reranked) reranked = true;
+        return Promise.resolve();
+      }
+      var batch = results.slice(looked, target).map(function (r, i) { return { r: r, at: looked + i }; });
+      looked = Math.max(looked, target);
+      return Promise.all(batch.map(function (it) { return it.r.data(); })).then(function (datas) {
+        batch.forEach(function (it, i) {
+          if (datas[i].url === placeholder) return;
+          var text = (datas[i].meta.title || "") + " " + (datas[i].content || "");
+          if (holdsWords(text) && parsed.phrases.every(function (p) { return holdsPhrase(text, p); })) {
+            ready.push({ score: it.r.score, data: datas[i], at: it.at });
+          } else {
+            dropped += 1;
+          }
         });
+        if (!order && !reranked) {
+          reranked = true;
+          if (!window.VANBAN_NO_RERANK) ready = rerank(ready, parsed);
+        }
+        // Results that lack a word were dropped: look further, within CHECK_LIMIT.
+        if (!parsed.phrases.length && ready.length < wanted && looked < results.length && dropped < CHECK_LIMIT) {
+          return prepare(wanted);
+        }
+      });
+    }
+
+    /** Whether a text holds every word of the query (the last may be the start of a word: the reader
+     *  may still be typing it). Pagefind also matches a word by its beginning ("the" finds "thể",
+     *  "bong" finds "bổng"): such a result is not shown. */
+    function holdsWords(text) {
+      var have = {};
+      queryTerms(text).forEach(function (w) { have[w] = true; });
+      var last = allWords[allWords.length - 1];
+      return allWords.every(function (w, i) {
+        if (have[w]) return true;
+        return i === allWords.length - 1 && last.length > 1 && Object.keys(have).some(function (h) { return h.indexOf(last) === 0; });
+      });
+    }
+
+    function total() {
+      // With a phrase, only checked results count; the others are not known to hold it. Without,
+      // Pagefind's count less the results seen not to hold the words.
+      return parsed.phrases.length ? ready.length : results.length - dropped;
+    }
+
+    function page() {
+      return fill(shown + PAGE_SIZE).then(function () { return prepare(shown + PAGE_SIZE); }).then(function () {
+        var slice = ready.slice(shown, shown + PAGE_SIZE);
+        shown += slice.length;
+        slice.forEach(function (it) { list.append(resultItem(it.data, terms)); });
         report();
       });
     }
 
     function report() {
-      more.hidden = shown >= results.length && merged >= buckets.length;
+      more.hidden = !(shown < total() || (order && merged < buckets.length));
       all.hidden = merged >= buckets.length;
-      var count = results.length;
+      var count = total();
+      var partial = parsed.phrases.length && looked < results.length
+        ? " (đã xét " + looked + " văn bản đầu tiên có đủ các từ)" : "";
+      var about = !parsed.phrases.length && dropped && looked < results.length ? "khoảng " : "";
       if (merged >= buckets.length) {
-        say("Tìm thấy " + count + " văn bản" + what + ".");
+        say("Tìm thấy " + about + count + " văn bản" + what + partial + ".");
       } else if (order === "desc") {
-        say("Tìm thấy " + count + " văn bản" + what + " từ " + buckets[merged - 1].label + " đến nay.");
+        say("Tìm thấy " + about + count + " văn bản" + what + " từ " + buckets[merged - 1].label + " đến nay.");
       } else {
         var last = buckets[merged - 1].label;
-        say("Tìm thấy " + count + " văn bản" + what + (last === "không rõ năm"
+        say("Tìm thấy " + about + count + " văn bản" + what + (last === "không rõ năm"
           ? " trong các văn bản không rõ năm ban hành." : " ban hành đến hết " + last + "."));
       }
     }
@@ -406,13 +656,23 @@
       return merge(buckets.length).then(function () { all.disabled = false; report(); });
     }
 
-    var done = Promise.all([loadPagefind(), getJSON(BUCKETS), directDone]).then(function (loaded) {
+    return Promise.all([loadPagefind(), getJSON(BUCKETS)]).then(function (loaded) {
       pf = loaded[0];
       placeholder = loaded[1].placeholder;
-      buckets = plan(loaded[1], order, filters.nam);
-      return fill(PAGE_SIZE).then(function () { return loaded[2]; });
-    }).then(function (directCount) {
-      if (!results.length && !directCount && merged >= buckets.length) {
+      var manifest = loaded[1];
+      if (hasRange) {
+        var years = manifest.buckets.map(function (b) { return b.year; }).filter(Boolean).sort();
+        var first = range.from || (years[0] || "1900") + "-01-01";
+        var last = range.to || (years[years.length - 1] || "2100") + "-12-31";
+        sortOptions.filters = Object.assign({}, filters, { ngay: { any: rangeDates(first, last) } });
+        manifest = { buckets: manifest.buckets.filter(function (b) {
+          return b.year && b.year >= first.slice(0, 4) && b.year <= last.slice(0, 4);
+        }) };
+      }
+      buckets = plan(manifest, order, filters.nam);
+      return fill(PAGE_SIZE).then(function () { return prepare(PAGE_SIZE); });
+    }).then(function () {
+      if (!ready.length && merged >= buckets.length) {
         say("Không tìm thấy văn bản nào" + what + ". Hãy thử từ khóa ngắn hơn, bỏ bớt bộ lọc hoặc kiểm tra số ký hiệu.");
         return;
       }
@@ -424,9 +684,8 @@
       say("Không tải được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, tra cứu qua danh sách văn bản.");
       if (window.console) console.error(err);
     });
-    return Promise.all([done, filled]);
   }
 
-  window.VanbanSearch = { fold: fold, numberKey: numberKey, numberShard: numberShard, pagefindQuery: pagefindQuery,
-                          done: run() };
+  api.done = run();
+  window.VanbanSearch = api;
 })();
