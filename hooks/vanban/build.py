@@ -43,7 +43,7 @@ from .redirects import alias_copies, redirect_pages
 from .render import relative_url
 from .search import (
     BUCKETS_FILE, PAGEFIND_DIR, SEARCH_CACHE, SearchPage, prepare_pages, search_page, sort_value,
-    write_filter_counts, write_index, write_number_map,
+    write_filter_counts, write_index, write_number_map, write_title_index,
 )
 from .seo import Lastmods, directive_head, head_html, last_commit_dates
 from .shell import ShellBook
@@ -457,6 +457,7 @@ class Build:
             kept.search_data_stamp[:] = [stamp, write_number_map(site, plan.archive)]
             write_filter_counts(site, plan.archive)
         keys = kept.search_data_stamp[1]
+        write_title_index(site, plan.archive)  # kept as it is unless a type, number or subject changed
         pages = list(kept.search_documents.values()) if not self.dirty and kept.search_documents else self._search_pages()
         if self.dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
             # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at

@@ -19,6 +19,11 @@ Two things Pagefind does not do for Vietnamese are handled here:
   downloads only one shard; the search page computes the same key (`vanban-search.js`, kept in
   step with this module by a browser test).
 
+Relevance reads a second, small index first: the titles (`write_title_index`: type, number and
+subject of every directive, one Pagefind index over the whole archive, listed in
+`pagefind/tieu-de.json`). A document whose number or subject holds the query is found there
+without reading any bucket; the buckets then add the documents that have it in their text.
+
 The index is split into buckets by date (`plan_buckets`: a year each, or parts of a large year), each
 a separate Pagefind index in `pagefind/<bucket>-<key>/`, listed newest first in
 `pagefind/buckets.json`. The search page opens a primary index that holds no directive and merges
@@ -63,7 +68,7 @@ __all__ = [
     "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document", "search_filters",
     "SearchPage", "search_page", "SEARCH_CACHE", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout",
+    "reply_timeout", "TITLES_FILE", "title_records", "write_title_index",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -151,7 +156,9 @@ def sort_value(d: Directive) -> str:
 def search_data(d: Directive) -> dict[str, object]:
     """What `search_index.html` writes for Pagefind: meta (shown in results), filters, sort. The
     `ngay` filter (the sort value) serves the date range of the search page, which asks for the
-    dates of its range; it is not one of the filter lists (`search_filters`)."""
+    dates of its range; `nguon` tells the full text ("toan-van") from a titles-index record
+    ("tieu-de"), which a relevance search has merged too. Neither is one of the filter lists
+    (`search_filters`)."""
     return {
         "meta": {
             "title": d.title,
@@ -166,7 +173,7 @@ def search_data(d: Directive) -> dict[str, object]:
             # signature): a đ-word elsewhere would find a document whose text shows no match.
             "dd": d_folds(d.number.text, d.subject, d.body, d.type.name, *(a.title for a in d.attachments)),
         },
-        "filters": {**search_filters(d), "ngay": [sort_value(d)]},
+        "filters": {**search_filters(d), "ngay": [sort_value(d)], "nguon": ["toan-van"]},
         "sort": {"date": sort_value(d)},
     }
 
@@ -417,6 +424,88 @@ def filter_counts(archive: Archive) -> dict[str, dict[str, int]]:
 
 def write_filter_counts(site_dir: Path, archive: Archive) -> None:
     _write_text(site_dir / PAGEFIND_DIR / FILTER_COUNTS_FILE, _json(filter_counts(archive)))
+
+
+TITLES_FILE = "tieu-de.json"
+"""`pagefind/tieu-de.json`: {"path": folder of the titles index}."""
+
+TITLE_ANCHOR = "#vb-tieu-de"
+"""Added to a title record's URL (the id of every page's h1): the search page tells them apart."""
+
+OPENING_WORDS = 30
+
+_MARKUP = re.compile(r"(^|\n)\s*(#{1,6}|[-*+]|\d+[.)]|>|\|)\s*|(?<!\w)-{3,}|[*_`|]+|!?\[([^\]]*)\]\([^)]*\)")
+
+
+def _opening(body: str) -> str:
+    """The first words of a directive's text, Markdown marks removed: the excerpt of a title match."""
+    text = _MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", body)
+    words = text.split()
+    return " ".join(words[:OPENING_WORDS]) + (" …" if len(words) > OPENING_WORDS else "")
+
+
+def title_records(archive: Archive) -> list[dict[str, object]]:
+    """One record per directive for the titles index: its type, number and subject as text, what a
+    result shows as meta (with the opening of its text for the excerpt) and the filters. No sort key:
+    Pagefind leaves out of a sorted search the pages without one, so the date orders never meet
+    these records."""
+    records = []
+    for d in archive.directives:
+        data = search_data(d)
+        meta = {k: str(v) for k, v in data["meta"].items() if v}
+        meta["dd"] = d_folds(d.number.text, d.subject, d.type.name)
+        meta["mo_dau"] = _opening(d.body)
+        meta = {k: v for k, v in meta.items() if v}
+        records.append({"url": f"/{d.url}{TITLE_ANCHOR}", "content": f"{d.short_title} {d.subject}",
+                        "meta": meta, "filters": {**data["filters"], "nguon": ["tieu-de"]}})
+    return records
+
+
+def write_title_index(site_dir: Path, archive: Archive) -> str:
+    """Write the titles index into `pagefind/tieu-de-<key>/` (kept when its records did not change)
+    and `pagefind/tieu-de.json`; returns the folder's name."""
+    records = title_records(archive)
+    digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
+                                       ensure_ascii=False).encode("utf-8")).hexdigest()
+    folder = f"tieu-de-{digest[:10]}"
+    out = site_dir / PAGEFIND_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    if not (out / folder / "pagefind-entry.json").is_file():
+        _run_async(_write_titles(records, out, folder))
+    _write_text(out / TITLES_FILE, _json({"path": folder}))
+    for stale in out.iterdir():
+        if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != folder:
+            shutil.rmtree(stale, ignore_errors=True)
+    return folder
+
+
+async def _write_titles(records: list[dict[str, object]], out: Path, folder: str) -> None:
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        tmp = out / f".tmp-{folder}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        service = await _PipelinedService().launch()
+        try:
+            index = await _new_index(service)
+            limit = asyncio.Semaphore(64)
+
+            async def add(record: dict[str, object]) -> None:
+                async with limit:
+                    await index.add_custom_record(url=record["url"], content=record["content"], language="vi",
+                                                  meta=record["meta"], filters=record["filters"])
+
+            await asyncio.gather(*(add(r) for r in records))
+            await index.write_files(output_path=str(tmp))
+            await index.delete_index()
+        finally:
+            await service.close()
+        if _complete(tmp):
+            for item in tmp.iterdir():
+                if item.name not in BUCKET_FILES and not item.name.endswith(".pf_meta"):
+                    item.unlink()
+            shutil.rmtree(out / folder, ignore_errors=True)
+            os.replace(tmp, out / folder)
+            return
+    raise RuntimeError(f"Pagefind: chỉ mục {folder} ghi thiếu tệp sau {WRITE_ATTEMPTS} lần")
 
 
 @dataclass

@@ -28,6 +28,8 @@
   var NUMBER_MAP = "pagefind/so-ky-hieu/";
   var BUCKETS = "pagefind/buckets.json";
   var FILTER_COUNTS = "pagefind/bo-loc.json";
+  var TITLES = "pagefind/tieu-de.json";
+  var TITLE_ANCHOR = "#vb-tieu-de"; // a record of the titles index: the document's address + this
 
   // ----------------------------------------------------------------------------------------------
   // Vietnamese text
@@ -135,6 +137,7 @@
   /** The text's words after the title: the index holds the title (for its weight) and then the body,
    *  and the excerpt is cut from the body only — the result shows the title already. */
   function bodyWords(data) {
+    if (data.url.indexOf(TITLE_ANCHOR) >= 0) return (data.meta.mo_dau || "").split(/\s+/).filter(Boolean);
     var words = (data.content || "").split(/\s+/).filter(Boolean);
     var title = (data.meta.title || "").split(/\s+/).filter(Boolean);
     var same = title.length <= words.length && title.every(function (w, i) {
@@ -280,13 +283,11 @@
   form.querySelectorAll("select, input[type=date]").forEach(function (s) {
     s.addEventListener("change", function () { form.requestSubmit(); });
   });
-  // The lists' counts are read when the reader turns to the filters, not with every query.
-  var counts = null;
+  // The lists' counts are read when the filters are open: on a phone when the reader opens them,
+  // on a wider screen once the search has answered (they never delay the first results).
+  var counts = null, settled = false;
   function wantCounts() { if (!counts) counts = fillFilters(); return counts; }
-  options.addEventListener("toggle", function () { if (options.open && options.dataset.touched) wantCounts(); });
-  ["focusin", "pointerdown"].forEach(function (type) {
-    options.addEventListener(type, function () { options.dataset.touched = "1"; wantCounts(); });
-  });
+  options.addEventListener("toggle", function () { if (options.open && settled) wantCounts(); });
 
   function addOption(select, value, count, selected) {
     if (!value) return;
@@ -446,7 +447,7 @@
     var title = document.createElement("h2");
     title.className = "vb-result__title";
     var a = document.createElement("a");
-    a.href = data.url;
+    a.href = data.url.replace(TITLE_ANCHOR, "");
     a.textContent = data.meta.subject || data.meta.title || data.url;
     title.append(a);
     li.append(meta, title);
@@ -512,20 +513,24 @@
     var allWords = parsed.words.concat.apply(parsed.words, parsed.phrases);
     var term = query ? pagefindQuery(query.replace(/["“”]/g, " ")) : null;
     var terms = allWords;
-    var what = query ? " cho “" + query + "”" : "";
+    var what = query ? " cho “" + query.replace(/^["“]([^"“”]*)["”]$/, "$1") + "”" : "";
     var sortOptions = { filters: filters };
     if (order) sortOptions.sort = { date: order };
 
     var pf, buckets, placeholder, merged = 0, results = [], shown = 0;
-    // Results whose data is loaded (re-ranked, phrase-checked), and how far into `results` that went.
+    // Results whose data is loaded (re-ranked, checked), and how far into `results` that went.
     var ready = [], looked = 0, reranked = false, dropped = 0;
     var CHECK_LIMIT = 150; // a phrase is checked in at most this many documents that have its words
+    // By relevance, the titles index is read first (`titles`); the buckets only when its matches are
+    // all shown. `seen` holds the addresses shown from it, left out of the buckets' results.
+    var titles = null, seen = {}, bodyShown = 0;
 
     // Pagefind leaves out a word that an index does not have at all: in a bucket without "đường",
     // "cải cách đường" would list every "cải cách" of that year. Each word (as Pagefind splits the
     // query: on spaces) is also searched alone, which reads the chunks the whole query read, nothing
     // more. Sorted by date, the bucket of a result shows in its score, and a bucket's results count
-    // only if it has every word; by relevance, a word that no loaded bucket has leaves no result.
+    // only if it has every word; by relevance, a word that no loaded bucket has leaves no result
+    // (and a result that lacks a word is dropped when its data is read: `holdsWords`).
     var words = term ? term.split(/\s+/).filter(Boolean) : [];
 
     function merge(count) {
@@ -542,7 +547,7 @@
         }, Promise.resolve()).then(function () { return found; });
       }).then(function (found) {
         results = found[0].results;
-        ready = []; looked = 0; reranked = false; dropped = 0;
+        ready = []; looked = 0; reranked = false; dropped = 0; bodyShown = 0;
         if (found.length < 2) return;
         if (!order) {
           if (found.slice(1).some(function (alone) { return !alone.results.length; })) results = [];
@@ -564,12 +569,28 @@
     function fill(wanted) {
       if (results.length >= wanted || merged >= buckets.length) return Promise.resolve();
       var count = buckets.length;
-      if (order && !parsed.phrases.length) {
+      if (!parsed.phrases.length) {
         count = merged === 0 ? 1 : results.length === 0 ? merged
           : Math.min(merged, Math.ceil(merged * (wanted - results.length) / results.length));
       }
       return merge(Math.max(1, count)).then(function () { return fill(wanted); });
     }
+
+    /** Whether a text holds every word of the query (the last may be the start of a word: the reader
+     *  may still be typing it) and every phrase. Pagefind also matches a word by its beginning ("the"
+     *  finds "thể", "bong" finds "bổng"): such a result is not shown. */
+    function holds(text) {
+      var have = {};
+      queryTerms(text).forEach(function (w) { have[w] = true; });
+      var last = allWords[allWords.length - 1];
+      var wordsOk = allWords.every(function (w, i) {
+        if (have[w]) return true;
+        return i === allWords.length - 1 && last.length > 1 && Object.keys(have).some(function (h) { return h.indexOf(last) === 0; });
+      });
+      return wordsOk && parsed.phrases.every(function (p) { return holdsPhrase(text, p); });
+    }
+
+    function textOf(data) { return (data.meta.title || "") + " " + (data.content || ""); }
 
     /** Load the data of results until `wanted` hold the query's words and phrases (with a phrase, all
      *  results up to CHECK_LIMIT; without, until CHECK_LIMIT were seen to lack a word); by relevance,
@@ -587,8 +608,7 @@
       return Promise.all(batch.map(function (it) { return it.r.data(); })).then(function (datas) {
         batch.forEach(function (it, i) {
           if (datas[i].url === placeholder) return;
-          var text = (datas[i].meta.title || "") + " " + (datas[i].content || "");
-          if (holdsWords(text) && parsed.phrases.every(function (p) { return holdsPhrase(text, p); })) {
+          if (holds(textOf(datas[i]))) {
             ready.push({ score: it.r.score, data: datas[i], at: it.at });
           } else {
             dropped += 1;
@@ -598,23 +618,9 @@
           reranked = true;
           if (!window.VANBAN_NO_RERANK) ready = rerank(ready, parsed);
         }
-        // Results that lack a word were dropped: look further, within CHECK_LIMIT.
         if (!parsed.phrases.length && ready.length < wanted && looked < results.length && dropped < CHECK_LIMIT) {
           return prepare(wanted);
         }
-      });
-    }
-
-    /** Whether a text holds every word of the query (the last may be the start of a word: the reader
-     *  may still be typing it). Pagefind also matches a word by its beginning ("the" finds "thể",
-     *  "bong" finds "bổng"): such a result is not shown. */
-    function holdsWords(text) {
-      var have = {};
-      queryTerms(text).forEach(function (w) { have[w] = true; });
-      var last = allWords[allWords.length - 1];
-      return allWords.every(function (w, i) {
-        if (have[w]) return true;
-        return i === allWords.length - 1 && last.length > 1 && Object.keys(have).some(function (h) { return h.indexOf(last) === 0; });
       });
     }
 
@@ -624,25 +630,95 @@
       return parsed.phrases.length ? ready.length : results.length - dropped;
     }
 
+    /** The titles index (relevance only): every document whose type, number or subject holds the
+     *  query, over the whole archive; loaded `RERANK` at a time and the first ones re-ranked. */
+    function titleSource(path) {
+      var source = { results: [], items: [], looked: 0, dropped: 0, shown: 0 };
+      source.load = function (wanted) {
+        if (source.items.length >= wanted || source.looked >= source.results.length) return Promise.resolve();
+        var first = source.looked === 0;
+        var batch = source.results.slice(source.looked, source.looked + Math.max(RERANK, wanted - source.items.length));
+        var at = source.looked;
+        source.looked += batch.length;
+        return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+          var fresh = [];
+          datas.forEach(function (data, i) {
+            if (holds(textOf(data))) fresh.push({ score: batch[i].score, data: data, at: at + i, title: true });
+            else source.dropped += 1;
+          });
+          if (first && !window.VANBAN_NO_RERANK) fresh = rerank(fresh, parsed);
+          source.items = source.items.concat(fresh);
+          return source.load(wanted);
+        });
+      };
+      source.count = function () { return source.results.length - source.dropped; };
+      source.done = function () { return source.shown >= source.items.length && source.looked >= source.results.length; };
+      return pf.mergeIndex(new URL("pagefind/" + path + "/", siteRoot).pathname, { indexWeight: 1, baseUrl: siteRoot.pathname })
+        .then(function () { return pf.search(term, { filters: sortOptions.filters }); })
+        .then(function (found) { source.results = found.results; return source.load(RERANK); })
+        .then(function () { return source; });
+    }
+
+    /** The next `count` results to show: the titles' matches first (by relevance), then the buckets'. */
+    function next(count) {
+      var out = [];
+      function fromTitles() {
+        if (!titles || titles.done() || out.length >= count) return Promise.resolve();
+        return titles.load(titles.shown + count - out.length).then(function () {
+          var slice = titles.items.slice(titles.shown, titles.shown + count - out.length);
+          titles.shown += slice.length;
+          slice.forEach(function (it) { seen[it.data.url.replace(TITLE_ANCHOR, "")] = true; out.push(it); });
+          if (!slice.length) titles.looked = titles.results.length;
+          return fromTitles();
+        });
+      }
+      function fromBuckets() {
+        if (out.length >= count) return Promise.resolve();
+        // A merge re-orders the buckets' results (`ready` starts again): what was shown is skipped.
+        var wanted = bodyShown + count - out.length;
+        var before = [ready.length, looked, merged].join();
+        return fill(wanted).then(function () { return prepare(wanted); }).then(function () {
+          while (bodyShown < ready.length && out.length < count) {
+            var it = ready[bodyShown++];
+            if (!seen[it.data.url]) { seen[it.data.url] = true; out.push(it); }
+          }
+          var moved = [ready.length, looked, merged].join() !== before;
+          if (out.length < count && (bodyShown < ready.length || moved)) return fromBuckets();
+        });
+      }
+      return fromTitles().then(function () {
+        if (titles && !titles.done()) return;
+        return fromBuckets();
+      }).then(function () { return out; });
+    }
+
     function page() {
-      return fill(shown + PAGE_SIZE).then(function () { return prepare(shown + PAGE_SIZE); }).then(function () {
-        var slice = ready.slice(shown, shown + PAGE_SIZE);
-        shown += slice.length;
-        slice.forEach(function (it) { list.append(resultItem(it.data, terms)); });
+      return next(PAGE_SIZE).then(function (items) {
+        shown += items.length;
+        items.forEach(function (it) { list.append(resultItem(it.data, terms)); });
         report();
       });
     }
 
     function report() {
-      more.hidden = !(shown < total() || (order && merged < buckets.length));
-      all.hidden = merged >= buckets.length;
+      var titlesLeft = titles && !titles.done();
+      var bodyLeft = bodyShown < ready.length || looked < results.length;
+      more.hidden = !(titlesLeft || bodyLeft || (merged > 0 && merged < buckets.length) || (titles && merged === 0 && buckets.length));
+      all.hidden = merged >= buckets.length || (titles && merged === 0);
       var count = total();
       var partial = parsed.phrases.length && looked < results.length
         ? " (đã xét " + looked + " văn bản đầu tiên có đủ các từ)" : "";
       var about = !parsed.phrases.length && dropped && looked < results.length ? "khoảng " : "";
-      if (merged >= buckets.length) {
+      if (titles && merged === 0) {
+        say("Tìm thấy " + titles.count() + " văn bản có" + what.slice(4) + " trong số ký hiệu hoặc trích yếu" +
+            (buckets.length ? "; bấm “Xem thêm kết quả” để tìm cả trong toàn văn." : "."));
+      } else if (titles) {
+        count = Math.max(count, titles.count(), shown);
+        if (merged >= buckets.length) say("Tìm thấy " + about + count + " văn bản" + what + partial + ".");
+        else say("Tìm thấy ít nhất " + count + " văn bản" + what + " (toàn văn: từ " + buckets[merged - 1].label + " đến nay).");
+      } else if (merged >= buckets.length) {
         say("Tìm thấy " + about + count + " văn bản" + what + partial + ".");
-      } else if (order === "desc") {
+      } else if (order !== "asc") {
         say("Tìm thấy " + about + count + " văn bản" + what + " từ " + buckets[merged - 1].label + " đến nay.");
       } else {
         var last = buckets[merged - 1].label;
@@ -656,7 +732,8 @@
       return merge(buckets.length).then(function () { all.disabled = false; report(); });
     }
 
-    return Promise.all([loadPagefind(), getJSON(BUCKETS)]).then(function (loaded) {
+    var lists = [loadPagefind(), getJSON(BUCKETS), order ? Promise.resolve(null) : getJSON(TITLES).catch(function () { return null; })];
+    return Promise.all(lists).then(function (loaded) {
       pf = loaded[0];
       placeholder = loaded[1].placeholder;
       var manifest = loaded[1];
@@ -670,22 +747,32 @@
         }) };
       }
       buckets = plan(manifest, order, filters.nam);
-      return fill(PAGE_SIZE).then(function () { return prepare(PAGE_SIZE); });
+      if (!loaded[2]) return;
+      return titleSource(loaded[2].path).then(function (source) {
+        titles = source;
+        // The buckets' searches now meet the titles' records too: keep to the full text.
+        sortOptions.filters = Object.assign({}, sortOptions.filters, { nguon: "toan-van" });
+      });
     }).then(function () {
-      if (!ready.length && merged >= buckets.length) {
+      return next(PAGE_SIZE);
+    }).then(function (items) {
+      if (!items.length) {
         say("Không tìm thấy văn bản nào" + what + ". Hãy thử từ khóa ngắn hơn, bỏ bớt bộ lọc hoặc kiểm tra số ký hiệu.");
         return;
       }
+      shown += items.length;
+      items.forEach(function (it) { list.append(resultItem(it.data, terms)); });
+      report();
       all.textContent = order === "asc" ? "Tìm cả trong các năm sau" : "Tìm cả trong các năm trước";
       more.addEventListener("click", function () { window.VanbanSearch.done = page(); });
       all.addEventListener("click", function () { window.VanbanSearch.done = searchAll(); });
-      return page();
     }).catch(function (err) {
       say("Không tải được chỉ mục tìm kiếm. Hãy tải lại trang; nếu vẫn lỗi, tra cứu qua danh sách văn bản.");
       if (window.console) console.error(err);
     });
   }
 
-  api.done = run();
+  var searched = run();
+  api.done = searched.then(function () { settled = true; return options.open ? wantCounts() : null; });
   window.VanbanSearch = api;
 })();
