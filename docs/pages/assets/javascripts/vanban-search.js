@@ -401,6 +401,8 @@
       exact.sort(newest);
       others.sort(newest);
       exact.forEach(function (e) { list.append(numberItem(e, "vb-result")); });
+      // Found by its whole number: say it as printed ("1562/UBND-KT", the last word of "Công văn 1562/UBND-KT").
+      if (exact.length && asked.key) label = exact[0][1].split(" ").pop() + (asked.year ? " năm " + asked.year : "");
       say(exact.length ? (exact.length === 1 ? "Văn bản số " + label + ":" : "Có " + exact.length + " văn bản số " + label + ":")
         : "Không có văn bản số " + label + " trong kho.");
       if (others.length) {
