@@ -20,7 +20,10 @@ log): what the search costs (Pagefind's files, the number map, the page's script
 page. Text files are also counted gzipped, as the shipped nginx configuration serves them;
 Pagefind's own chunks are already compressed. A second table splits the search's bytes (gz) by
 kind: scripts, WebAssembly, entry and meta files, word-index chunks, filter chunks, fragments (one
-per result shown) and the site's own JSON (buckets, filter counts, number map). Numbers only;
+per result shown) and the site's own JSON (buckets, titles, filter counts, number map). The
+default order is relevance, which reads the small titles index first and a date bucket only when
+the titles do not fill the first page; "1562/UBND-KT" is answered from one number-map shard (on a
+synthetic archive, which has no such number, with "Không có văn bản số … trong kho"). Numbers only;
 nothing is asserted.
 
 `--relevance` runs the judged query set (`judged_queries.py`) through the real search page of the
