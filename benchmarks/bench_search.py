@@ -202,7 +202,7 @@ def first_query_bytes(site: Path, query: str) -> dict[str, int]:
             responses = []
             page.on("requestfinished", lambda r: responses.append(r))
             page.goto(f"{base}tim-kiem/?q={quote_plus(query)}")
-            page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+            page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
             page.evaluate("window.VanbanSearch.done")
             page.wait_for_load_state("networkidle")
             totals["results"] = page.locator(".vb-result, #vb-search-direct li").count()
@@ -273,7 +273,7 @@ def judge(site: Path, directives_dir: Path, queries: list, rerank: bool = True) 
                 page.add_init_script("window.VANBAN_NO_RERANK = true;")
             for query, expected, _why in queries:
                 page.goto(f"{base}tim-kiem/?q={quote(query)}")
-                page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+                page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
                 page.evaluate("window.VanbanSearch.done")
                 links = [a.get_attribute("href") for a in page.locator(ANSWERS).all()]
                 shown = page.locator("#vb-search-status").text_content() or ""

@@ -632,7 +632,7 @@ def phone(browser, served_sample):
     page.on("request", lambda r: page.requests.append(r.url))
 
     def settle():
-        page.wait_for_function("window.VanbanSearch && window.VanbanSearch.done")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
         page.evaluate("window.VanbanSearch.done")
 
     def ask(text: str):
@@ -732,7 +732,7 @@ def test_on_a_phone_the_filters_fold_and_their_counts_load_when_opened(phone):
     assert page.locator("select[name=loai]").is_hidden()
     assert not [u for u in page.requests if u.endswith("/bo-loc.json")]
     summary.click()
-    page.wait_for_function("document.getElementById('vb-search').dataset.counts")
+    page.wait_for_function("() => document.getElementById('vb-search').dataset.counts")
     assert page.locator("select[name=loai]").is_visible()
     assert "Kế hoạch (4)" in page.locator("select[name=loai] option").all_text_contents()
 
