@@ -134,7 +134,7 @@ def test_second_button_adds_the_access_date(page, nginx):
 def test_from_a_pinpoint_link_the_citation_names_the_paragraph(page, nginx, anchor, part):
     page.goto(f"{nginx}/van-ban/2025/12-kh-stttt/")
     page.locator(f'a.vb-pin[href="#{anchor}"]').click()  # copies the link, moves to the paragraph
-    page.wait_for_function(f"location.hash === '#{anchor}'")
+    page.wait_for_function(f"() => location.hash === '#{anchor}'")
     shown = page.locator(".vb-cite__text").inner_text()
     assert shown.startswith(f"{part} Kế hoạch số 12/KH-STTTT ngày 10/02/2025 của ")
     assert shown.endswith(f"Địa chỉ: https://vanban.example.gov.vn/van-ban/2025/12-kh-stttt/#{anchor}")

@@ -97,7 +97,7 @@ def test_contents_on_a_phone_and_anchors_clear_the_sticky_header(pages, served_s
     entries = toc.locator("a")
     assert entries.count() == 5 and entries.nth(1).inner_text().startswith("2. Tuyên truyền triển khai")
     entries.nth(1).click()
-    page.wait_for_function("location.hash === '#muc-2'")
+    page.wait_for_function("() => location.hash === '#muc-2'")
     header = page.locator(".md-header").bounding_box()
     heading = page.locator("#muc-2").bounding_box()
     assert heading["y"] >= header["y"] + header["height"], (heading, header)
