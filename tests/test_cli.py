@@ -29,11 +29,15 @@ def test_check_reports_problems_and_fails(tmp_path):
     proc = run("check", "--directives", str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.strip().splitlines() == [
-        line for line in proc.stdout.strip().splitlines() if line.startswith("d/2023/xau.md:5: lỗi [issuer]")
+        line for line in proc.stdout.strip().splitlines() if line.startswith("d/2023/xau.md:5: lỗi VB205 [issuer]")
     ]
+    assert "Tệp có lỗi (1): d/2023/xau.md." in proc.stderr
     proc = run("check", "--directives", str(folder), "--format", "json", cwd=tmp_path)
-    [problem] = json.loads(proc.stdout)
+    report = json.loads(proc.stdout)
+    assert report["schema_version"] == 1 and report["files_with_errors"] == ["d/2023/xau.md"]
+    [problem] = report["problems"]
     assert problem["field"] == "issuer" and problem["line"] == 5 and problem["severity"] == "error"
+    assert problem["code"] == "VB205"
 
 
 def test_help_is_vietnamese():
@@ -81,7 +85,7 @@ def test_new_scaffolds_the_next_number_and_check_lists_only_what_to_fill(tmp_pat
     assert created.exists() and "directives/2025/13-kh-stttt.md" in proc.stdout and "13/KH-STTTT" in proc.stdout
     check = run("check", "--format", "json", cwd=project)
     assert check.returncode == 1
-    problems = json.loads(check.stdout)
+    problems = json.loads(check.stdout)["problems"]
     # The copied plan cites and implements 02/KH-UBND, absent from this small project: warnings only.
     others = [p for p in problems if p["path"] == "directives/2025/12-kh.md"]
     assert others and all(p["severity"] == "warning" and "02/KH-UBND" in p["message"] for p in others)
@@ -106,7 +110,7 @@ def test_new_scaffolds_the_next_number_and_check_lists_only_what_to_fill(tmp_pat
 def test_new_for_a_cong_van_asks_for_recipients(tmp_path):
     project = _project(tmp_path)
     assert run("new", "--type", "cong-van", "--issuer", "stttt", "--year", "2024", "--no-input", cwd=project).returncode == 0
-    problems = json.loads(run("check", "--format", "json", cwd=project).stdout)
+    problems = json.loads(run("check", "--format", "json", cwd=project).stdout)["problems"]
     assert "recipients[0]" in [p["field"] for p in problems]
 
 

@@ -1,19 +1,16 @@
 """`vanban`: the staff command line — one `cmd_*` function and one `_add_*_parser` per sub-command.
 
-import (documents → directives), new (an empty directive), check (the whole archive), nginx, links.
+import (documents → directives), new (an empty directive), check (the archive or some files), nginx, links.
 Progress bars go to stderr and only to a terminal, so logs and CI output stay one line per problem.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
 
-from .bodies import check_bodies
-from .cache import RenderCache, cache_dir_for
 from .loader import iter_directive_files
 from .project import directives_dir_for, load_archive
 
@@ -49,29 +46,50 @@ def _find_root(start: Path) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """The rulebook (`rules.py`) over the archive, or over the named files with the archive around
+    them: the same problems, severities and exit status as `mkdocs build` (with `--strict` alike)."""
+    from .project import load_archive_kept
+    from .rules import as_json, exit_status, outcome, summary_line
+
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     directives = Path(args.directives).resolve() if args.directives else directives_dir_for(root)
     if not directives.is_dir():
         print(f"Không tìm thấy thư mục văn bản: {directives}", file=sys.stderr)
         return 2
+    named = _named_files(args.files, directives, root)
+    if named is None:
+        return 2
     with _progress_bar(len(iter_directive_files(directives)), "Kiểm tra", minimum=200) as bar:
-        loaded = load_archive(directives, root, progress=bar.update_to)
-    # The bodies as the build renders them: its time budget, and links shown as text (`bodies`).
-    bodies = check_bodies(loaded.archive.directives, RenderCache(cache_dir_for(root)))
-    problems = sorted(loaded.problems + bodies, key=lambda p: (p.path, p.line or 0))
-    if args.strict:
-        # Citations of documents outside the archive (national laws…) stay warnings: staff cannot
-        # always add them. Relations to an unknown document, like every other warning, fail.
-        problems = [p if p.is_error or not p.strict else dataclasses.replace(p, severity="error") for p in problems]
+        loaded = load_archive_kept(directives, root, progress=bar.update_to)
+    problems = outcome(loaded.problems, args.strict)
+    checked = len(loaded.archive) + len({p.path for p in loaded.problems if p.is_error})
+    if named:
+        # The named files, and what the registries they depend on say.
+        problems = [p for p in problems if p.path in named or p.code.startswith("VB6")]
+        checked = len(named)
     if args.format == "json":
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1))
+        print(json.dumps(as_json(problems, checked, args.strict), ensure_ascii=False, indent=1))
     else:
         for p in problems:
             print(p.format())
-        errors = sum(p.is_error for p in problems)
-        print(f"Đã kiểm tra {len(loaded.archive)} văn bản: {errors} lỗi, {len(problems) - errors} cảnh báo.",
-              file=sys.stderr)
-    return 1 if any(p.is_error for p in problems) else 0
+        print(summary_line(problems, checked), file=sys.stderr)
+    return exit_status(problems)
+
+
+def _named_files(names: list[str], directives: Path, root: Path) -> set[str] | None:
+    """The files `check` was given, as problems name them; None (after saying why) when one is not
+    a directive of this archive."""
+    shown = set()
+    for name in names:
+        path = Path(name).resolve()
+        if not path.is_file():
+            print(f"Không tìm thấy tệp {name}.", file=sys.stderr)
+            return None
+        if not path.is_relative_to(directives) or path.suffix != ".md":
+            print(f"{name} không phải tệp văn bản trong {_shown(directives, root)}/ (tệp .md).", file=sys.stderr)
+            return None
+        shown.add(_shown(path, root))
+    return shown
 
 
 def cmd_nginx(args: argparse.Namespace) -> int:
@@ -126,18 +144,16 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Documents (text, .docx, PDF, scans) → directive files; prints, field by field, what was read."""
-    from .extract import SUPPORTED_SUFFIXES, ExtractError, extract
-    from .importer import (archive_index, attach_original, duplicate_key, field_report, find_duplicate,
-                           parse_document, render_directive, report_lines)
+    """Documents (text, .docx, text-layer PDF) → directive files; prints where and what to review."""
+    from .extract import SUPPORTED_SUFFIXES, ExtractError, extract_text
+    from .importer import parse_document, render_directive
     from .registry import load_registries
 
-    as_json = args.format == "json"
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     directives = directives_dir_for(root)
     sources = _expand_sources(args.files, SUPPORTED_SUFFIXES)
     if not sources:
-        print(f"Không có tệp nào để nhập (nhận {', '.join(SUPPORTED_SUFFIXES)}).", file=sys.stderr)
+        print("Không có tệp nào để nhập (nhận .txt, .docx, .pdf).", file=sys.stderr)
         return 2
     if args.output and len(sources) > 1:
         print(f"-o chỉ dùng với một tệp; có {len(sources)} tệp: dùng -d THƯ_MỤC.", file=sys.stderr)
@@ -145,22 +161,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     registries, problems = load_registries(directives, root)
     for problem in problems:
         print(problem.format(), file=sys.stderr)
-    existing = archive_index(directives) if directives.is_dir() else {}
     written: set[Path] = set()
-    results: list[dict] = []
     failed = needs_review = 0
     with _progress_bar(len(sources), "Nhập", minimum=2) as bar:
         for i, source in enumerate(sources, 1):
             bar.update_to(i - 1)
-            result: dict = {"source": str(source), "status": "error"}
-            results.append(result)
             try:
-                got = extract(source)
-                imported = parse_document(got.text, registries, keep_blank=args.keep_blank, source_name=source.stem,
-                                          ocr=got.ocr)
+                imported = parse_document(extract_text(source), registries, keep_blank=args.keep_blank,
+                                          source_name=source.stem)
             except (ExtractError, OSError) as error:
                 bar.write(f"{source}: lỗi: {error}", file=sys.stderr)
-                result["error"] = str(error)
                 failed += 1
                 continue
             if args.output:
@@ -168,40 +178,22 @@ def cmd_import(args: argparse.Namespace) -> int:
             else:
                 folder = Path(args.dir) if args.dir else directives / (str(imported.year) if imported.year else "chua-ro-nam")
                 target = folder / f"{imported.file_stem}.md"
-            twin = find_duplicate(imported, existing)
-            if twin is not None and not args.force:
-                key = duplicate_key(imported.front)
-                issuer = key[2].split(" — ")[0].removeprefix("TODO: ") if key else ""
-                why = f"cùng số {imported.front['number']}, năm {key[1]}, cơ quan {issuer}" if key else "cùng nội dung"
-                bar.write(f"{source}: lỗi: văn bản đã có trong kho: {_shown(twin, Path.cwd())} ({why}); không nhập "
-                          "lại (dùng --force nếu thật sự cần thêm một bản).", file=sys.stderr)
-                result.update(status="duplicate", duplicate_of=str(twin))
-                failed += 1
-                continue
             if target.resolve() in written or (target.exists() and not args.force):
                 bar.write(f"{source}: lỗi: đã có tệp {_shown(target, Path.cwd())}; không ghi đè "
                           "(dùng --force để ghi đè, hoặc -o để chọn tên khác).", file=sys.stderr)
                 failed += 1
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            original = None
-            if source.suffix.lower() in (".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff") and not args.no_original:
-                original = attach_original(imported, source, target)
             target.write_text(render_directive(imported, source.name), encoding="utf-8")
             written.add(target.resolve())
-            key = duplicate_key(imported.front)
-            if key is not None:
-                existing.setdefault(key, target)
             todos = imported.todos
             needs_review += bool(todos)
-            result.update(status="written", target=str(target), ocr=imported.ocr, fields=field_report(imported),
-                          todo=todos, review=imported.review, registry_entry=imported.registry_entry or None,
-                          dropped=imported.dropped, original=original)
-            if not as_json:
-                bar.write("\n".join([f"Đã ghi {_shown(target, Path.cwd())} (từ {source.name})", *report_lines(imported)]))
+            lines = [f"Đã ghi {_shown(target, Path.cwd())} (từ {source.name})"]
+            if todos:
+                lines.append(f"  Cần điền (TODO): {', '.join(todos)}")
+            lines += [f"  Xem lại: {note}" for note in imported.review]
+            bar.write("\n".join(lines))
         bar.update_to(len(sources))
-    if as_json:
-        print(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"Đã nhập {len(written)}/{len(sources)} tệp; {needs_review} tệp còn trường TODO. "
           "Tiếp theo: chạy `vanban check`, sửa từng dòng lỗi, rồi xem trước bằng `make serve`.", file=sys.stderr)
     return 1 if failed else 0
@@ -322,12 +314,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", help="thư mục dự án (nơi có mkdocs.yml); mặc định: tìm từ thư mục hiện tại")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     sub.required = True
-    check = sub.add_parser("check", help="kiểm tra toàn bộ văn bản, không cần dựng trang",
-                           description="Kiểm tra phần thông tin của mọi văn bản; mỗi dòng một lỗi.")
+    check = sub.add_parser("check", help="kiểm tra văn bản (toàn bộ kho, hoặc các tệp được nêu), không cần dựng trang",
+                           description="Kiểm tra phần thông tin của văn bản theo đúng các quy tắc khi dựng trang; "
+                                       "mỗi dòng một lỗi: tệp, dòng, mã quy tắc, trường, điều sai và cách sửa.",
+                           epilog="Ví dụ: vanban check; vanban check directives/2024/05-kh-stttt.md")
+    check.add_argument("files", nargs="*", metavar="TỆP", help="chỉ kiểm tra các tệp này (các tệp khác vẫn được "
+                                                              "dùng để so trùng số, quan hệ)")
     check.add_argument("--directives", help="thư mục văn bản (mặc định: directives/ của dự án)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="dạng kết quả (json cho CI)")
     check.add_argument("--strict", action="store_true",
-                       help="coi cảnh báo là lỗi (trừ dẫn chiếu tới văn bản chưa có trong kho)")
+                       help="như khi dựng trang chính thức (make build): coi cảnh báo là lỗi, trừ dẫn chiếu và quan hệ "
+                            "tới văn bản chưa có trong kho")
     check.set_defaults(func=cmd_check)
     nginx = sub.add_parser("nginx", help="in cấu hình nginx cho trang đã dựng (deploy/nginx.conf đã điền)",
                            description="In cấu hình nginx (đặt vào /etc/nginx/conf.d/) cho thư mục trang đã dựng.")
@@ -366,24 +363,17 @@ def _vietnamese_metavars(parser: argparse.ArgumentParser) -> None:
 
 def _add_import_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "import", help="nhập văn bản (.txt, .docx, .pdf, ảnh quét) thành tệp văn bản của kho",
+        "import", help="nhập văn bản (.txt, .docx, .pdf có lớp chữ) thành tệp văn bản của kho",
         description="Đọc văn bản trình bày theo Nghị định 30/2020/NĐ-CP (tên cơ quan, Số, ngày tháng, V/v hoặc "
                     "tên loại và trích yếu, Kính gửi, nội dung, Nơi nhận, chữ ký) và ghi tệp Markdown vào "
-                    "directives/<năm>/. Trường nào không đọc chắc chắn (số, ngày, cơ quan chưa có trong danh mục, "
-                    "chữ OCR chưa chắc) được ghi là TODO để `vanban check` báo; không bao giờ tự bịa. PDF/Word/ảnh "
-                    "nhận được được đính kèm làm bản gốc (kèm mã SHA-256). Không ghi đè tệp đã có và không nhập "
-                    "lại văn bản đã có trong kho nếu không có --force.",
+                    "directives/<năm>/. Chỗ bản gốc để trống (số, ngày) được ghi là TODO để `vanban check` báo; "
+                    "không bao giờ tự bịa. Không ghi đè tệp đã có nếu không có --force.",
         epilog="Ví dụ: vanban import cong-van.docx; vanban import thu-muc-van-ban/ -d directives/2024")
     p.add_argument("files", nargs="+", metavar="TỆP", help="tệp văn bản hoặc thư mục chứa văn bản")
     where = p.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="TỆP.md", help="ghi vào tệp này (chỉ khi nhập một tệp)")
     where.add_argument("-d", "--dir", metavar="THƯ_MỤC", help="ghi vào thư mục này (mặc định: directives/<năm>/)")
-    p.add_argument("--force", action="store_true",
-                   help="ghi đè tệp đã có; nhập cả văn bản đã có trong kho (cùng số, năm, cơ quan hoặc cùng nội dung)")
-    p.add_argument("--format", choices=("text", "json"), default="text",
-                   help="json: in báo cáo nhập (từng trường, giá trị, đọc được/suy ra/TODO) dạng JSON ra stdout")
-    p.add_argument("--no-original", action="store_true",
-                   help="không đính kèm tệp PDF/Word/ảnh nhận được làm bản gốc (mặc định: có, kèm mã SHA-256)")
+    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
     p.add_argument("--keep-blank", action="store_true",
                    help="giữ số/ngày để trống đúng như bản công bố (bản thật sự không ghi số), thay vì ghi TODO")
     p.set_defaults(func=cmd_import)
