@@ -80,8 +80,11 @@ def _item(p: Problem) -> str:
     label = "Lỗi" if p.is_error else "Cảnh báo"
     where = f"dòng {p.line}" if p.line else "cả tệp"
     field = f" <code>{escape(p.field)}</code>" if p.field else ""
-    return (f'<li class="vb-problem vb-problem--{p.severity}"><strong>{label} {escape(p.code)}</strong> — '
-            f"{escape(p.path)}:{p.line or ''} ({where}){field}: {escape(p.message)}</li>")
+    data = " ".join(f'data-{k}="{escape(str(v))}"' for k, v in (("path", p.path), ("line", p.line or ""),
+                                                                 ("code", p.code), ("field", p.field or ""),
+                                                                 ("severity", p.severity)))
+    return (f'<li class="vb-problem vb-problem--{p.severity}" {data}><strong>{label} {escape(p.code)}</strong> — '
+            f"{escape(p.path)}{':' + str(p.line) if p.line else ''} ({where}){field}: {escape(p.message)}</li>")
 
 
 def _document(title: str, body: str, base: str) -> str:

@@ -282,6 +282,13 @@ def check_number_agrees(fm: FrontMatter, number: DocumentNumber, doc_type: DocTy
         if first in _OLD_ABBREVIATIONS and len(parts) > 1:
             _old_abbreviation(fm, number, first)
             return
+        if first != issuer_abbr and len(parts) > 1 and parts[1] == issuer_abbr:
+            fm.report("VB302", "number", f"Chữ viết tắt '{number.symbol_parts[0]}' trong '{number}' không có trong danh mục "
+                                         f"loại văn bản (directives/{REGISTRY_DIR}/types.yml), và {doc_type.name} không "
+                                         f"có chữ viết tắt loại: ký hiệu bắt đầu bằng cơ quan ban hành, ví dụ "
+                                         f"1562/{issuer.abbr}-VP. Sửa số ký hiệu, hoặc ghi đúng type, hoặc thêm loại mới "
+                                         "vào danh mục.")
+            return
         if doc_type.legal_normative:
             return  # laws: "80/2015/QH13" — the issuer's part carries the legislature's term
         issuer_part = first

@@ -109,7 +109,8 @@ def _yaml_problem(exc: yaml.YAMLError, front: str, shown: str) -> Problem:
     at = mark.line if mark is not None else len(text_lines) - 1
     if isinstance(exc, _AliasError):
         return problem("VB110", shown, "Không được dùng bí danh YAML ('&tên', '*tên'): ghi lại giá trị đầy đủ, hoặc đặt "
-                                       "giá trị có dấu '&' hay '*' ở đầu trong ngoặc kép.", line=at + FIRST_LINE)
+                                       "giá trị có dấu '&' hay '*' ở đầu trong ngoặc kép.",
+                       field=_field_at(text_lines, at), line=at + FIRST_LINE)
     tab = next((i for i, line in enumerate(text_lines[: at + 1]) if "\t" in line[: len(line) - len(line.lstrip())]), None)
     if tab is None and "\\t" in problem_text:
         tab = at
@@ -118,6 +119,10 @@ def _yaml_problem(exc: yaml.YAMLError, front: str, shown: str) -> Problem:
                                        "được thụt lề bằng dấu cách; xóa tab và gõ 2 dấu cách cho mỗi cấp.",
                        field=_field_at(text_lines, tab), line=tab + FIRST_LINE)
     where = at
+    if "depth" in problem_text or "depth" in context:
+        return problem("VB111", shown, f"Phần thông tin lồng nhau quá sâu ở dòng {at + FIRST_LINE}: mỗi trường chỉ có "
+                                       "một hoặc hai cấp thụt lề, danh sách không lồng trong danh sách.",
+                       field=_field_at(text_lines, at), line=at + FIRST_LINE)
     if "escape" in problem_text:
         advice = "có dấu '\\' trong ngoặc kép: dùng ngoặc đơn ' ' cho giá trị này, hoặc viết '\\\\'."
     elif "quoted scalar" in context and opened is not None:
