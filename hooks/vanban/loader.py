@@ -38,9 +38,9 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 class LoadResult:
     directives: list[Directive] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
-    """Files with errors → the address each asks for (when its fields tell): the preview shows the
-    file's problems there instead of a 404."""
+    failed: dict[str, str | None] = field(default_factory=dict)
+    """Files with errors → the address each asks for (None when its fields do not tell): the
+    preview shows the file's problems there instead of a 404."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -152,7 +152,7 @@ def load_directives(directives_dir: Path, registries: Registries, root: Path,
         result.problems.extend(problems)
         if directive is not None:
             result.directives.append(directive)
-        elif wanted and problems:
+        elif problems:
             result.failed[problems[0].path] = wanted
         if progress:
             progress(i)

@@ -105,16 +105,23 @@ class PreviewPages:
 
     def __init__(self) -> None:
         self.written: set[str] = set()
+        self.known: dict[str, str] = {}
+        """File → the address its directive had in an earlier rebuild: where a file whose YAML no
+        longer reads (so that its number is unknown) shows its problems."""
 
-    def write(self, site: Path, problems: list[Problem], failed: dict[str, str], taken: set[str],
+    def write(self, site: Path, problems: list[Problem], failed: dict[str, str | None], published: dict[str, str],
               checked: int, base: str) -> None:
-        """The problems page, and a page at each broken directive's address that no directive holds."""
+        """The problems page, and a page at each broken directive's address that no directive holds.
+        `published`: file → address of every directive of this build."""
+        self.known.update(published)
+        taken = set(published.values())
         pages = {PROBLEMS_URL: problems_page(problems, checked, base)}
         by_path: dict[str, list[Problem]] = {}
         for p in problems:
             by_path.setdefault(p.path, []).append(p)
-        for path, url in failed.items():
-            if url not in taken and url not in pages:
+        for path, wanted in failed.items():
+            url = wanted or self.known.get(path)
+            if url and url not in taken and url not in pages:
                 pages[url] = broken_page(url, by_path.get(path, []), base)
         for url in self.written - set(pages):
             if url not in taken:

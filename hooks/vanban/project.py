@@ -28,7 +28,7 @@ SCAN_MEMO = "citations.pickle"
 class LoadedArchive:
     archive: Archive
     problems: list[Problem] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str | None] = field(default_factory=dict)
     """Files with errors → the address each asks for, when its fields tell (`LoadResult.failed`)."""
 
     @property
