@@ -181,7 +181,7 @@ def test_strict_build_fails_with_one_line_per_problem(tmp_path):
     # Without --strict the other directives still publish, and the build fails as `vanban check` does.
     result = run_build(tmp_path / "site2", folder, strict=False)
     assert result.returncode == 1 and "xau.md:4: lỗi VB207 [date]" in result.output
-    assert "Tệp có lỗi (1): d/xau.md." in result.output
+    assert re.search(r"Tệp có lỗi \(1\): \S*d/xau.md\.", result.output)
     assert (result.site / "van-ban/2022/1562-ubnd-kt/index.html").exists()
 
 
@@ -191,7 +191,8 @@ def test_duplicate_number_publishes_the_first_file_and_fails(tmp_path):
     os.utime(folder / "a.md", (1_600_000_000, 1_600_000_000))
     result = run_build(tmp_path / "site", folder, strict=False)
     assert result.returncode == 1
-    assert "b.md:2: lỗi VB401 [number]: Trùng số ký hiệu 02/KH-UBND (UBND tỉnh, năm 2023) với d/a.md" in result.output
+    assert re.search(r"b\.md:2: lỗi VB401 \[number\]: Trùng số ký hiệu 02/KH-UBND \(UBND tỉnh, năm 2023\) với \S*d/a\.md: "
+                     r"văn bản đó giữ đường dẫn /van-ban/2023/02-kh-ubnd/", result.output)
     assert "slug" not in result.output and "a.md:2: lỗi" not in result.output
     assert "Cải cách hành chính" in result.page("van-ban/2023/02-kh-ubnd/")
 

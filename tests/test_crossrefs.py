@@ -147,11 +147,11 @@ def test_unknown_references_are_warnings_even_under_strict(tmp_path):
     folder = make_archive(tmp_path / "e", {"b.md": related})
     proc = run("check", "--directives", str(folder), cwd=tmp_path)
     assert proc.returncode == 0
-    assert "e/b.md:7: cảnh báo VB501 [relations.implements[0]]: Quan hệ “Thực hiện” 99/KH-UBND năm 2023" in proc.stdout
+    assert "e/b.md:8: cảnh báo VB501 [relations.implements[0]]: Quan hệ “Thực hiện” 99/KH-UBND năm 2023" in proc.stdout
     # The importer writes relations to national documents the archive will never hold: a warning
     # everywhere (the deploy's strict build included), never a failure.
     strict = run("check", "--strict", "--directives", str(folder), cwd=tmp_path)
-    assert strict.returncode == 0 and "e/b.md:7: cảnh báo VB501 [relations.implements[0]]" in strict.stdout
+    assert strict.returncode == 0 and "e/b.md:8: cảnh báo VB501 [relations.implements[0]]" in strict.stdout
 
 
 def test_sample_archive_resolves_everything_the_seed_cites():
