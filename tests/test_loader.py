@@ -1,6 +1,7 @@
 """The loader reports every problem with file, line, field and a Vietnamese message."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,43 @@ def test_loading_on_several_cores_gives_the_same_directives_and_problems(tmp_pat
     # Directives share the registry entries of the archive they belong to (not copies).
     types = {id(t) for t in parallel.archive.registries.types}
     assert all(id(d.type) in types for d in parallel.archive.directives)
+
+
+# -- the rulebook's messages: Vietnamese, at the line of the field, saying what to write ---------
+
+ENGLISH = re.compile(r"\b(found|mapping|token|scalar|expected|while|scanning|stream|allowed)\b")
+
+
+@pytest.mark.parametrize("old, new, code, line, words", [
+    ("  name: Nguyễn Văn A", "\tname: Nguyễn Văn A", "VB108", 10, "ký tự tab"),
+    ("subject: Cải cách hành chính tỉnh Lạng Sơn năm 2023", 'subject: "Cải cách hành chính', "VB109", 6,
+     "mở ở dòng 6 chưa được đóng"),
+    ("subject: Cải cách", "subject: V/v cải cách: hành chính", "VB107", 6, "đặt cả giá trị trong ngoặc kép"),
+    ("date: 2023-01-04", "date: 2023-01-04\ndate: 2023-01-05", "VB112", 5, "ghi hai lần (dòng 4 và dòng 5)"),
+])
+def test_yaml_problems_are_vietnamese_at_the_right_line(tmp_path, registries, old, new, code, line, words):
+    d, problems = load(tmp_path, replace(VALID, old, new), registries=registries)
+    p = only(problems)
+    assert d is None and (p.code, p.line) == (code, line) and words in p.message, p
+    assert not ENGLISH.search(p.message), p.message
+
+
+@pytest.mark.parametrize("old, new, code, words", [
+    ("number: 02/KH-UBND", "number: 02/QĐ-UBND", "VB301", "của loại Quyết định, nhưng type: ke-hoach"),
+    ("number: 02/KH-UBND", "number: 02/XYZ-UBND", "VB302", "'XYZ' trong '02/XYZ-UBND' không có trong danh mục"),
+    ("number: 02/KH-UBND", "number: 02/KH-STTTT", "VB303", "'STTTT' trong số ký hiệu '02/KH-STTTT' không khớp"),
+    ("date: 2023-01-04", "date: 2099-01-04", "VB209", "ở sau hôm nay"),
+    ("name: Nguyễn Văn A", "name: Nguyễn Văn A TODO kiểm tra", "VB203", "Chưa điền"),
+])
+def test_number_date_and_todo_rules(tmp_path, registries, old, new, code, words):
+    d, problems = load(tmp_path, replace(VALID, old, new), registries=registries)
+    p = only(problems)
+    assert d is None and p.code == code and p.is_error and words in p.message, p
+
+
+def test_a_cong_van_starts_with_its_issuer(tmp_path, registries):
+    cong_van = fixture_text("cong-van-hop-le.md")
+    d, problems = load(tmp_path, cong_van, registries=registries)
+    assert d is not None and problems == []
+    d, problems = load(tmp_path, cong_van.replace("1562/UBND-KT", "1562/QĐ-UBND"), registries=registries)
+    assert only(problems).code == "VB301" and "ghi type: quyet-dinh" in only(problems).message

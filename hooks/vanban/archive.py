@@ -132,7 +132,7 @@ def _duplicate_problem(d: Directive, keeper: Directive) -> Problem:
         "VB404", d.rel_path, f"Văn bản chưa ghi số {d.number} năm {d.year} có cùng trích yếu với {keeper.rel_path}: "
                              f"văn bản đó giữ đường dẫn {where}; tệp này không được đăng. Đây là cùng một văn bản "
                              "được nhập hai lần: xóa tệp này (hoặc sửa trích yếu nếu là văn bản khác).",
-        field="subject", line=d.number_line)
+        field="number", line=d.number_line)
 
 
 class _Seniority:

@@ -220,7 +220,7 @@ def read_file(path: Path, registries: Registries, root: Path) -> tuple[Directive
     body_line = text.count("\n", 0, match.end()) + 1
     directive, field_problems = read_directive(path, shown, data, lines, registries, body, body_line)
     problems += field_problems
-    if directive is not None:
+    if directive is not None and not any(p.is_error for p in problems):
         directive.stamp = _hash(text)
         directive.front_stamp = _hash(front)
         return directive, problems, None

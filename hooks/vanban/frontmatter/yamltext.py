@@ -123,6 +123,15 @@ def _yaml_problem(exc: yaml.YAMLError, front: str, shown: str) -> Problem:
         return problem("VB111", shown, f"Phần thông tin lồng nhau quá sâu ở dòng {at + FIRST_LINE}: mỗi trường chỉ có "
                                        "một hoặc hai cấp thụt lề, danh sách không lồng trong danh sách.",
                        field=_field_at(text_lines, at), line=at + FIRST_LINE)
+    unclosed = _unclosed_quote(text_lines, at)
+    if unclosed is not None and unclosed < at and "escape" not in problem_text:
+        # A quoted value may run over several lines in YAML: an unclosed quote swallows the fields
+        # below it until another quote, and the error surfaces lines later. Report where it opens.
+        quote = "'\"'" if _QUOTED_START.match(text_lines[unclosed]).group(1) == '"' else "\"'\""
+        return problem("VB109", shown, f"Dấu ngoặc {quote} mở ở dòng {unclosed + FIRST_LINE} chưa được đóng trên dòng đó: "
+                                       f"thêm dấu {quote} ở cuối giá trị (trong giá trị, dùng ngoặc kép “ ” kiểu chữ thay "
+                                       "cho \").",
+                       field=_field_at(text_lines, unclosed), line=unclosed + FIRST_LINE)
     if "escape" in problem_text:
         advice = "có dấu '\\' trong ngoặc kép: dùng ngoặc đơn ' ' cho giá trị này, hoặc viết '\\\\'."
     elif "quoted scalar" in context and opened is not None:
@@ -154,6 +163,22 @@ def _yaml_problem(exc: yaml.YAMLError, front: str, shown: str) -> Problem:
                   "ngoặc kép.")
     return problem("VB107", shown, f"Phần thông tin YAML sai cú pháp ở dòng {where + FIRST_LINE}: {advice}",
                    field=_field_at(text_lines, where), line=where + FIRST_LINE)
+
+
+_QUOTED_START = re.compile(r"^\s*(?:[\w-]+\s*:|-)\s+([\"'])(.*)$")
+
+
+def _unclosed_quote(lines: list[str], upto: int) -> int | None:
+    """The first line up to `upto` whose value opens a quote it does not close."""
+    for i, line in enumerate(lines[: upto + 1]):
+        match = _QUOTED_START.match(line)
+        if not match:
+            continue
+        quote, rest = match.groups()
+        rest = rest.replace("\\\\", "").replace('\\"', "") if quote == '"' else rest.replace("''", "")
+        if quote not in rest:
+            return i
+    return None
 
 
 def _char_at(lines: list[str], mark: Any) -> str:
