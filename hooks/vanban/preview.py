@@ -94,7 +94,9 @@ def _document(title: str, body: str, base: str) -> str:
 <meta name="robots" content="noindex"><title>{escape(title)}</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:1rem auto;padding:0 1rem;color:#222}}
 h1{{color:#8a1c1c;font-size:1.6rem}}h2{{font-size:1.1rem;margin-top:1.5rem}}li{{margin:.4rem 0;overflow-wrap:anywhere}}
-.vb-problem--error strong{{color:#8a1c1c}}.vb-problem--warning strong{{color:#6b4e00}}a{{color:#8a1c1c}}</style>
+.vb-problem--error strong{{color:#8a1c1c}}.vb-problem--warning strong{{color:#6b4e00}}a{{color:#8a1c1c}}
+.vb-preview-alert{{margin:-1rem -1rem 1rem;padding:.6rem 1rem;background:#fdecea;border-bottom:2px solid #8a1c1c}}
+.vb-preview-alert--warning{{background:#fff4d6;border-bottom-color:#6b4e00}}</style>
 </head><body><h1>{escape(title)}</h1>{body}</body></html>
 """
 
