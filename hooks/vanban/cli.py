@@ -59,7 +59,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     named = _named_files(args.files, directives, root)
     if named is None:
         return 2
-    with _progress_bar(len(iter_directive_files(directives)), "Kiểm tra", minimum=200) as bar:
+    total = len(iter_directive_files(directives)) if sys.stderr.isatty() else 0  # only a terminal shows a bar
+    with _progress_bar(total, "Kiểm tra", minimum=200) as bar:
         loaded = load_archive_kept(directives, root, progress=bar.update_to)
     problems = outcome(loaded.problems, args.strict)
     checked = len(loaded.archive) + len({p.path for p in loaded.problems if p.is_error})

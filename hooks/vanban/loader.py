@@ -49,13 +49,14 @@ class LoadResult:
 
 def iter_directive_files(directives_dir: Path) -> list[Path]:
     """Every `.md` under the folder, sorted, except the registries folder and hidden files."""
-    files = []
-    for path in directives_dir.rglob("*.md"):
-        rel = path.relative_to(directives_dir).parts
-        if rel[0] == REGISTRY_DIR or any(part.startswith(".") for part in rel):
-            continue
-        files.append(path)
-    return sorted(files)
+    # os.walk, pruning as it goes: pathlib's rglob and relative_to cost ~0.1 s per 1 000 files,
+    # much of `vanban check FILE` on a warm cache.
+    found = []
+    top = str(directives_dir)
+    for folder, subfolders, names in os.walk(top):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and not (folder == top and d == REGISTRY_DIR)]
+        found += [os.path.join(folder, n) for n in names if n.endswith(".md") and not n.startswith(".")]
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
 
 
 class LoadMemo:

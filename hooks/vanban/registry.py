@@ -92,6 +92,10 @@ _SPECS: dict[str, tuple[str, type, dict[str, bool]]] = {
 }
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when present: every `vanban` command and build reads the registries."""
+
+
 def load_registries(directives_dir: Path, root: Path | None = None) -> tuple[Registries, list[Problem]]:
     """Read the three registry files; every malformed entry is a problem, valid ones are kept."""
     folder = directives_dir / REGISTRY_DIR
@@ -114,7 +118,7 @@ def load_registries(directives_dir: Path, root: Path | None = None) -> tuple[Reg
 
 def _read_entries(path: Path, shown: str, label: str, cls: type, fields: dict[str, bool], problems: list[Problem]) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506 - a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         what = "không phải UTF-8: lưu lại tệp với mã hóa UTF-8" if isinstance(exc, UnicodeDecodeError) else (
