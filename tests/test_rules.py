@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, make_archive, run_build
+from conftest import REGISTRIES, ROOT, make_archive, run_build
 from test_serve import Server, fetch, wait_for
 from vanban.rules import RULES
 
@@ -102,14 +102,43 @@ CASES: dict[str, tuple[dict[str, str | bytes], set[tuple[str, int | None, str, s
                        {("a.md", 7, "VB217", "error")}),
     "hostile-yaml-bomb": ({"a.md": doc(48, extra="recipients: [" + "[" * 2000 + "]" * 2000 + "]\n")},
                           {("a.md", 7, "VB111", "error")}),
+    "signer-unknown-part": ({"a.md": doc(50, extra="signer:\n  name: Lê Văn A\n  chuc_vu: B\n")},
+                            {("a.md", 9, "VB222", "warning")}),
+    "signer-part-not-text": ({"a.md": doc(51, extra="signer:\n  name: [Lê Văn A]\n")}, {("a.md", 8, "VB223", "error")}),
+    "signer-no-name": ({"a.md": doc(52, extra="signer:\n  form: KT. GIÁM ĐỐC\n")}, {("a.md", 7, "VB225", "warning")}),
+    "attachments-not-list": ({"a.md": doc(53, extra="attachments: {file: a.pdf}\n")}, {("a.md", 7, "VB241", "error")}),
+    "attachment-no-file": ({"a.md": doc(54, extra="attachments:\n  - title: Phụ lục\n")}, {("a.md", 8, "VB242", "error")}),
+    "attachment-bad-name": ({"a.md": doc(55, extra="attachments:\n  - file: " + "x" * 300 + ".pdf\n")},
+                            {("a.md", 8, "VB245", "error")}),
+    "attachment-directive-unknown": ({"a.md": doc(56, extra="attachments:\n  - directive: 99/KH-UBND\n    year: 2020\n")},
+                                     {("a.md", 8, "VB247", "warning")}),
+    "relation-ambiguous": ({"a.md": doc(57, date="2023-05-01"), "b.md": doc(57),
+                            "c.md": doc(58, extra="relations:\n  implements: [57/KH-UBND]\n")},
+                           {("c.md", 8, "VB502", "warning")}),
+    "relation-to-itself": ({"a.md": doc(59, extra="relations:\n  amends: [{number: 59/KH-UBND, year: 2024}]\n")},
+                           {("a.md", 8, "VB503", "warning")}),
+    "relations-not-mapping": ({"a.md": doc(60, extra="relations: [01/KH-UBND]\n")}, {("a.md", 7, "VB504", "error")}),
+    "relation-not-a-number": ({"a.md": doc(61, extra="relations:\n  based_on: [không phải số]\n")},
+                              {("a.md", 8, "VB506", "error")}),
+    "citation-ambiguous": ({"a.md": doc(62, date="2023-05-01"), "b.md": doc(62),
+                            "c.md": doc(63, body="Thực hiện Kế hoạch số 62/KH-UBND của UBND tỉnh.")},
+                           {("c.md", 9, "VB512", "warning")}),
+    "text-not-text": ({"a.md": doc(64).replace("subject: Kế hoạch thử số 64", "subject: [Kế hoạch, thử]")},
+                      {("a.md", 6, "VB210", "error")}),
+    "list-not-list": ({"a.md": doc(65, extra="recipients: {Các sở: ban ngành}\n")}, {("a.md", 7, "VB215", "error")}),
     "missing-date-and-number": ({"a.md": doc(49).replace("number: 49/KH-UBND\n", "").replace("date: 2024-03-01\n", "")},
                                 {("a.md", 5, "VB202", "error")}),
 }
 
 
+# A registry entry missing its name (the registries are files staff edit too).
+BAD_TOPIC = "loi-danh-muc: {ten: Thiếu name}\n"
+
+
 def corpus() -> tuple[dict[str, str | bytes], set[tuple[str, int | None, str, str]]]:
-    files: dict[str, str | bytes] = {}
-    expected = set()
+    topics = (REGISTRIES / "topics.yml").read_text(encoding="utf-8")
+    files: dict[str, str | bytes] = {"_registries/topics.yml": topics + BAD_TOPIC}
+    expected = {("_registries/topics.yml", topics.count("\n") + 1, "VB603", "error")}
     for case, (case_files, problems) in CASES.items():
         for name, text in case_files.items():
             files[f"{case}/{name}"] = text
@@ -121,7 +150,7 @@ def make_corpus(folder: Path) -> Path:
     files, _ = corpus()
     make_archive(folder, files)
     # Of two files that are the same document, the older one keeps the address.
-    for case in ("duplicate-number", "duplicate-unnumbered", "alias-taken"):
+    for case in ("duplicate-number", "duplicate-unnumbered", "alias-taken", "relation-ambiguous", "citation-ambiguous"):
         os.utime(folder / case / "a.md", (1_600_000_000, 1_600_000_000))
     return folder
 
@@ -189,7 +218,7 @@ def test_check_builds_and_preview_agree_on_every_bad_input(tmp_path):
     status, checked = check(folder)
     assert without_field(checked) == expected
     # Every problem names its field, except those of the whole file and of the body's text.
-    whole_file = ("VB102", "VB104", "VB105", "VB106", "VB511")
+    whole_file = ("VB102", "VB104", "VB105", "VB106", "VB511", "VB512")
     assert [p for p in checked if not p[4] and p[2] not in whole_file] == []
     strict_status, strict_checked = check(folder, "--strict")
     escalated = {(p, line, code, "error" if RULES[code].strict else severity, field)

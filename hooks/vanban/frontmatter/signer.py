@@ -34,6 +34,6 @@ def read_signer(fm: FrontMatter) -> Signer | None:
     if form and not any(form.upper().startswith(prefix) for prefix in SIGNING_FORMS):
         fm.report("VB224", "signer.form", f"Hình thức ký '{form}' không bắt đầu bằng {', '.join(SIGNING_FORMS)} "
                                           "(Nghị định 30/2020/NĐ-CP); để trống nếu người đứng đầu ký trực tiếp.")
-    if not values["name"]:
+    if not values["name"] and (raw.get("name") is None or isinstance(raw.get("name"), str)):  # else reported above
         fm.report("VB225", "signer.name", "Thiếu tên người ký: ghi name: Họ và tên như ở chữ ký của bản gốc.")
     return Signer(**values)
