@@ -102,6 +102,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], set[tuple[str, int | None, str, s
                        {("a.md", 7, "VB217", "error")}),
     "hostile-yaml-bomb": ({"a.md": doc(48, extra="recipients: [" + "[" * 2000 + "]" * 2000 + "]\n")},
                           {("a.md", 7, "VB111", "error")}),
+    "signer-not-a-group": ({"a.md": doc(66, extra="signer: Lê Văn A\n")}, {("a.md", 7, "VB221", "error")}),
     "signer-unknown-part": ({"a.md": doc(50, extra="signer:\n  name: Lê Văn A\n  chuc_vu: B\n")},
                             {("a.md", 9, "VB222", "warning")}),
     "signer-part-not-text": ({"a.md": doc(51, extra="signer:\n  name: [Lê Văn A]\n")}, {("a.md", 8, "VB223", "error")}),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..model import SIGNING_FORMS, Signer
-from .context import FrontMatter
+from .context import FrontMatter, kind_of
 
 __all__ = ["read_signer"]
 
 _PARTS = ("name", "position", "form")
+_EXAMPLES = {"name": "Lê Hải Yến", "position": "PHÓ GIÁM ĐỐC", "form": "KT. GIÁM ĐỐC"}
 
 
 def read_signer(fm: FrontMatter) -> Signer | None:
@@ -26,8 +27,8 @@ def read_signer(fm: FrontMatter) -> Signer | None:
     for k in _PARTS:
         v = raw.get(k)
         if v is not None and not isinstance(v, str):
-            fm.report("VB223", f"signer.{k}", f"'signer.{k}' phải là một dòng chữ; đặt giá trị trong ngoặc kép "
-                                              f"nếu cần, ví dụ {k}: \"{v}\".")
+            fm.report("VB223", f"signer.{k}", f"'signer.{k}' phải là một dòng chữ, không phải {kind_of(v)}: ghi "
+                                              f"trên một dòng, ví dụ {k}: {_EXAMPLES[k]}.")
             v = None
         values[k] = " ".join((v or "").split())
     form = values["form"]
