@@ -7,6 +7,7 @@ the line where known, the field, what was found and what is expected. A file wit
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import os
@@ -252,7 +253,10 @@ def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return "", rule("VB101", shown, f"Không đọc được tệp ({exc.strerror}): kiểm tra quyền đọc của tệp.")
+        why = {errno.ENOENT: "tệp không còn", errno.EACCES: "không có quyền đọc", errno.EISDIR: "đây là thư mục"}.get(
+            exc.errno, "lỗi hệ thống tệp")
+        return "", rule("VB101", shown, f"Không đọc được tệp ({why}): kiểm tra tệp còn đó và có quyền đọc "
+                                        "(ls -l tên-tệp).")
     if not raw.strip():
         return "", rule("VB102", shown, "Tệp rỗng: cần phần thông tin (front matter) và nội dung văn bản; "
                                         "chép mẫu trong trang hướng dẫn 'Các trường thông tin'.", line=1)
