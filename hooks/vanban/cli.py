@@ -11,6 +11,8 @@ import json
 import sys
 from pathlib import Path
 
+from .bodies import check_bodies
+from .cache import RenderCache, cache_dir_for
 from .loader import iter_directive_files
 from .project import directives_dir_for, load_archive
 
@@ -62,7 +64,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     total = len(iter_directive_files(directives)) if sys.stderr.isatty() else 0  # only a terminal shows a bar
     with _progress_bar(total, "Kiểm tra", minimum=200) as bar:
         loaded = load_archive_kept(directives, root, progress=bar.update_to)
-    problems = outcome(loaded.problems, args.strict)
+    # The bodies as the build renders them: its time budget, and links shown as text (`bodies`).
+    shown = named or {d.rel_path for d in loaded.archive.directives}
+    bodies = check_bodies([d for d in loaded.archive.directives if d.rel_path in shown], RenderCache(cache_dir_for(root)))
+    problems = outcome(sorted(loaded.problems + bodies, key=lambda p: (p.path, p.line or 0)), args.strict)
     checked = len(loaded.archive) + len({p.path for p in loaded.problems if p.is_error})
     if named:
         # The named files, and what the registries they depend on say.

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .bounds import check_bounds
 from .cache import keep, read_kept
 from .frontmatter import FIELDS, RELATION_KINDS, REQUIRED, read_directive
 from .frontmatter.yamltext import parse_front_matter
@@ -25,6 +26,7 @@ from .numbers import DocumentNumber, NumberError
 from .parallel import can_fork, fork_map, worker_count
 from .problems import Problem
 from .registry import REGISTRY_DIR, Registries
+from .repofiles import links_outside
 from .rules import problem as rule
 from .text import normalize
 
@@ -139,7 +141,9 @@ def load_directives(directives_dir: Path, registries: Registries, root: Path,
                     progress: Callable[[int], None] | None = None, memo: LoadMemo | None = None) -> LoadResult:
     """Load every directive file; `root` is what paths in problems are relative to."""
     result = LoadResult()
-    paths = iter_directive_files(directives_dir)
+    # A linked file from outside the repository is refused, named (`repofiles`).
+    outside, result.problems = links_outside(directives_dir, root)
+    paths = [p for p in iter_directive_files(directives_dir) if p not in outside]
     cached = [memo.get(path, registries) if memo else None for path in paths]
     loaded = _load_all([p for p, c in zip(paths, cached) if c is None], registries, root)
     for i, (path, directive) in enumerate(zip(paths, cached), 1):
@@ -218,6 +222,9 @@ def read_file(path: Path, registries: Registries, root: Path) -> tuple[Directive
     data, lines, problems = parse_front_matter(front, shown)
     if data is None:
         return None, problems, None
+    bounded = check_bounds(data, shown, front)  # before anything walks the values (`bounds`)
+    if bounded:
+        return None, bounded, None
     data = _normalized(data)
     body_line = text.count("\n", 0, match.end()) + 1
     directive, field_problems = read_directive(path, shown, data, lines, registries, body, body_line)

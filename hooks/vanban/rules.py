@@ -56,6 +56,9 @@ RULES: dict[str, Rule] = _rules(
     ("VB110", E, True, "Dùng bí danh YAML (&, *)"),
     ("VB111", E, True, "Phần thông tin trống hoặc không phải các cặp trường: giá trị"),
     ("VB112", E, True, "Một trường ghi hai lần"),
+    ("VB113", E, True, "Giá trị vượt giới hạn (quá dài, lồng quá sâu, quá nhiều mục)"),
+    ("VB114", E, True, "Số quá lớn (hàng nghìn chữ số)"),
+    ("VB115", E, True, "Tệp là liên kết tượng trưng trỏ ra ngoài kho"),
     # Fields.
     ("VB201", W, True, "Trường lạ (gõ nhầm tên trường)"),
     ("VB202", E, True, "Thiếu trường bắt buộc"),
@@ -88,6 +91,8 @@ RULES: dict[str, Rule] = _rules(
     ("VB245", E, True, "Tên tệp đính kèm không dùng được"),
     ("VB246", E, True, "Không tìm thấy tệp đính kèm"),
     ("VB247", W, False, "Tệp đính kèm ghi là văn bản chưa có trong kho"),
+    ("VB248", E, True, "Mã SHA-256 của tệp đính kèm sai dạng"),
+    ("VB249", E, True, "Mã SHA-256 không khớp tệp đính kèm"),
     # The number against the registries.
     ("VB301", E, True, "Chữ viết tắt loại văn bản trong số ký hiệu không khớp trường type"),
     ("VB302", E, True, "Chữ viết tắt loại văn bản không có trong danh mục"),
@@ -108,6 +113,9 @@ RULES: dict[str, Rule] = _rules(
     ("VB508", E, True, "Cơ quan của văn bản ngoài kho không có trong danh mục"),
     ("VB511", W, False, "Dẫn chiếu tới văn bản chưa có trong kho"),
     ("VB512", W, False, "Dẫn chiếu khớp nhiều văn bản cùng số"),
+    # The body (toàn văn), as the build renders it.
+    ("VB701", E, True, "Toàn văn dựng quá thời gian cho phép"),
+    ("VB702", W, True, "Liên kết trong toàn văn không được phép (hiển thị thành chữ)"),
     # Registries.
     ("VB601", E, True, "Thiếu tệp danh mục"),
     ("VB602", E, True, "Tệp danh mục không đọc được"),

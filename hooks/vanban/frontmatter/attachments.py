@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 from ..model import Attachment
 from .context import FrontMatter
@@ -43,8 +45,26 @@ def read_attachments(fm: FrontMatter) -> tuple[Attachment, ...]:
         if source is None:
             continue
         result.append(Attachment(title=title or Path(str(file)).name, path=str(file).replace("\\", "/"),
-                                 source=source, size=source.stat().st_size, directive=ref))
+                                 source=source, size=source.stat().st_size, directive=ref,
+                                 sha256=_attachment_sha256(fm, item.get("sha256"), source, key + ".sha256")))
     return tuple(result)
+
+
+def _attachment_sha256(fm: FrontMatter, stated: Any, source: Path, key: str) -> str | None:
+    # A stated digest is a promise to readers: it must be the file's, or the page would vouch for another file.
+    if stated is None:
+        return None
+    text = str(stated).strip().lower()
+    if not re.fullmatch(r"[0-9a-f]{64}", text):
+        fm.report("VB248", key, f"'sha256' phải là 64 chữ số hệ 16 (mã SHA-256 của tệp), không phải '{str(stated)[:80]}': "
+                                "chép lại mã từ báo cáo của `vanban import`, hoặc xóa dòng này.")
+        return None
+    actual = hashlib.sha256(source.read_bytes()).hexdigest()
+    if actual != text:
+        fm.report("VB249", key, f"Mã SHA-256 ghi trong văn bản không khớp tệp '{source.name}' (tệp là {actual}): "
+                                "tệp đã bị thay đổi hoặc thay nhầm; đặt lại đúng bản gốc.")
+        return None
+    return text
 
 
 def _attachment_path(fm: FrontMatter, file: str, folder: Path, key: str) -> Path | None:

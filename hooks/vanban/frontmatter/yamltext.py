@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ..bounds import huge_number
 from ..problems import Problem
 from ..rules import problem
 
@@ -60,6 +61,8 @@ def parse_front_matter(front: str, shown: str) -> tuple[dict | None, dict[str, i
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         return None, {}, [_yaml_problem(exc, front, shown)]
+    except ValueError:  # an integer of more than 4 300 digits: Python refuses to read it
+        return None, {}, [huge_number(shown, front)]
     except RecursionError:
         return None, {}, [problem("VB111", shown, "Phần thông tin lồng nhau quá sâu: mỗi trường chỉ có một hoặc hai cấp "
                                                   "thụt lề.", line=FIRST_LINE)]
