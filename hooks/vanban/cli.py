@@ -150,16 +150,18 @@ def cmd_links(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Documents (text, .docx, text-layer PDF) → directive files; prints where and what to review."""
-    from .extract import SUPPORTED_SUFFIXES, ExtractError, extract_text
-    from .importer import parse_document, render_directive
+    """Documents (text, .docx, PDF, scans) → directive files; prints, field by field, what was read."""
+    from .extract import SUPPORTED_SUFFIXES, ExtractError, extract
+    from .importer import (archive_index, attach_original, duplicate_key, field_report, find_duplicate,
+                           parse_document, render_directive, report_lines)
     from .registry import load_registries
 
+    as_json = args.format == "json"
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     directives = directives_dir_for(root)
     sources = _expand_sources(args.files, SUPPORTED_SUFFIXES)
     if not sources:
-        print("Không có tệp nào để nhập (nhận .txt, .docx, .pdf).", file=sys.stderr)
+        print(f"Không có tệp nào để nhập (nhận {', '.join(SUPPORTED_SUFFIXES)}).", file=sys.stderr)
         return 2
     if args.output and len(sources) > 1:
         print(f"-o chỉ dùng với một tệp; có {len(sources)} tệp: dùng -d THƯ_MỤC.", file=sys.stderr)
@@ -167,16 +169,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     registries, problems = load_registries(directives, root)
     for problem in problems:
         print(problem.format(), file=sys.stderr)
+    existing = archive_index(directives) if directives.is_dir() else {}
     written: set[Path] = set()
+    results: list[dict] = []
     failed = needs_review = 0
     with _progress_bar(len(sources), "Nhập", minimum=2) as bar:
         for i, source in enumerate(sources, 1):
             bar.update_to(i - 1)
+            result: dict = {"source": str(source), "status": "error"}
+            results.append(result)
             try:
-                imported = parse_document(extract_text(source), registries, keep_blank=args.keep_blank,
-                                          source_name=source.stem)
+                got = extract(source)
+                imported = parse_document(got.text, registries, keep_blank=args.keep_blank, source_name=source.stem,
+                                          ocr=got.ocr)
             except (ExtractError, OSError) as error:
                 bar.write(f"{source}: lỗi: {error}", file=sys.stderr)
+                result["error"] = str(error)
                 failed += 1
                 continue
             if args.output:
@@ -184,22 +192,40 @@ def cmd_import(args: argparse.Namespace) -> int:
             else:
                 folder = Path(args.dir) if args.dir else directives / (str(imported.year) if imported.year else "chua-ro-nam")
                 target = folder / f"{imported.file_stem}.md"
+            twin = find_duplicate(imported, existing)
+            if twin is not None and not args.force:
+                key = duplicate_key(imported.front)
+                issuer = key[2].split(" — ")[0].removeprefix("TODO: ") if key else ""
+                why = f"cùng số {imported.front['number']}, năm {key[1]}, cơ quan {issuer}" if key else "cùng nội dung"
+                bar.write(f"{source}: lỗi: văn bản đã có trong kho: {_shown(twin, Path.cwd())} ({why}); không nhập "
+                          "lại (dùng --force nếu thật sự cần thêm một bản).", file=sys.stderr)
+                result.update(status="duplicate", duplicate_of=str(twin))
+                failed += 1
+                continue
             if target.resolve() in written or (target.exists() and not args.force):
                 bar.write(f"{source}: lỗi: đã có tệp {_shown(target, Path.cwd())}; không ghi đè "
                           "(dùng --force để ghi đè, hoặc -o để chọn tên khác).", file=sys.stderr)
                 failed += 1
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
+            original = None
+            if source.suffix.lower() in (".pdf", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff") and not args.no_original:
+                original = attach_original(imported, source, target)
             target.write_text(render_directive(imported, source.name), encoding="utf-8")
             written.add(target.resolve())
+            key = duplicate_key(imported.front)
+            if key is not None:
+                existing.setdefault(key, target)
             todos = imported.todos
             needs_review += bool(todos)
-            lines = [f"Đã ghi {_shown(target, Path.cwd())} (từ {source.name})"]
-            if todos:
-                lines.append(f"  Cần điền (TODO): {', '.join(todos)}")
-            lines += [f"  Xem lại: {note}" for note in imported.review]
-            bar.write("\n".join(lines))
+            result.update(status="written", target=str(target), ocr=imported.ocr, fields=field_report(imported),
+                          todo=todos, review=imported.review, registry_entry=imported.registry_entry or None,
+                          dropped=imported.dropped, original=original)
+            if not as_json:
+                bar.write("\n".join([f"Đã ghi {_shown(target, Path.cwd())} (từ {source.name})", *report_lines(imported)]))
         bar.update_to(len(sources))
+    if as_json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"Đã nhập {len(written)}/{len(sources)} tệp; {needs_review} tệp còn trường TODO. "
           "Tiếp theo: chạy `vanban check`, sửa từng dòng lỗi, rồi xem trước bằng `make serve`.", file=sys.stderr)
     return 1 if failed else 0
@@ -369,17 +395,24 @@ def _vietnamese_metavars(parser: argparse.ArgumentParser) -> None:
 
 def _add_import_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "import", help="nhập văn bản (.txt, .docx, .pdf có lớp chữ) thành tệp văn bản của kho",
+        "import", help="nhập văn bản (.txt, .docx, .pdf, ảnh quét) thành tệp văn bản của kho",
         description="Đọc văn bản trình bày theo Nghị định 30/2020/NĐ-CP (tên cơ quan, Số, ngày tháng, V/v hoặc "
                     "tên loại và trích yếu, Kính gửi, nội dung, Nơi nhận, chữ ký) và ghi tệp Markdown vào "
-                    "directives/<năm>/. Chỗ bản gốc để trống (số, ngày) được ghi là TODO để `vanban check` báo; "
-                    "không bao giờ tự bịa. Không ghi đè tệp đã có nếu không có --force.",
+                    "directives/<năm>/. Trường nào không đọc chắc chắn (số, ngày, cơ quan chưa có trong danh mục, "
+                    "chữ OCR chưa chắc) được ghi là TODO để `vanban check` báo; không bao giờ tự bịa. PDF/Word/ảnh "
+                    "nhận được được đính kèm làm bản gốc (kèm mã SHA-256). Không ghi đè tệp đã có và không nhập "
+                    "lại văn bản đã có trong kho nếu không có --force.",
         epilog="Ví dụ: vanban import cong-van.docx; vanban import thu-muc-van-ban/ -d directives/2024")
     p.add_argument("files", nargs="+", metavar="TỆP", help="tệp văn bản hoặc thư mục chứa văn bản")
     where = p.add_mutually_exclusive_group()
     where.add_argument("-o", "--output", metavar="TỆP.md", help="ghi vào tệp này (chỉ khi nhập một tệp)")
     where.add_argument("-d", "--dir", metavar="THƯ_MỤC", help="ghi vào thư mục này (mặc định: directives/<năm>/)")
-    p.add_argument("--force", action="store_true", help="ghi đè tệp đã có")
+    p.add_argument("--force", action="store_true",
+                   help="ghi đè tệp đã có; nhập cả văn bản đã có trong kho (cùng số, năm, cơ quan hoặc cùng nội dung)")
+    p.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: in báo cáo nhập (từng trường, giá trị, đọc được/suy ra/TODO) dạng JSON ra stdout")
+    p.add_argument("--no-original", action="store_true",
+                   help="không đính kèm tệp PDF/Word/ảnh nhận được làm bản gốc (mặc định: có, kèm mã SHA-256)")
     p.add_argument("--keep-blank", action="store_true",
                    help="giữ số/ngày để trống đúng như bản công bố (bản thật sự không ghi số), thay vì ghi TODO")
     p.set_defaults(func=cmd_import)
