@@ -18,10 +18,18 @@ help:
 	@echo "make bench   — đo thời gian dựng với kho tổng hợp (benchmarks/)"
 	@echo "make lock    — ghim lại phiên bản thư viện (requirements*.lock, có mã băm) sau khi sửa pyproject.toml"
 
-# Exactly the tested versions, each checked against its hash (requirements-dev.lock), then the
-# project itself, editable, without resolving anything more.
-$(VENV)/.installed: pyproject.toml requirements-dev.lock
+# What staff need (MkDocs, the `vanban` command), without the test tools: `make serve`, `make build`
+# and `make check` install only this, exactly the tested versions, each checked against its hash
+# (requirements.lock), then the project itself, editable, without resolving anything more.
+# `make venv` (developers, `make test`) adds the test tools (requirements-dev.lock).
+$(VENV)/.runtime: pyproject.toml requirements.lock
+	@python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Cần Python 3.11 trở lên (python3 --version)."; exit 1; }
 	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.runtime requirements-dev.lock
 	$(PY) -m pip install -q --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install -q --no-deps -e .
 	touch $@
@@ -65,10 +73,11 @@ $(TOOLS)/node_modules/.installed: $(TOOLS)/package.json $(TOOLS)/package-lock.js
 
 test-tools: $(TOOLS)/node_modules/.installed
 
-serve: venv
+serve: $(VENV)/.runtime
+	@echo "Xem trước: http://$(HOST):$(PORT)/ — Ctrl+C để dừng; cổng khác: make serve PORT=8001"
 	$(VENV)/bin/mkdocs serve --dirty -a $(HOST):$(PORT)
 
-build: venv
+build: $(VENV)/.runtime
 	$(VENV)/bin/mkdocs build --strict
 
 # The real server: the shipped deploy/nginx.conf over site/, in the foreground, files under .nginx/.
@@ -77,7 +86,7 @@ serve-nginx: build system-deps
 	@echo "nginx: http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"
 	$$(command -v nginx || echo /usr/sbin/nginx) -p $(CURDIR)/.nginx -c $(CURDIR)/.nginx/nginx.conf -e $(CURDIR)/.nginx/error.log
 
-check: venv
+check: $(VENV)/.runtime
 	$(VENV)/bin/vanban check
 	$(VENV)/bin/vanban links
 

@@ -11,6 +11,7 @@ and extended with more issuers, so the output is a complete `directives/` folder
 from __future__ import annotations
 
 import argparse
+import datetime
 import random
 import shutil
 from collections import defaultdict
@@ -133,7 +134,10 @@ def generate(out: Path, count: int, seed: int = 1) -> int:
     counters: dict[tuple, int] = defaultdict(int)
     type_weights = [t[3] for t in TYPES]
     # Dates in order, so that citations point to earlier documents.
-    dates = sorted((rng.choice(years), rng.randint(1, 12), rng.randint(1, 28)) for _ in range(count))
+    # Never after today (a date in the future is an error of the rulebook): the year's last days are
+    # today's until they come.
+    today = datetime.date.today().timetuple()[:3]
+    dates = sorted(min((rng.choice(years), rng.randint(1, 12), rng.randint(1, 28)), today) for _ in range(count))
     earlier: list[Spec] = []
     for i, date in enumerate(dates):
         key, name, abbr, _ = rng.choices(TYPES, weights=type_weights)[0]

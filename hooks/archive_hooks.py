@@ -17,7 +17,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from vanban.build import Build, DeletedDirectives, DuplicateAddresses, Site, write_page
+from vanban.build import ArchiveHasErrors, Build, Site, write_page
+from vanban.preview import with_banner
 from vanban.project import directives_dir_for
 from vanban.shell import ShellBook, placeholder, shape
 
@@ -41,14 +42,14 @@ def on_serve(server, *, config: MkDocsConfig, builder):
     # `watch: [directives]` in mkdocs.yml covers the project; VANBAN_DIRECTIVES may name another folder.
     if (folder := directives_dir_for(Path(config.config_file_path).parent)).is_dir():
         server.watch(str(folder))
+    # The problems banner goes into each page as it is served, beside the live-reload script.
+    inject = server._inject_js_into_html
+    server._inject_js_into_html = lambda content, epoch: inject(with_banner(content, _build.banner()), epoch)
     return server
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    try:
-        plan = _build.load(_site(config))
-    except (DuplicateAddresses, DeletedDirectives) as error:
-        raise PluginError(str(error)) from None
+    plan = _build.load(_site(config))
     if _build.dirty and _build.archive_changed():
         # Hand-written pages may show the archive (the home page's latest directives).
         for file in files.documentation_pages():
@@ -126,6 +127,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     try:
         _build.post_build(lambda: [(f.page.canonical_url or f.page.abs_url or "", f.page.update_date or None)
                                    for f in _build.doc_pages if f.page is not None and not f.page.is_link])
+    except ArchiveHasErrors as error:
+        raise PluginError(str(error)) from None
     finally:
         _build.collections.resume()
 
@@ -141,7 +144,7 @@ def on_build_error(*, error: Exception) -> None:
 def _site(config: MkDocsConfig) -> Site:
     return Site(root=Path(config.config_file_path).parent, name=config.site_name, url=config.site_url or "",
                 description=config.site_description or "", copyright=config.copyright or "",
-                site_dir=Path(config.site_dir), docs_dir=Path(config.docs_dir))
+                site_dir=Path(config.site_dir), docs_dir=Path(config.docs_dir), strict=bool(config.strict))
 
 
 def _write_pages(env, config: MkDocsConfig, files: Files) -> None:

@@ -47,7 +47,7 @@ def test_check_names_a_body_past_its_budget(tmp_path, name):
     elapsed = time.monotonic() - started
     assert proc.returncode == 1
     assert [p for p in proc.stdout.splitlines() if "lỗi" in p] == [
-        f"d/2023/{name}.md:{line}: lỗi: Nội dung văn bản dựng quá 1 giây và bị dừng: có thể có hàng nghìn dấu "
+        f"d/2023/{name}.md:{line}: lỗi VB701: Nội dung văn bản dựng quá 1 giây và bị dừng: có thể có hàng nghìn dấu "
         "ngoặc vuông '[', '(' hoặc '*', '_' lồng nhau (thường do chép từ PDF hoặc Word). Xóa hoặc sửa đoạn ký hiệu lặp đó."
     ]
     assert elapsed < 15, elapsed

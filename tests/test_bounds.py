@@ -80,4 +80,4 @@ def test_check_names_the_file_and_field_of_a_5000_digit_number(tmp_path):
     proc = subprocess.run([VANBAN, "check", "--directives", str(folder)], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
-    assert proc.stdout.startswith("d/2023/so-lon.md:13: lỗi [topics]: Số quá lớn")
+    assert proc.stdout.startswith("d/2023/so-lon.md:13: lỗi VB114 [topics]: Số quá lớn")

@@ -1,5 +1,6 @@
 """The sample archive builds into the site a citizen sees: directive pages, listings, escaping."""
 
+import os
 import re
 from html.parser import HTMLParser
 
@@ -176,19 +177,24 @@ def test_strict_build_fails_with_one_line_per_problem(tmp_path):
     folder = make_archive(tmp_path / "d", {"tot.md": fixture_text("cong-van-hop-le.md"), "xau.md": bad})
     result = run_build(tmp_path / "site", folder)
     assert result.returncode != 0
-    assert "xau.md:4: lỗi [date]: Ngày ban hành '2023-02-30' không tồn tại" in result.output
-    # Without --strict the other directives still publish, and the problem is still reported.
+    assert "xau.md:4: lỗi VB207 [date]: Ngày ban hành '2023-02-30' không tồn tại" in result.output
+    # Without --strict the other directives still publish, and the build fails as `vanban check` does.
     result = run_build(tmp_path / "site2", folder, strict=False)
-    assert result.returncode == 0 and "xau.md:4: lỗi [date]" in result.output
+    assert result.returncode == 1 and "xau.md:4: lỗi VB207 [date]" in result.output
+    assert re.search(r"Tệp có lỗi \(1\): \S*d/xau.md\.", result.output)
     assert (result.site / "van-ban/2022/1562-ubnd-kt/index.html").exists()
 
 
-def test_duplicate_permalink_stops_the_build(tmp_path):
+def test_duplicate_number_publishes_the_first_file_and_fails(tmp_path):
     text = fixture_text("ke-hoach-hop-le.md")
-    folder = make_archive(tmp_path / "d", {"a.md": text, "b.md": text})
+    folder = make_archive(tmp_path / "d", {"a.md": text, "b.md": text.replace("Cải cách hành chính", "Bản nhập lại")})
+    os.utime(folder / "a.md", (1_600_000_000, 1_600_000_000))
     result = run_build(tmp_path / "site", folder, strict=False)
-    assert result.returncode != 0
-    assert "Trùng đường dẫn /van-ban/2023/02-kh-ubnd/" in result.output and "a.md" in result.output and "b.md" in result.output
+    assert result.returncode == 1
+    assert re.search(r"b\.md:2: lỗi VB401 \[number\]: Trùng số ký hiệu 02/KH-UBND \(UBND tỉnh, năm 2023\) với \S*d/a\.md: "
+                     r"văn bản đó giữ đường dẫn /van-ban/2023/02-kh-ubnd/", result.output)
+    assert "slug" not in result.output and "a.md:2: lỗi" not in result.output
+    assert "Cải cách hành chính" in result.page("van-ban/2023/02-kh-ubnd/")
 
 
 def test_build_never_writes_into_directives(tmp_path):

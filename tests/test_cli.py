@@ -4,6 +4,7 @@ import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -29,11 +30,15 @@ def test_check_reports_problems_and_fails(tmp_path):
     proc = run("check", "--directives", str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     assert proc.stdout.strip().splitlines() == [
-        line for line in proc.stdout.strip().splitlines() if line.startswith("d/2023/xau.md:5: lỗi [issuer]")
+        line for line in proc.stdout.strip().splitlines() if line.startswith("d/2023/xau.md:5: lỗi VB205 [issuer]")
     ]
+    assert "Tệp có lỗi (1): d/2023/xau.md." in proc.stderr
     proc = run("check", "--directives", str(folder), "--format", "json", cwd=tmp_path)
-    [problem] = json.loads(proc.stdout)
+    report = json.loads(proc.stdout)
+    assert report["schema_version"] == 1 and report["files_with_errors"] == ["d/2023/xau.md"]
+    [problem] = report["problems"]
     assert problem["field"] == "issuer" and problem["line"] == 5 and problem["severity"] == "error"
+    assert problem["code"] == "VB205"
 
 
 def test_help_is_vietnamese():
@@ -81,7 +86,7 @@ def test_new_scaffolds_the_next_number_and_check_lists_only_what_to_fill(tmp_pat
     assert created.exists() and "directives/2025/13-kh-stttt.md" in proc.stdout and "13/KH-STTTT" in proc.stdout
     check = run("check", "--format", "json", cwd=project)
     assert check.returncode == 1
-    problems = json.loads(check.stdout)
+    problems = json.loads(check.stdout)["problems"]
     # The copied plan cites and implements 02/KH-UBND, absent from this small project: warnings only.
     others = [p for p in problems if p["path"] == "directives/2025/12-kh.md"]
     assert others and all(p["severity"] == "warning" and "02/KH-UBND" in p["message"] for p in others)
@@ -106,7 +111,7 @@ def test_new_scaffolds_the_next_number_and_check_lists_only_what_to_fill(tmp_pat
 def test_new_for_a_cong_van_asks_for_recipients(tmp_path):
     project = _project(tmp_path)
     assert run("new", "--type", "cong-van", "--issuer", "stttt", "--year", "2024", "--no-input", cwd=project).returncode == 0
-    problems = json.loads(run("check", "--format", "json", cwd=project).stdout)
+    problems = json.loads(run("check", "--format", "json", cwd=project).stdout)["problems"]
     assert "recipients[0]" in [p["field"] for p in problems]
 
 
@@ -143,3 +148,43 @@ def test_check_shows_a_progress_bar_only_on_a_terminal(tmp_path):
 
     seen = run_on_terminal([VANBAN, "check", "--directives", str(tmp_path / "d")])
     assert "Kiểm tra:" in seen and "/250 [" in seen and seen.rstrip().endswith("0 lỗi, 0 cảnh báo.")
+
+
+# -- the staff path ---------------------------------------------------------------------------------
+
+
+def test_readme_staff_example_is_a_new_directive_that_checks_clean(tmp_path):
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"   ```markdown\n(.*?)   ```", text, re.S).group(1)
+    example = "\n".join(line[3:] for line in block.splitlines()) + "\n"
+    project = _project(tmp_path)
+    shutil.copytree(ROOT / "directives", project / "directives", dirs_exist_ok=True)
+    target = project / "directives" / "2025" / "03-kh-stttt.md"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(example, encoding="utf-8")
+    proc = run("check", "directives/2025/03-kh-stttt.md", cwd=project)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stdout
+    assert "Đã kiểm tra 1 văn bản: 0 lỗi, 0 cảnh báo." in proc.stderr
+
+
+def test_make_serve_installs_no_test_tools():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    serve = re.search(r"^serve: (.*)$", makefile, re.M).group(1).split()
+    runtime = re.search(r"^\$\(VENV\)/\.runtime:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert serve == ["$(VENV)/.runtime"] and "-e ." in runtime and "[test]" not in runtime
+    assert "test-tools" not in serve and "npm" not in runtime
+
+
+def test_check_named_files_reports_only_them_with_the_archive_around(tmp_path):
+    good = fixture_text("ke-hoach-hop-le.md")
+    folder = make_archive(tmp_path / "d", {"a.md": good, "b.md": good.replace("date: 2023-01-04", "date: 2023-02-30"),
+                                           "c.md": good.replace("Cải cách", "Nhập lại")})
+    os.utime(folder / "a.md", (1_600_000_000, 1_600_000_000))
+    proc = run("check", "--directives", str(folder), str(folder / "c.md"), cwd=tmp_path)
+    # c.md repeats a.md's number (the archive around it is read); b.md's error is not c.md's.
+    assert proc.returncode == 1 and [line.split(":")[0:3] for line in proc.stdout.splitlines()] == [
+        ["d/c.md", "2", " lỗi VB401 [number]"]]
+    assert "Đã kiểm tra 1 văn bản: 1 lỗi, 0 cảnh báo. Tệp có lỗi (1): d/c.md." in proc.stderr
+    assert run("check", "--directives", str(folder), str(folder / "a.md"), cwd=tmp_path).returncode == 0
+    refused = run("check", "--directives", str(folder), str(tmp_path / "khong-co.md"), cwd=tmp_path)
+    assert refused.returncode == 2 and "Không tìm thấy tệp" in refused.stderr

@@ -89,7 +89,7 @@ def test_a_body_outside_the_registry_is_a_todo_naming_it_never_the_home_issuer(t
     # The report prints the registry entry to add; `check` refuses the TODO until staff do.
     assert "ubnd-lao-cai:\n        name: Ủy ban nhân dân tỉnh Lào Cai" in proc.stdout
     check = vanban("check", cwd=root)
-    assert check.returncode == 1 and "lỗi [issuer]: Chưa điền: 'TODO: ỦY BAN NHÂN DÂN TỈNH LÀO CAI" in check.stdout + check.stderr
+    assert check.returncode == 1 and "lỗi VB203 [issuer]: Chưa điền: 'TODO: ỦY BAN NHÂN DÂN TỈNH LÀO CAI" in check.stdout + check.stderr
     entry = proc.stdout.split("rồi ghi khóa vào issuer:\n", 1)[1].split("\n  Xem lại", 1)[0]
     issuers = root / "directives" / "_registries" / "issuers.yml"
     issuers.write_text(issuers.read_text(encoding="utf-8") + "\n".join(line[6:] for line in entry.splitlines()) + "\n",

@@ -85,9 +85,9 @@ def test_imported_seed_fails_check_only_on_its_blanks(seed, tmp_path):
     proc = vanban("check", "--directives", str(folder), cwd=tmp_path)
     assert proc.returncode == 1
     lines = proc.stdout.strip().splitlines()
-    assert len(lines) == 2 and all(": lỗi [" in line and "Chưa điền" in line for line in lines)
+    assert len(lines) == 2 and all(": lỗi VB203 [" in line and "Chưa điền" in line for line in lines)
     proc = vanban("check", "--directives", str(folder), "--format", "json", cwd=tmp_path)
-    problems = __import__("json").loads(proc.stdout)
+    problems = __import__("json").loads(proc.stdout)["problems"]
     assert [(p["field"], p["severity"]) for p in problems] == [("number", "error"), ("date", "error")]
 
 
@@ -326,7 +326,7 @@ def test_unknown_issuer_and_missing_number_are_todos(tmp_path):
     assert "BAN QUẢN LÝ KHU KINH TẾ CỬA KHẨU" in proc.stdout  # the review note names what was not found
     check = vanban("check", "--directives", str(folder), "--format", "json", cwd=tmp_path)
     assert check.returncode == 1
-    assert sorted(p["field"] for p in __import__("json").loads(check.stdout)) == ["issuer", "number"]
+    assert sorted(p["field"] for p in __import__("json").loads(check.stdout)["problems"]) == ["issuer", "number"]
 
 
 def test_legacy_encodings_are_refused_not_garbled(tmp_path):

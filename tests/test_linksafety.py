@@ -150,7 +150,7 @@ def test_check_warns_with_file_and_line(tmp_path):
     proc = subprocess.run([VANBAN, "check", "--directives", str(folder)], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # a warning: the page is still right
-    assert f"d/2023/xau.md:{line}: cảnh báo: Liên kết 'java&#115;cript:alert(4)' không được phép" in proc.stdout
+    assert f"d/2023/xau.md:{line}: cảnh báo VB702: Liên kết 'java&#115;cript:alert(4)' không được phép" in proc.stdout
     strict = subprocess.run([VANBAN, "check", "--strict", "--directives", str(folder)], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120)
     assert strict.returncode == 1

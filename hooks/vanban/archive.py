@@ -7,16 +7,20 @@ the cross references (citations, relations, computed status: see `crossrefs.py`)
 
 from __future__ import annotations
 
+import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Iterable
 
 from .crossrefs import CrossRefs
 from .force import set_forces, stale_statuses
 from .model import Directive, RelationRef
 from .numbers import DocumentNumber
-from .problems import ERROR, Problem
+from .problems import Problem
+from .rules import problem
+from .text import fold
 from .registry import Registries
 from .statements import build_date
 
@@ -82,37 +86,95 @@ class Archive:
 
 def build_archive(directives: Iterable[Directive], registries: Registries,
                   as_of: date | None = None) -> tuple[Archive, list[Problem]]:
-    """Sort the directives and report collisions. Colliding directives are all left out.
-    `as_of`: the day of the statuses in force (default: the build date)."""
+    """Sort the directives and report the documents published twice and the addresses taken twice.
+
+    Of two files that are the same document (same number, issuer and year; or, unnumbered, the
+    same issuer, year, ký hiệu and subject) or that want the same address, one keeps the address
+    and is published — the one already in git, else the older file — and the other is left out
+    with one error naming both: nothing else changes, so no other file gets a warning from it.
+    `as_of`: the day of the statuses in force (default: the build date).
+    """
     directives = sorted(directives, key=lambda d: d.sort_key, reverse=True)
     problems: list[Problem] = []
-    bad: set[int] = set()
-    for url, group in _collisions(directives, lambda d: [d.url] + list(d.aliases)).items():
-        names = " và ".join(d.rel_path for d in group)
-        for d in group:
-            problems.append(Problem(d.rel_path, f"Trùng đường dẫn /{url} giữa {names}: đặt trường 'slug' "
-                                                "khác nhau cho các văn bản này (hoặc bỏ 'aliases' bị trùng).",
-                                    field="slug", severity=ERROR))
-            bad.add(id(d))
-    # Numbers restart every year and belong to their issuer: the same number from another issuer
-    # or year is a different document (it still needs its own slug if the permalinks collide).
-    same_number = lambda d: [f"{d.issuer.key} {d.number.key} ({d.year})"] if d.number.is_numbered else []  # noqa: E731
-    for key, group in _collisions(directives, same_number).items():
-        names = " và ".join(d.rel_path for d in group)
-        for d in group:
-            if id(d) in bad:
+    left_out: set[int] = set()
+    rank = _Seniority(directives)
+
+    def same_document(d: Directive) -> list[str]:
+        if d.number.is_numbered:
+            return [f"{d.issuer.key} {d.number.key} {d.year}"]
+        return [f"{d.issuer.key} {d.number.key} {d.year} {fold(d.subject)}"]
+
+    for group in _collisions(directives, same_document).values():
+        keeper, *others = rank.order(group)
+        for d in others:
+            problems.append(_duplicate_problem(d, keeper))
+            left_out.add(id(d))
+    kept = [d for d in directives if id(d) not in left_out]
+    for url, group in _collisions(kept, lambda d: [d.url] + list(d.aliases)).items():
+        keeper, *others = rank.order(group)
+        for d in others:
+            if id(d) in left_out:
                 continue
-            problems.append(Problem(d.rel_path, f"Trùng số ký hiệu {d.number} năm {d.year} giữa {names}: "
-                                                "mỗi số chỉ dùng một lần trong một năm; kiểm tra lại số ký hiệu.",
-                                    field="number"))
-            bad.add(id(d))
+            problems.append(problem(
+                "VB402", d.rel_path, f"Đường dẫn /{url} đã thuộc về {keeper.short_title} ({keeper.rel_path}), văn bản "
+                                     f"đó giữ đường dẫn; tệp này ({d.short_title}) không được đăng. Đặt cho tệp này một "
+                                     f"'slug' khác, ví dụ slug: {d.path_segment}-{d.issuer.key}, hoặc bỏ mục 'aliases' bị trùng.",
+                field="slug" if d.slug else "number", line=d.slug_line or d.number_line))
+            left_out.add(id(d))
     for d in directives:
-        if d.slug in RESERVED_SEGMENTS:
-            problems.append(Problem(d.rel_path, f"slug '{d.slug}' trùng với đường dẫn danh sách; chọn slug khác.", field="slug"))
-            bad.add(id(d))
-    kept = [d for d in directives if id(d) not in bad]
-    archive = Archive(kept, registries, as_of or build_date())
+        if d.slug in RESERVED_SEGMENTS and id(d) not in left_out:
+            problems.append(problem("VB403", d.rel_path, f"slug '{d.slug}' trùng với đường dẫn danh sách /van-ban/<năm>/{d.slug}/: "
+                                                         f"chọn slug khác, ví dụ slug: {d.slug}-{d.number.slug or 'van-ban'}.",
+                                    field="slug", line=d.slug_line))
+            left_out.add(id(d))
+    archive = Archive([d for d in directives if id(d) not in left_out], registries, as_of or build_date())
     return archive, problems + archive.links.problems + stale_statuses(archive.directives, archive.as_of)
+
+
+def _duplicate_problem(d: Directive, keeper: Directive) -> Problem:
+    where = f"/{keeper.url}"
+    if d.number.is_numbered:
+        return problem(
+            "VB401", d.rel_path, f"Trùng số ký hiệu {d.number} ({d.issuer.short}, năm {d.year}) với {keeper.rel_path}: "
+                                 f"văn bản đó giữ đường dẫn {where}; tệp này không được đăng. Nếu đây là văn bản khác, "
+                                 "sửa số ký hiệu đúng theo bản gốc (số bắt đầu lại mỗi năm); nếu là bản nhập lại, xóa tệp này.",
+            field="number", line=d.number_line)
+    return problem(
+        "VB404", d.rel_path, f"Văn bản chưa ghi số {d.number} năm {d.year} có cùng trích yếu với {keeper.rel_path}: "
+                             f"văn bản đó giữ đường dẫn {where}; tệp này không được đăng. Đây là cùng một văn bản "
+                             "được nhập hai lần: xóa tệp này (hoặc sửa trích yếu nếu là văn bản khác).",
+        field="number", line=d.number_line)
+
+
+class _Seniority:
+    """Which of two colliding files keeps the address: one committed in git before one that is not
+    (the published one, not the new import), then the older file, then the path."""
+
+    def __init__(self, directives: list[Directive]) -> None:
+        self._tracked: dict[Path, set[str]] = {}
+        """Folder → the files git tracks in it (asked only when two files collide)."""
+
+    def order(self, group: list[Directive]) -> list[Directive]:
+        return sorted(group, key=lambda d: (not self._in_git(d.source), _mtime(d), d.rel_path))
+
+    def _in_git(self, source: Path) -> bool:
+        folder = source.parent
+        if folder not in self._tracked:
+            self._tracked[folder] = set()
+            try:
+                out = subprocess.run(["git", "ls-files", "-z", "."], cwd=folder, capture_output=True, timeout=10)
+            except (OSError, subprocess.SubprocessError):
+                return False
+            if out.returncode == 0:
+                self._tracked[folder] = {name for name in out.stdout.decode("utf-8", "replace").split("\0") if name}
+        return source.name in self._tracked[folder]
+
+
+def _mtime(d: Directive) -> int:
+    try:
+        return d.source.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def _collisions(directives: list[Directive], keys_of) -> dict[str, list[Directive]]:

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 from .cache import RenderCache
 from .parallel import can_fork, fork_map, worker_count
-from .problems import WARNING, Problem
+from .problems import Problem
+from .rules import problem
 
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def time_budget(seconds: float) -> Iterator[None]:
 
 
 def too_slow_problem(path: str, line: int, seconds: float) -> Problem:
-    return Problem(path, f"Nội dung văn bản dựng quá {seconds:g} giây và bị dừng: có thể có hàng nghìn dấu "
+    return problem("VB701", path, f"Nội dung văn bản dựng quá {seconds:g} giây và bị dừng: có thể có hàng nghìn dấu "
                          "ngoặc vuông '[', '(' hoặc '*', '_' lồng nhau (thường do chép từ PDF hoặc Word). "
                          "Xóa hoặc sửa đoạn ký hiệu lặp đó.", line=line)
 
@@ -111,10 +112,10 @@ def check_bodies(directives: list["Directive"], cache: "RenderCache | None" = No
             continue
         text = d.body
         for value in refused:
-            problems.append(Problem(
-                d.rel_path, f"Liên kết '{_shown(value)}' không được phép (chỉ http, https, mailto, tel hoặc "
+            problems.append(problem(
+                "VB702", d.rel_path, f"Liên kết '{_shown(value)}' không được phép (chỉ http, https, mailto, tel hoặc "
                             "đường dẫn trong trang): trang hiển thị phần chữ, không có liên kết.",
-                line=_line_of(text, value, d.body_line), severity=WARNING))
+                line=_line_of(text, value, d.body_line)))
     return problems
 
 

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from .problems import Problem
+from .rules import problem
 
 __all__ = ["MAX_DEPTH", "MAX_ITEMS", "MAX_KEY", "MAX_TEXT", "MAX_INTEGER", "check_bounds", "huge_number"]
 
@@ -37,7 +38,7 @@ def check_bounds(data: dict, shown: str, front: str) -> list[Problem]:
         name = str(key)
         message = _key_problem(key) or _value_problem(value)
         if message:
-            problems.append(Problem(shown, message, field=name[:MAX_KEY] + ("…" if len(name) > MAX_KEY else ""),
+            problems.append(problem("VB113", shown, message, field=name[:MAX_KEY] + ("…" if len(name) > MAX_KEY else ""),
                                     line=lines.get(name)))
     return problems
 
@@ -50,7 +51,7 @@ def huge_number(shown: str, front: str) -> Problem:
     if match:
         keys = [m for m in _TOP_KEY.finditer(front) if m.start() <= match.start()]
         key = keys[-1].group(1) if keys else None
-    return Problem(shown, "Số quá lớn (hàng nghìn chữ số): ghi đúng giá trị theo bản gốc, hoặc đặt trong ngoặc kép "
+    return problem("VB114", shown, "Số quá lớn (hàng nghìn chữ số): ghi đúng giá trị theo bản gốc, hoặc đặt trong ngoặc kép "
                           "nếu đó là chữ.", field=key, line=line)
 
 

@@ -38,8 +38,10 @@ from .loader import LoadMemo
 from .manifest import MANIFEST_NAME, deleted_directives, public_urls, write_build_manifest
 from .opendata import OpenDataWriter
 from .parallel import can_fork, fork_map, worker_count
+from .preview import PreviewPages, banner_html
 from .project import directives_dir_for, load_archive
 from .redirects import alias_copies, redirect_pages
+from .rules import exit_status, log_level, outcome, summary_line
 from .render import relative_url
 from .search import (
     BUCKETS_FILE, PAGEFIND_DIR, SEARCH_CACHE, SearchPage, prepare_pages, search_page, sort_value,
@@ -52,7 +54,7 @@ from .site import HOME_MARKER, PARALLEL_THRESHOLD, PageSpec, SitePlan, registrie
 from .sitemap import gzipped, sitemap_files
 from .webserver import write_redirects, write_short_link_stubs
 
-__all__ = ["Build", "DuplicateAddresses", "Kept", "Site", "TITLE_ID", "write_page"]
+__all__ = ["Build", "ArchiveHasErrors", "Kept", "Site", "TITLE_ID", "write_page"]
 
 # MkDocs counts the warnings of its own loggers ("mkdocs.*") against `mkdocs build --strict`.
 log = logging.getLogger("mkdocs.hooks.vanban")
@@ -68,13 +70,9 @@ TITLE_ID = "vb-tieu-de"
 """id of the h1 of every generated page (templates in vanban/templates/)."""
 
 
-class DuplicateAddresses(Exception):
-    """Two directives claim one address: no build can publish both (the adapter stops MkDocs)."""
-
-
-class DeletedDirectives(Exception):
-    """A published directive's file was deleted: it must be withdrawn instead (the adapter stops
-    MkDocs; under `mkdocs serve` the problem is only reported and the preview goes on)."""
+class ArchiveHasErrors(Exception):
+    """Some files broke a rule (`vanban.rules`): the build wrote every valid directive, then fails as
+    `vanban check` does (the adapter stops MkDocs with this message). Never raised by a preview."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +88,8 @@ class Site:
     copyright: str
     site_dir: Path
     docs_dir: Path
+    strict: bool = False
+    """`mkdocs build --strict`: the warnings `--strict` makes errors (`rules.outcome`) fail the build."""
 
 
 @dataclass
@@ -123,6 +123,8 @@ class Kept:
     outputs_key: str = ""
     """Key of the archive's metadata and hand-written pages when redirects, stubs and manifest were written."""
     background_index: "_BackgroundIndex" = field(default_factory=lambda: _BackgroundIndex())
+    preview: PreviewPages = field(default_factory=PreviewPages)
+    """The preview's problem pages, and the address each directive had (`vanban.preview`)."""
 
 
 class Build:
@@ -135,6 +137,13 @@ class Build:
         self.serving = False
         """Under `mkdocs serve`: problems that stop a deploy build are reported, the preview goes on."""
         """True under `mkdocs serve --dirty`: only changed pages are written."""
+        self.serving = False
+        """True under `mkdocs serve`: problems are shown in the preview and never stop it (a failed
+        rebuild leaves MkDocs' server waiting for ever)."""
+        self.problems: list = []
+        """The rulebook's problems of this build, as reported (`rules.outcome`)."""
+        self.failed: dict[str, str | None] = {}
+        """Files with errors → the address each asks for (`LoadedArchive.failed`)."""
         self.collections = FullCollections()
         """Full garbage collections wait while the archive loads (a build) or until a rebuild is over (serve)."""
         self.kept = Kept()
@@ -159,6 +168,7 @@ class Build:
     def startup(self, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.dirty = command == "serve" and dirty
+        self.serving = command == "serve"
         self.collections.delay = SERVE_COLLECTION_DELAY if command == "serve" else None
 
     def start(self) -> None:
@@ -185,15 +195,12 @@ class Build:
             kept.memo.write(cache / LOAD_MEMO, stamp)
             save_scans(cache / SCAN_MEMO, stamp, loaded.archive)
         kept.first_load = False
-        _report(loaded.problems)
-        duplicates = [p for p in loaded.errors if p.field == "slug" and "Trùng đường dẫn" in p.message]
-        if duplicates:
-            raise DuplicateAddresses("\n".join(p.format() for p in duplicates))
         deleted = _deleted_directives(root, directives, loaded.archive)
-        if deleted:
-            _report(deleted)
-            if not self.serving:
-                raise DeletedDirectives("\n".join(p.format() for p in deleted))
+        # One rulebook for `vanban check`, the build and the preview (`vanban.rules`).
+        self.problems = outcome(loaded.problems + deleted, site.strict and not self.serving)
+        self.failed = loaded.failed
+        for problem in self.problems:
+            log.log(log_level(problem), problem.format())
         plan = self.plan = SitePlan(loaded.archive, site.name, RenderCache(cache), site.url)
         self.lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
         plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(plan))
@@ -404,6 +411,27 @@ class Build:
         if self.dirty:
             log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
             self._write_search(site, directives_changed, metadata_changed)
+        self._show_or_fail_on_problems()
+
+    def _show_or_fail_on_problems(self) -> None:
+        """The preview lists the problems in pages; a build with an error fails, everything written."""
+        assert self.plan is not None and self.site is not None
+        if self.serving:
+            published = {d.rel_path: d.url for d in self.plan.archive.directives}
+            self.kept.preview.write(self.site.site_dir, self.problems, self.failed, published,
+                                    len(self.plan.archive), self.base_path())
+        elif exit_status(self.problems):
+            raise ArchiveHasErrors(summary_line(self.problems, len(self.plan.archive) + len(
+                {p.path for p in self.problems if p.is_error})))
+
+    def base_path(self) -> str:
+        """The site's path on its host ("/" for the preview at http://127.0.0.1:8000/)."""
+        url = self.site.url if self.site is not None else ""
+        return "/" + url.split("://", 1)[-1].partition("/")[2] if url else "/"
+
+    def banner(self) -> str:
+        """The preview's banner while the archive has problems ("" when it has none)."""
+        return banner_html(self.problems, self.base_path()) if self.serving else ""
 
     # --------------------------------------------------------------------------------------------
     # Helpers of post_build
@@ -546,13 +574,6 @@ def _deleted_directives(root: Path, directives: Path, archive) -> list:
         return []
     produced = {"/" + d.url for d in archive.directives} | {"/" + a.lstrip("/") for d in archive.directives for a in d.aliases}
     return deleted_directives(manifest.read_text(encoding="utf-8"), produced, root, directives)
-
-
-def _report(problems) -> None:
-    # Errors count against `mkdocs build --strict`; without it the other directives still publish.
-    # Warnings that --strict tolerates (citations of documents outside the archive) are information.
-    for problem in problems:
-        (log.error if problem.is_error else log.warning if problem.strict else log.info)(problem.format())
 
 
 def _dest(spec: PageSpec) -> str:

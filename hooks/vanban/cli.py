@@ -1,13 +1,12 @@
 """`vanban`: the staff command line — one `cmd_*` function and one `_add_*_parser` per sub-command.
 
-import (documents → directives), new (an empty directive), check (the whole archive), nginx, links.
+import (documents → directives), new (an empty directive), check (the archive or some files), nginx, links.
 Progress bars go to stderr and only to a terminal, so logs and CI output stay one line per problem.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -49,29 +48,54 @@ def _find_root(start: Path) -> Path:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """The rulebook (`rules.py`) over the archive, or over the named files with the archive around
+    them: the same problems, severities and exit status as `mkdocs build` (with `--strict` alike)."""
+    from .project import load_archive_kept
+    from .rules import as_json, exit_status, outcome, summary_line
+
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     directives = Path(args.directives).resolve() if args.directives else directives_dir_for(root)
     if not directives.is_dir():
         print(f"Không tìm thấy thư mục văn bản: {directives}", file=sys.stderr)
         return 2
-    with _progress_bar(len(iter_directive_files(directives)), "Kiểm tra", minimum=200) as bar:
-        loaded = load_archive(directives, root, progress=bar.update_to)
+    named = _named_files(args.files, directives, root)
+    if named is None:
+        return 2
+    total = len(iter_directive_files(directives)) if sys.stderr.isatty() else 0  # only a terminal shows a bar
+    with _progress_bar(total, "Kiểm tra", minimum=200) as bar:
+        loaded = load_archive_kept(directives, root, progress=bar.update_to)
     # The bodies as the build renders them: its time budget, and links shown as text (`bodies`).
-    bodies = check_bodies(loaded.archive.directives, RenderCache(cache_dir_for(root)))
-    problems = sorted(loaded.problems + bodies, key=lambda p: (p.path, p.line or 0))
-    if args.strict:
-        # Citations of documents outside the archive (national laws…) stay warnings: staff cannot
-        # always add them. Relations to an unknown document, like every other warning, fail.
-        problems = [p if p.is_error or not p.strict else dataclasses.replace(p, severity="error") for p in problems]
+    shown = named or {d.rel_path for d in loaded.archive.directives}
+    bodies = check_bodies([d for d in loaded.archive.directives if d.rel_path in shown], RenderCache(cache_dir_for(root)))
+    problems = outcome(sorted(loaded.problems + bodies, key=lambda p: (p.path, p.line or 0)), args.strict)
+    checked = len(loaded.archive) + len({p.path for p in loaded.problems if p.is_error})
+    if named:
+        # The named files, and what the registries they depend on say.
+        problems = [p for p in problems if p.path in named or p.code.startswith("VB6")]
+        checked = len(named)
     if args.format == "json":
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=1))
+        print(json.dumps(as_json(problems, checked, args.strict), ensure_ascii=False, indent=1))
     else:
         for p in problems:
             print(p.format())
-        errors = sum(p.is_error for p in problems)
-        print(f"Đã kiểm tra {len(loaded.archive)} văn bản: {errors} lỗi, {len(problems) - errors} cảnh báo.",
-              file=sys.stderr)
-    return 1 if any(p.is_error for p in problems) else 0
+        print(summary_line(problems, checked), file=sys.stderr)
+    return exit_status(problems)
+
+
+def _named_files(names: list[str], directives: Path, root: Path) -> set[str] | None:
+    """The files `check` was given, as problems name them; None (after saying why) when one is not
+    a directive of this archive."""
+    shown = set()
+    for name in names:
+        path = Path(name).resolve()
+        if not path.is_file():
+            print(f"Không tìm thấy tệp {name}.", file=sys.stderr)
+            return None
+        if not path.is_relative_to(directives) or path.suffix != ".md":
+            print(f"{name} không phải tệp văn bản trong {_shown(directives, root)}/ (tệp .md).", file=sys.stderr)
+            return None
+        shown.add(_shown(path, root))
+    return shown
 
 
 def cmd_nginx(args: argparse.Namespace) -> int:
@@ -323,12 +347,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--root", help="thư mục dự án (nơi có mkdocs.yml); mặc định: tìm từ thư mục hiện tại")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", title="các lệnh")
     sub.required = True
-    check = sub.add_parser("check", help="kiểm tra toàn bộ văn bản, không cần dựng trang",
-                           description="Kiểm tra phần thông tin của mọi văn bản; mỗi dòng một lỗi.")
+    check = sub.add_parser("check", help="kiểm tra văn bản (toàn bộ kho, hoặc các tệp được nêu), không cần dựng trang",
+                           description="Kiểm tra phần thông tin của văn bản theo đúng các quy tắc khi dựng trang; "
+                                       "mỗi dòng một lỗi: tệp, dòng, mã quy tắc, trường, điều sai và cách sửa.",
+                           epilog="Ví dụ: vanban check; vanban check directives/2024/05-kh-stttt.md")
+    check.add_argument("files", nargs="*", metavar="TỆP", help="chỉ kiểm tra các tệp này (các tệp khác vẫn được "
+                                                              "dùng để so trùng số, quan hệ)")
     check.add_argument("--directives", help="thư mục văn bản (mặc định: directives/ của dự án)")
     check.add_argument("--format", choices=["text", "json"], default="text", help="dạng kết quả (json cho CI)")
     check.add_argument("--strict", action="store_true",
-                       help="coi cảnh báo là lỗi (trừ dẫn chiếu tới văn bản chưa có trong kho)")
+                       help="như khi dựng trang chính thức (make build): coi cảnh báo là lỗi, trừ dẫn chiếu và quan hệ "
+                            "tới văn bản chưa có trong kho")
     check.set_defaults(func=cmd_check)
     nginx = sub.add_parser("nginx", help="in cấu hình nginx cho trang đã dựng (deploy/nginx.conf đã điền)",
                            description="In cấu hình nginx (đặt vào /etc/nginx/conf.d/) cho thư mục trang đã dựng.")

@@ -18,7 +18,8 @@ from .citations import Citation, find_citations, markdown_scan_text
 from .force import started
 from .model import RELATIONS, Attachment, Directive, Predicate, RelationRef
 from .numbers import DocumentNumber
-from .problems import WARNING, Problem
+from .problems import Problem
+from .rules import problem
 
 if TYPE_CHECKING:
     from .archive import Archive
@@ -193,14 +194,15 @@ class CrossRefs:
             resolution = self.resolve_ref(ref)
             rel = Relation(predicate, d, ref, resolution)
             if resolution.target is d:
-                self.problems.append(Problem(d.rel_path, f"Quan hệ '{ref.kind}' trỏ tới chính văn bản này "
-                                                         f"({ref.number}): bỏ mục này.", field=_relation_field(ref),
-                                             severity=WARNING))
+                self.problems.append(problem("VB503", d.rel_path, f"Quan hệ '{ref.kind}' trỏ tới chính văn bản này "
+                                                                  f"({ref.number}): xóa mục này.",
+                                             field=_relation_field(d, ref), line=ref.line))
                 continue
             self._relations[id(d)].append(rel)
             if resolution.target is not None:
                 self._inverse[id(resolution.target)].append(rel)
-            else:
+            elif ref.issuer is None or resolution.ambiguous:
+                # Declared outside the archive ({number:, issuer:}): shown without a link, as intended.
                 self.problems.append(_relation_problem(d, ref, resolution))
 
     def _check_attachments(self, d: Directive) -> None:
@@ -209,10 +211,10 @@ class CrossRefs:
                 continue
             resolution = self.resolve_ref(a.directive)
             if resolution.target is None:
-                self.problems.append(Problem(
-                    d.rel_path, f"Tệp đính kèm “{a.title}” ghi là văn bản {_ref_text(a.directive)}, "
-                                f"{_missing(resolution)}", field=f"attachments[{i}].directive",
-                    severity=WARNING, strict=False))
+                self.problems.append(problem(
+                    "VB247", d.rel_path, f"Tệp đính kèm “{a.title}” ghi là văn bản {_ref_text(a.directive)}, "
+                                         f"{_missing(resolution)}", field=f"attachments[{i}].directive",
+                    line=a.directive.line))
 
     def _status_from_relations(self, d: Directive) -> str | None:
         statuses = [rel.predicate.status for rel in self.inverse_relations(d)
@@ -245,6 +247,7 @@ def _missing(resolution: Resolution) -> str:
 
 
 def _citation_problem(d: Directive, citation: Citation, resolution: Resolution, line: int) -> Problem:
+    code = "VB512" if resolution.ambiguous else "VB511"
     if resolution.ambiguous:
         message = (f"Dẫn chiếu “{citation.text}” khớp với {len(resolution.candidates)} văn bản "
                    f"({_files(resolution.candidates)}): ghi ngày ban hành trong câu dẫn chiếu (ví dụ “ngày 04/01/2023”) "
@@ -252,23 +255,29 @@ def _citation_problem(d: Directive, citation: Citation, resolution: Resolution, 
     else:
         message = (f"Văn bản được dẫn chiếu “{citation.text}” chưa có trong kho: có thể thêm văn bản này "
                    "(hoặc chỉ thông tin mô tả, metadata_only: true) để trang có liên kết.")
-    return Problem(d.rel_path, message, line=line, severity=WARNING, strict=False)
+    return problem(code, d.rel_path, message, line=line)
 
 
 def _relation_problem(d: Directive, ref: RelationRef, resolution: Resolution) -> Problem:
     label = RELATIONS[ref.kind].label
+    code = "VB502" if resolution.ambiguous else "VB501"
     if resolution.ambiguous:
         message = (f"Quan hệ “{label}” {_ref_text(ref)} khớp với {len(resolution.candidates)} văn bản "
                    f"({_files(resolution.candidates)}): ghi dạng {{number: {ref.number}, year: …}} để chọn đúng văn bản.")
     else:
-        message = (f"Quan hệ “{label}” {_ref_text(ref)}: văn bản này chưa có trong kho; thêm văn bản "
-                   "(có thể chỉ thông tin mô tả, metadata_only: true) hoặc kiểm tra lại số ký hiệu và năm.")
-    return Problem(d.rel_path, message, field=_relation_field(ref), severity=WARNING)
+        message = (f"Quan hệ “{label}” {_ref_text(ref)}: văn bản này chưa có trong kho. Nếu là văn bản của cơ quan "
+                   f"khác mà kho không lưu, ghi {{number: {ref.number}, issuer: <khóa cơ quan>}} (trang ghi số, không "
+                   "liên kết); nếu không, thêm văn bản vào kho (có thể chỉ thông tin mô tả, metadata_only: true) "
+                   "hoặc kiểm tra lại số ký hiệu và năm.")
+    return problem(code, d.rel_path, message, field=_relation_field(d, ref), line=ref.line)
 
 
-def _relation_field(ref: RelationRef) -> str:
-    """The front-matter field a relation was written in."""
-    return "withdrawal.by" if ref.kind == "withdrawn_by" else f"relations.{ref.kind}"
+def _relation_field(d: Directive, ref: RelationRef) -> str:
+    """"relations.based_on[1]": the item's position among the relations of its kind."""
+    if ref.kind == "withdrawn_by":
+        return "withdrawal.by"
+    same = [r for r in d.relations if r.kind == ref.kind]
+    return f"relations.{ref.kind}[{next(i for i, r in enumerate(same) if r is ref)}]"
 
 
 _SCANNED: dict[str, tuple[list[Citation], list[int]]] = {}

@@ -116,4 +116,5 @@ def _node(x: int, y: int, other: Directive | None, ref) -> Node:
     if other is not None:
         return Node(x, y, other.type.name, _number_line(other), other.url, "doc")
     year = ref.year or ref.number.year
-    return Node(x, y, f"{ref.number}" + (f" ({year})" if year else ""), "chưa có trong kho", None, "missing")
+    where = ref.issuer.short if ref.issuer is not None else "chưa có trong kho"  # declared outside the archive
+    return Node(x, y, f"{ref.number}" + (f" ({year})" if year else ""), where, None, "missing")

@@ -23,7 +23,8 @@ from datetime import date
 from typing import Iterable
 
 from .model import STATUSES, WITHDRAWN, Directive, PartialDate
-from .problems import WARNING, Problem
+from .problems import Problem
+from .rules import problem
 
 __all__ = ["legal_force", "set_forces", "stale_statuses", "UNKNOWN"]
 
@@ -82,9 +83,9 @@ def stale_statuses(directives: Iterable[Directive], as_of: date) -> list[Problem
     the computed status; the warning asks staff to drop the stale line. Not strict: it appears with
     the passing of a date, and a deploy must not start failing on its own."""
     return [
-        Problem(d.rel_path, f"Trường status ghi 'con-hieu-luc' nhưng tính đến ngày {as_of:%d/%m/%Y}, văn bản có "
+        problem("VB219", d.rel_path, f"Trường status ghi 'con-hieu-luc' nhưng tính đến ngày {as_of:%d/%m/%Y}, văn bản có "
                             f"tình trạng “{STATUSES[d.force]}” (theo ngày hiệu lực hoặc văn bản khác trong kho) và "
                             "trang hiện tình trạng này. Bỏ dòng status để trang tự tính.",
-                field="status", severity=WARNING, strict=False)
+                field="status")
         for d in directives if d.status == "con-hieu-luc" and d.force not in (None, "con-hieu-luc", UNKNOWN)
     ]

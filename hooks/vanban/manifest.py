@@ -24,6 +24,7 @@ from .feeds import build_feeds
 from .model import Directive
 from .opendata import open_data_urls, write_if_changed
 from .problems import ERROR, Problem
+from .rules import problem
 from .redirects import alias_copies
 from .shortlinks import ambiguity_pages, short_links
 from .site import SitePlan
@@ -206,14 +207,14 @@ def deleted_directives(committed_text: str, produced: set[str] | dict, root: Pat
     problems = []
     for source, entries in gone.items():
         page = next((e for e in entries if e.url.endswith("/") and e.url.startswith("/van-ban/")), entries[0])
-        problems.append(Problem(
-            source,
+        problems.append(problem(
+            "VB405", source,
             f"Tệp đã bị xoá nhưng {page.title} đã công bố tại {page.url} (cùng {len(entries)} đường dẫn): "
             "đừng xoá, hãy thu hồi: status: thu-hoi. Khôi phục tệp (git checkout -- " + source + "), "
             "rồi thêm vào phần thông tin: status: thu-hoi và withdrawal (date: ngày thu hồi, reason: lý do, "
             "by: số ký hiệu văn bản thu hồi). Trang được giữ lại với thông báo “Văn bản đã bị thu hồi” "
             "và ra khỏi các danh sách; xem mục “Thu hồi văn bản” trong docs/pages/huong-dan/truong-thong-tin.md.",
-            field="status", severity=ERROR))
+            field="status"))
     return problems
 
 

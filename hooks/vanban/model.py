@@ -163,6 +163,11 @@ class RelationRef:
     year: int | None = None
     kind: str = ""
     """Relation key ("based_on", "replaces"…) or "" for a plain reference."""
+    line: int | None = field(default=None, compare=False)
+    """Line of the reference in the front matter, for the problems that name it."""
+    issuer: Issuer | None = None
+    """Set for a document of another body declared outside the archive (`{number:, issuer:}`):
+    shown without a link, and never reported as missing."""
 
 
 @dataclass(frozen=True)
@@ -194,6 +199,9 @@ class Directive:
     bodies of 100 000 directives took ~1 GB, held for the whole build and every preview rebuild."""
     body_line: int = 1
     """Line of the file where the body starts, so problems in the body can name a line."""
+    number_line: int | None = None
+    """Line of `number:` (and `slug_line` of `slug:`), for the problems found across files."""
+    slug_line: int | None = None
     signer: Signer | None = None
     recipients: tuple[str, ...] = ()
     distribution: tuple[str, ...] = ()

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from .archive import Archive, build_archive
+from .cache import cache_dir_for, code_fingerprint
+from .crossrefs import load_scans, save_scans
 from .loader import LoadMemo, load_directives
 from .problems import Problem
 from .registry import load_registries
 
-__all__ = ["LoadedArchive", "load_archive", "directives_dir_for"]
+__all__ = ["LoadedArchive", "load_archive", "load_archive_kept", "directives_dir_for", "LOAD_MEMO", "SCAN_MEMO", "memo_stamp"]
+
+LOAD_MEMO = "loaded.pickle"
+"""The directives of the last load, in the cache folder (`LoadMemo`), shared by builds and `vanban check`."""
+SCAN_MEMO = "citations.pickle"
+"""The citations found in each directive's body (`vanban.crossrefs.save_scans`)."""
 
 
 @dataclass
 class LoadedArchive:
     archive: Archive
     problems: list[Problem] = field(default_factory=list)
+    failed: dict[str, str | None] = field(default_factory=dict)
+    """Files with errors → the address each asks for, when its fields tell (`LoadResult.failed`)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,4 +57,28 @@ def load_archive(directives_dir: Path, root: Path | None = None,
     archive, archive_problems = build_archive(result.directives, registries)
     problems = problems + result.problems + archive_problems
     problems.sort(key=lambda p: (p.path, p.line or 0))
-    return LoadedArchive(archive, problems)
+    return LoadedArchive(archive, problems, result.failed)
+
+
+def memo_stamp(root: Path, directives_dir: Path) -> str:
+    """What the kept load memo depends on besides the files: the code, Python, the folders."""
+    h = hashlib.sha1()
+    for part in (code_fingerprint(), sys.version, str(root), str(directives_dir)):
+        h.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return h.hexdigest()
+
+
+def load_archive_kept(directives_dir: Path, root: Path, progress: Callable[[int], None] | None = None) -> LoadedArchive:
+    """`load_archive` reusing, from the cache folder, the directives of an earlier build or check
+    whose files are unchanged (and keeping this load for the next): `vanban check FILE` then reads
+    only the files that changed."""
+    cache = cache_dir_for(root)
+    if cache is None:
+        return load_archive(directives_dir, root, progress=progress)
+    stamp = memo_stamp(root, directives_dir)
+    memo = LoadMemo.read(cache / LOAD_MEMO, stamp)
+    load_scans(cache / SCAN_MEMO, stamp)
+    loaded = load_archive(directives_dir, root, progress=progress, memo=memo)
+    memo.write(cache / LOAD_MEMO, stamp)
+    save_scans(cache / SCAN_MEMO, stamp, loaded.archive)
+    return loaded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, Iterator, TypeVar
@@ -9,6 +10,7 @@ from typing import Generic, Iterator, TypeVar
 import yaml
 
 from .problems import Problem
+from .rules import problem
 from .text import normalize
 
 __all__ = ["DocType", "Issuer", "Topic", "Registries", "load_registries", "REGISTRY_DIR"]
@@ -90,6 +92,10 @@ _SPECS: dict[str, tuple[str, type, dict[str, bool]]] = {
 }
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when present: every `vanban` command and build reads the registries."""
+
+
 def load_registries(directives_dir: Path, root: Path | None = None) -> tuple[Registries, list[Problem]]:
     """Read the three registry files; every malformed entry is a problem, valid ones are kept."""
     folder = directives_dir / REGISTRY_DIR
@@ -101,7 +107,8 @@ def load_registries(directives_dir: Path, root: Path | None = None) -> tuple[Reg
         shown = _display(path, root)
         entries: dict = {}
         if not path.exists():
-            problems.append(Problem(shown, f"Không tìm thấy tệp danh mục {label}; cần tạo tệp này."))
+            problems.append(problem("VB601", shown, f"Không tìm thấy tệp danh mục {label}: tạo tệp này (chép từ "
+                                                    "directives/_registries/ của kho mẫu)."))
         else:
             files.append(path)
             entries = _read_entries(path, shown, label, cls, fields, problems)
@@ -111,29 +118,35 @@ def load_registries(directives_dir: Path, root: Path | None = None) -> tuple[Reg
 
 def _read_entries(path: Path, shown: str, label: str, cls: type, fields: dict[str, bool], problems: list[Problem]) -> dict:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}  # noqa: S506 - a safe loader
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        problems.append(Problem(shown, f"Tệp danh mục {label} không đọc được: {exc}", line=line + 1 if line is not None else None))
+        what = "không phải UTF-8: lưu lại tệp với mã hóa UTF-8" if isinstance(exc, UnicodeDecodeError) else (
+            "sai cú pháp YAML: kiểm tra dấu ':' sau khóa, thụt lề bằng dấu cách (không dùng tab) và ngoặc kép")
+        problems.append(problem("VB602", shown, f"Tệp danh mục {label} {what}.", line=line + 1 if line is not None else None))
         return {}
     if not isinstance(data, dict):
-        problems.append(Problem(shown, f"Danh mục {label} phải là các mục dạng `khóa: {{name: …}}`."))
+        problems.append(problem("VB602", shown, f"Danh mục {label} phải là các mục dạng `khóa: {{name: …}}`.", line=1))
         return {}
+    lines = _key_lines(path)
     entries = {}
     for key, value in data.items():
         key = str(key)
         if not isinstance(value, dict):
-            problems.append(Problem(shown, f"Mục '{key}' phải có các trường {', '.join(fields)}.", field=key))
+            problems.append(problem("VB603", shown, f"Mục '{key}' phải có các trường {', '.join(fields)}.", field=key,
+                                    line=lines.get(key)))
             continue
         missing = [f for f, required in fields.items() if required and not value.get(f)]
         unknown = [f for f in value if f not in fields]
         if missing or unknown:
             detail = (f"thiếu {', '.join(missing)}" if missing else "") + (
                 f"{'; ' if missing else ''}trường lạ {', '.join(map(str, unknown))}" if unknown else "")
-            problems.append(Problem(shown, f"Mục '{key}' của danh mục {label}: {detail}.", field=key))
+            problems.append(problem("VB603", shown, f"Mục '{key}' của danh mục {label}: {detail}.", field=key,
+                                    line=lines.get(key)))
             continue
         if "keywords" in value and not _is_text_list(value["keywords"]):
-            problems.append(Problem(shown, f"Mục '{key}': 'keywords' phải là danh sách cụm từ, ví dụ [sáp nhập, giải thể thôn].", field=key))
+            problems.append(problem("VB603", shown, f"Mục '{key}': 'keywords' phải là danh sách cụm từ, ví dụ "
+                                                    "[sáp nhập, giải thể thôn].", field=key, line=lines.get(key)))
             continue
         values = {f: (normalize(str(v)) if isinstance(v, str) else v) for f, v in value.items()}
         if "keywords" in values:
@@ -145,6 +158,16 @@ def _read_entries(path: Path, shown: str, label: str, cls: type, fields: dict[st
             values["abbr"] = ""
         entries[key] = cls(key=key, **values)
     return entries
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Top-level key → its line, so a problem of an entry names it."""
+    found: dict[str, int] = {}
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = re.match(r"^([^\s#:][^:]*):", line)
+        if match:
+            found.setdefault(match.group(1).strip().strip("'\""), i)
+    return found
 
 
 def _is_text_list(value: object) -> bool:

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from .problems import Problem
+from .rules import problem
 
 __all__ = ["links_outside"]
 
@@ -32,7 +33,7 @@ def links_outside(directives_dir: Path, root: Path) -> tuple[set[Path], list[Pro
                 continue
             shown = _relative(path, root)
             if name.endswith(".md") or path.is_dir():
-                problems.append(Problem(shown, f"'{shown}' là liên kết tượng trưng (symlink) trỏ ra ngoài kho "
+                problems.append(problem("VB115", shown, f"'{shown}' là liên kết tượng trưng (symlink) trỏ ra ngoài kho "
                                                f"({target or 'vòng lặp liên kết'}): văn bản không được đăng. "
                                                "Chép tệp thật vào thư mục directives/ rồi commit."))
             refused.add(path)
