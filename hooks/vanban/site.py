@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .archive import Archive
-from .cache import RenderCache, code_fingerprint
+from .cache import RenderCache, stage_key
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
 from .model import Directive
 from .parallel import can_fork, fork_map, worker_count
@@ -70,7 +70,12 @@ class PageSpec:
     listing: Listing | None = None
     """The listing a "listing" page is a page of (for its feed and sitemap date)."""
     key: str = ""
-    """Hash of everything the page's HTML depends on: equal keys, equal pages (see `SitePlan.reuse`)."""
+    """Hash of everything the page's HTML depends on: equal keys, equal pages (see `SitePlan.reuse`):
+    `data_key` and the page stage's code (`cache.STAGES["page"]`)."""
+    data_key: str = ""
+    """Hash of the page's inputs without any code: the directive's file, what the page shows of
+    other directives, the registries, the site's name and address. The other stages that make
+    something of a directive (open data) key it by this and their own code."""
 
     def html(self) -> tuple[str, list[dict[str, Any]]]:
         """(HTML, table-of-contents tokens)."""
@@ -98,7 +103,8 @@ class SitePlan:
         self.indexes = build_indexes(self.listings)
         self.pages: dict[str, PageSpec] = {}
         self.archive_key = archive_key(archive, site_name, site_url)
-        self._base_key = stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url)
+        self._data_key = stable_hash(registries_stamp(archive), site_name, site_url)
+        self._base_key = stable_hash(stage_key("page"), self._data_key)
         self._referrers: dict[int, list[Directive]] = {}
         for d in archive.directives:
             for ref in _references(d, archive):
@@ -121,7 +127,7 @@ class SitePlan:
 
     def key_for(self, *parts: str) -> str:
         """Key of a page that may show any directive's metadata (indexes, statistics, short links)."""
-        return stable_hash(self.archive_key, *parts)
+        return stable_hash(stage_key("page"), self.archive_key, *parts)
 
     def list_key(self, directives: list[Directive], *parts: str) -> str:
         """Key of a page that lists `directives` (their metadata and status, not their text)."""
@@ -135,8 +141,9 @@ class SitePlan:
             rendered = self.renderer.directive(d)
             return rendered.html, rendered.toc_tokens
 
-        key = stable_hash(self._base_key, d.stamp, *self._related_stamps(d))
-        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d, key=key))
+        data_key = stable_hash(self._data_key, d.stamp, *self._related_stamps(d))
+        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d,
+                           key=stable_hash(stage_key("page"), data_key), data_key=data_key))
 
     def _related_stamps(self, d: Directive) -> list[str]:
         """What a directive page shows of other directives: the ones it names and the ones naming it.
@@ -246,9 +253,10 @@ def archive_key(archive: Archive, site_name: str = "", site_url: str = "") -> st
     """Hash of what every page may show of other directives: their metadata, not their bodies.
 
     Editing a directive's text changes only its own page; editing its front matter (number,
-    subject, date…) can change links, listings and indexes anywhere, so it changes this key.
+    subject, date…) can change links, listings and indexes anywhere, so it changes this key. No
+    code is in it: whoever makes something of it adds their stage's code key (`cache.STAGES`).
     """
-    return stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url,
+    return stable_hash(registries_stamp(archive), site_name, site_url,
                  *(f"{d.url}\0{d.front_stamp}" for d in archive.directives))
 
 
