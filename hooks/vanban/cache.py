@@ -66,12 +66,13 @@ STAGES: dict[str, Stage] = {
     # A directive's open-data JSON, export record and CSV line, from its fields.
     "opendata": Stage(("opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE)),
     # Atom feeds: not cached across builds, keyed for `mkdocs serve --dirty` rewrites.
-    "feeds": Stage(("feeds.py", "listings.py", "opendata.py", *_MODEL, *_ARCHIVE), ("feedgen",)),
+    "feeds": Stage(("feeds.py", "listings.py", "opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE), ("feedgen",)),
 }
 """Each stage's code: a change to a file listed here re-makes that stage's products (and those of
 the stages taking them as `inputs`), and nothing else's. Modules in no stage (parallel.py,
 collector.py, shell.py, seo.py, csp.py, sitemap.py, webserver.py, manifest.py, redirects.py, cli.py,
-importer.py…) shape work that no cache keeps: every build runs them. `tests/test_cache.py` checks
+importer.py…) and templates/head.html (seo.py's) shape work that no cache keeps: every build runs
+them. `tests/test_cache.py` checks
 that every stage lists the package modules its modules import."""
 
 KIND_STAGES = {"body": "body", "pages": "page", "search": "search", "search-key": "search", "opendata": "opendata"}
