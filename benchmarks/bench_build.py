@@ -102,6 +102,7 @@ def project_copy(dest: Path) -> Path:
     for part in ("hooks", "docs"):
         shutil.copytree(ROOT / part, dest / part, ignore=ignore)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "directives").mkdir()  # mkdocs.yml watches it; the archive comes from VANBAN_DIRECTIVES
     return dest
 
 
