@@ -127,6 +127,9 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(tmp_path):
         stored = dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
     directives = sum(b["pages"] for b in json.loads((streamed.site / "pagefind" / "buckets.json").read_bytes())["buckets"])
     assert directives >= 320 and stored["search"] == directives and stored["pages"] > directives
+    # The streamed build indexed search buckets while its pages were being written (the same bytes).
+    beside = re.search(r"(\d+) phần lập trong lúc ghi trang", streamed.output)
+    assert beside and int(beside.group(1)) > 0, streamed.output
 
 
 def test_a_short_link_choice_page_changes_only_with_the_directives_it_lists(tmp_path):

@@ -42,7 +42,7 @@ from .project import directives_dir_for, load_archive
 from .redirects import alias_copies, redirect_pages
 from .render import relative_url
 from .search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, SearchPage, prepare_pages, search_entry_key, search_page,
+    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, IndexBeside, SearchPage, prepare_pages, search_entry_key, search_page,
     store_search_pages, stored_search_pages, write_filter_counts, write_index, write_number_map,
 )
 from .seo import Lastmods, directive_head, head_html, last_commit_dates
@@ -140,6 +140,8 @@ class Build:
         that write them, which store their HTML and search pages in the render cache; no process holds
         every page (at 100 000 directives, ~1 GB compressed). The preview keeps them all in memory
         instead, to write only what an edit changed."""
+        self.beside: IndexBeside | None = None
+        """The indexer working beside this build's page writers, until `_write_search` takes over."""
         self.nav: Any = None
         self.doc_pages: list[Any] = []
         """MkDocs' navigation and pages (the navigation's and the hand-written ones) of this build,
@@ -287,11 +289,28 @@ class Build:
 
         def write(chunk: list[str]) -> list[tuple[str, object]]:
             self._write_chunk(chunk, write_page, shells)
-            # What the other hooks' on_post_page gathered here, for their process-wide results.
-            return [(name, hook.worker_state()) for name, hook in hooks.items() if hasattr(hook, "worker_state")]
+            # What the other hooks' on_post_page gathered here, for their process-wide results; and
+            # which pages are written (for the search buckets indexed beside the writers).
+            return [("", chunk)] + [(name, hook.worker_state()) for name, hook in hooks.items() if hasattr(hook, "worker_state")]
 
-        for name, state in fork_map(write, uris, workers):
-            hooks[name].merge_worker_state(state)
+        beside = self._index_beside()
+        plan = self.plan
+        for name, state in fork_map(write, uris, workers, in_order=beside is not None):
+            if name:
+                hooks[name].merge_worker_state(state)
+            elif beside is not None:
+                beside.written([search_entry_key(plan.pages[uri].key) for uri in state if plan.pages[uri].kind == "directive"])
+
+    def _index_beside(self) -> IndexBeside | None:
+        """A cold build's search buckets, indexed while its pages are written (`search.IndexBeside`);
+        `VANBAN_INDEX_BESIDE=0` indexes them after."""
+        assert self.plan is not None and self.site is not None
+        self.beside = None
+        if self.streamed and os.environ.get("VANBAN_INDEX_BESIDE", "1") != "0":
+            specs = [spec for spec in self.plan.pages.values() if spec.kind == "directive"]
+            self.beside = IndexBeside([(search_entry_key(spec.key), spec.directive) for spec in specs],
+                                      self.site.site_dir, self._search_cache(), self.plan.renderer.cache)
+        return self.beside
 
     def _write_chunk(self, uris: list[str], write_page: Callable[[PageSpec], None], shells: ShellBook | None) -> None:
         """Write pages with `write_page`, a batch at a time; a streamed build takes their HTML from
@@ -451,8 +470,11 @@ class Build:
             if directives_changed:
                 kept.background_index.submit(site, pages, self._search_cache())
             return
+        beside = self.beside.finish() if self.beside is not None else []
+        self.beside = None
         stats = write_index(pages, site, cache_dir=self._search_cache(), texts=plan.renderer.cache)
         reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
+        reused += f", {len(beside)} phần lập trong lúc ghi trang" if beside else ""
         log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
                  f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
 

@@ -64,7 +64,7 @@ __all__ = [
     "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
     "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout",
+    "reply_timeout", "IndexBeside",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -498,6 +498,101 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return IndexStats(sum(len(b.pages) for b in buckets), len(buckets), [b.name for b in todo],
                       [b.name for b in cached], time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
+
+
+class IndexBeside:
+    """Indexes search buckets while a cold build's pages are still being written.
+
+    The writers store each directive's search page in the render cache (`store_search_pages`); the
+    adapter tells this indexer which entries are stored as each batch of pages is written
+    (`written`), and a bucket is indexed, by one Pagefind process, as soon as all of its pages are
+    in: Pagefind then works beside the writers instead of after them, and `write_index` finds the
+    bucket in place (its folder is named by its content) or in the cache folder. The indexer is a
+    process forked before the writers (no thread of this process runs while they fork): it holds
+    no page, only which entries each bucket has. `finish()` stops it after the bucket it is
+    indexing; the buckets left are `write_index`'s, on every core.
+    """
+
+    def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache) -> None:
+        import multiprocessing
+
+        pages = [SearchPage(f"/{d.url}", sort_value(d), entry, None, entry) for entry, d in items]
+        self._plan = [(b.name, b.label, b.year, [(p.url, p.sort, p.entry) for p in b.pages]) for b in plan_buckets(pages)]
+        self._out = site_dir / PAGEFIND_DIR
+        self._store = cache_dir / PAGEFIND_DIR if cache_dir else None
+        self._folder = texts.folder
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=self._run, args=(child,), name="vanban-index-beside", daemon=True)
+        self._process.start()
+        child.close()
+
+    def written(self, entries: list[str]) -> None:
+        """These search pages are in the render cache."""
+        if entries:
+            self._conn.send(entries)
+
+    def finish(self) -> list[str]:
+        """Stop after the bucket being indexed; the names of the buckets this indexer indexed."""
+        try:
+            self._conn.send(None)
+            indexed = self._conn.recv()
+        except (EOFError, OSError):
+            indexed = []
+        self._process.join()
+        self._conn.close()
+        return indexed
+
+    def _run(self, conn) -> None:
+        texts = RenderCache(self._folder)
+        stored: set[str] = set()
+        waiting = list(self._plan)
+        indexed: list[str] = []
+        finishing = False
+        while not finishing:
+            message = conn.recv()  # blocks until a batch is written
+            while True:
+                if message is None:
+                    finishing = True
+                    break
+                stored.update(message)
+                if not conn.poll():
+                    break
+                message = conn.recv()
+            while waiting and not finishing:
+                ready = next((b for b in waiting if all(entry in stored for _, _, entry in b[3])), None)
+                if ready is None:
+                    break
+                waiting.remove(ready)
+                if self._index(ready, texts):
+                    indexed.append(ready[0])
+                while conn.poll():  # the writers may have finished meanwhile
+                    message = conn.recv()
+                    if message is None:
+                        finishing = True
+                    else:
+                        stored.update(message)
+        conn.send(indexed)
+
+    def _index(self, planned: tuple, texts: RenderCache) -> bool:
+        name, label, year, members = planned
+        digests = texts.get_many(SEARCH_DIGESTS, [entry for _, _, entry in members])
+        if len(digests) != len(members):
+            return False  # write_index will find out what is missing
+        bucket = Bucket(name, label, year, [SearchPage(url, sort, digests[entry].decode("ascii"), None, entry)
+                                            for url, sort, entry in members])
+        if (self._out / bucket.folder / "pagefind-entry.json").is_file() or (
+                self._store and (self._store / bucket.folder / "pagefind-entry.json").is_file()):
+            return False  # there already, or write_index copies it from the cache
+        try:
+            self._out.mkdir(parents=True, exist_ok=True)
+            _run_async(_write_buckets([bucket], self._out, False, 1, texts))
+            if self._store:
+                _store(self._store, self._out, [bucket], [bucket])
+            return True
+        except Exception as exc:  # noqa: BLE001 - write_index indexes it again, and says what fails
+            log.info(f"Tìm kiếm: chưa lập được chỉ mục phần {name} trong lúc ghi trang: {exc}")
+            return False
 
 
 def _copy_folder(source: Path, parent: Path, name: str) -> None:
