@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-__all__ = ["RenderCache", "MemoryBytecodeCache", "Stage", "STAGES", "KIND_STAGES", "stage_key", "stage_files",
+__all__ = ["RenderCache", "MemoryBytecodeCache", "Stage", "STAGES", "PAGE_STAGES", "KIND_STAGES", "stage_key", "stage_files",
            "code_fingerprint", "cache_dir_for", "read_kept", "keep"]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -46,9 +46,6 @@ _MODEL = ("model.py", "numbers.py", "registry.py", "text.py", "problems.py")
 """The data model every stage reads (a directive, its number, the registries)."""
 _ARCHIVE = ("archive.py", "crossrefs.py", "citations.py")
 """The loaded archive: its lookups by number and the citations between directives."""
-_PAGE_TEMPLATES = tuple(f"templates/{name}" for name in (
-    "_crossrefs.html", "_macros.html", "directive.html", "group_index.html", "home.html", "listing.html",
-    "short_link.html", "stats.html"))
 
 STAGES: dict[str, Stage] = {
     # Reading directives/: the load memo and the citation scans (`loader.LoadMemo`, `crossrefs`).
@@ -56,10 +53,19 @@ STAGES: dict[str, Stage] = {
     # A directive body's HTML and table of contents, from its Markdown text and citation targets.
     "body": Stage(("render.py", "anchors.py", "citations.py", "numbers.py", "text.py"), ("Markdown",)),
     # The archive's HTML of a page (directive, listing, index, statistics, short-link choice), from
-    # cached bodies, metadata and the archive's templates. Material's theme frames it afterwards on
-    # every build (not cached: its templates, docs/overrides/, are no stage's).
+    # cached bodies, metadata and the archive's templates: the modules every kind of page shares,
+    # then one stage per kind with its templates, so that a change to the listing template re-makes
+    # listing pages only. Material's theme frames every page afterwards on every build (not cached:
+    # its templates, docs/overrides/, are no stage's).
     "page": Stage(("site.py", "render.py", "listings.py", "stats.py", "shortlinks.py", "cite.py", "diagram.py",
-                   "anchors.py", *_MODEL, *_ARCHIVE, *_PAGE_TEMPLATES), ("Markdown", "Jinja2"), ("body",)),
+                   "anchors.py", *_MODEL, *_ARCHIVE), ("Markdown", "Jinja2"), ("body",)),
+    "page:directive": Stage(("templates/directive.html", "templates/_crossrefs.html", "templates/_macros.html"), (), ("page",)),
+    "page:listing": Stage(("templates/listing.html", "templates/_macros.html"), (), ("page",)),
+    "page:index": Stage(("templates/group_index.html", "templates/_macros.html"), (), ("page",)),
+    "page:stats": Stage(("templates/stats.html", "templates/_macros.html"), (), ("page",)),
+    "page:short-link": Stage(("templates/short_link.html", "templates/_macros.html"), (), ("page",)),
+    # The home page's overview (rendered on every build, into a hand-written page: not cached).
+    "page:home": Stage(("templates/home.html", "templates/_macros.html"), (), ("page",)),
     # What Pagefind reads for a directive: its page's HTML (`page` key) wrapped with search metadata.
     # An index bucket is keyed by the digests of those documents, not by any code (`search.Bucket`).
     "search": Stage(("search.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
@@ -75,8 +81,13 @@ importer.py…) and templates/head.html (seo.py's) shape work that no cache keep
 them. `tests/test_cache.py` checks
 that every stage lists the package modules its modules import."""
 
-KIND_STAGES = {"body": "body", "pages": "page", "search": "search", "search-key": "search", "opendata": "opendata"}
-"""The stage whose code key each kind of render-cache entry was made under."""
+PAGE_STAGES = ("page:directive", "page:listing", "page:index", "page:stats", "page:short-link")
+"""The stages of the cached pages, "page:" + `PageSpec.kind`."""
+
+KIND_STAGES: dict[str, tuple[str, ...]] = {"body": ("body",), "pages": PAGE_STAGES, "search": ("search",),
+                                           "search-key": ("search",), "opendata": ("opendata",)}
+"""The stages whose code each kind of render-cache entry is made under (the first unless `put_many`
+names another)."""
 
 
 def stage_files(name: str) -> list[Path]:
@@ -165,7 +176,7 @@ class RenderCache:
 
     def key(self, kind: str, *parts: str) -> str:
         """Key of an entry of `kind` made from `parts`, under the code key of its stage (`KIND_STAGES`)."""
-        h = hashlib.sha256(f"{kind}\0{stage_key(KIND_STAGES[kind])}".encode())
+        h = hashlib.sha256(f"{kind}\0{stage_key(KIND_STAGES[kind][0])}".encode())
         for part in parts:
             h.update(b"\0")
             h.update(part.encode("utf-8", "surrogatepass"))
@@ -181,7 +192,7 @@ class RenderCache:
 
     def flush(self) -> None:
         queue, self._queue = self._queue, []
-        self._write(queue)
+        self._write(queue, stage_key("body"))
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
         """Entries of `kind` by key; missing keys are left out."""
@@ -220,10 +231,12 @@ class RenderCache:
             found.update(key for key, in rows)
         return found
 
-    def put_many(self, kind: str, entries: Iterable[tuple[str, bytes]]) -> None:
-        """Store entries of `kind` (key, bytes) in one transaction."""
+    def put_many(self, kind: str, entries: Iterable[tuple[str, bytes]], stage: str | None = None) -> None:
+        """Store entries of `kind` (key, bytes) in one transaction, made under the code of `stage`
+        (one of `KIND_STAGES[kind]`, the first by default)."""
         if self.folder is not None:
-            self._write([(kind, key, value) for key, value in entries])
+            code = stage_key(stage or KIND_STAGES[kind][0])
+            self._write([(kind, key, value) for key, value in entries], code)
 
     def prune(self) -> int:
         """Delete the entries made under other code than their stage's current code (a change to
@@ -232,24 +245,23 @@ class RenderCache:
         their stage's code changes."""
         if self.folder is None or not (self.folder / DATABASE).is_file():
             return 0
-        current = [(kind, stage_key(stage)) for kind, stage in KIND_STAGES.items()]
+        kept = " OR ".join(f"(kind = ? AND code IN ({','.join('?' * len(stages))}))" for stages in KIND_STAGES.values())
+        values = [v for kind, stages in KIND_STAGES.items() for v in (kind, *(stage_key(s) for s in stages))]
         try:
             db = self._connection()
             with db:
-                return db.execute(
-                    "DELETE FROM entries WHERE NOT (" + " OR ".join("(kind = ? AND code = ?)" for _ in current) + ")",
-                    [v for pair in current for v in pair]).rowcount
+                return db.execute(f"DELETE FROM entries WHERE NOT ({kept})", values).rowcount
         except sqlite3.Error:
             return 0
 
-    def _write(self, rows: list[tuple[str, str, bytes]]) -> None:
+    def _write(self, rows: list[tuple[str, str, bytes]], code: str) -> None:
         if self.folder is None or not rows:
             return
         try:
             db = self._connection()
             with db:
                 db.executemany("INSERT OR REPLACE INTO entries (kind, key, code, value) VALUES (?, ?, ?, ?)",
-                               ((kind, key, _code_of(kind), value) for kind, key, value in rows))
+                               ((kind, key, code, value) for kind, key, value in rows))
         except sqlite3.Error:
             pass  # a cache that cannot be written only costs time
 
@@ -268,11 +280,6 @@ class RenderCache:
                 _create(db)
             self._db = (os.getpid(), db)
         return self._db[1]
-
-
-def _code_of(kind: str) -> str:
-    stage = KIND_STAGES.get(kind)
-    return stage_key(stage) if stage else code_fingerprint()
 
 
 SCHEMA = 2

@@ -104,14 +104,13 @@ class SitePlan:
         self.pages: dict[str, PageSpec] = {}
         self.archive_key = archive_key(archive, site_name, site_url)
         self._data_key = stable_hash(registries_stamp(archive), site_name, site_url)
-        self._base_key = stable_hash(stage_key("page"), self._data_key)
         self._referrers: dict[int, list[Directive]] = {}
         for d in archive.directives:
             for ref in _references(d, archive):
                 for target in archive.find(ref.number, _ref_year(ref)):
                     self._referrers.setdefault(id(target), []).append(d)
-        # What every listing page shares: code, registries, and the relations that give statuses.
-        self._shared_key = stable_hash(self._base_key,
+        # What every listing page shares: registries, and the relations that give statuses.
+        self._shared_key = stable_hash(self._data_key,
                                  *(f"{d.url}\0{d.relations!r}\0{d.status}" for d in archive.directives if d.relations or d.status))
         for d in archive.directives:
             self._add_directive(d)
@@ -123,15 +122,16 @@ class SitePlan:
         self._add(PageSpec(f"{STATS_URL}index.md", STATS_URL, "Thống kê văn bản",
                            "Số văn bản theo năm, loại, cơ quan ban hành và lĩnh vực.", "stats", True,
                            lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive)), STATS_URL), []),
-                           key=self.key_for(STATS_URL)))
+                           key=self.key_for(STATS_URL, stage="page:stats")))
 
-    def key_for(self, *parts: str) -> str:
-        """Key of a page that may show any directive's metadata (indexes, statistics, short links)."""
-        return stable_hash(stage_key("page"), self.archive_key, *parts)
+    def key_for(self, *parts: str, stage: str) -> str:
+        """Key of a page that may show any directive's metadata (indexes, statistics), made by the
+        code of `stage` ("page:" + its kind, `cache.STAGES`)."""
+        return stable_hash(stage_key(stage), self.archive_key, *parts)
 
-    def list_key(self, directives: list[Directive], *parts: str) -> str:
+    def list_key(self, directives: list[Directive], *parts: str, stage: str = "page:listing") -> str:
         """Key of a page that lists `directives` (their metadata and status, not their text)."""
-        return stable_hash(self._shared_key, *parts, *(f"{d.url}\0{d.front_stamp}" for d in directives))
+        return stable_hash(stage_key(stage), self._shared_key, *parts, *(f"{d.url}\0{d.front_stamp}" for d in directives))
 
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
@@ -143,7 +143,7 @@ class SitePlan:
 
         data_key = stable_hash(self._data_key, d.stamp, *self._related_stamps(d))
         self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d,
-                           key=stable_hash(stage_key("page"), data_key), data_key=data_key))
+                           key=stable_hash(stage_key("page:directive"), data_key), data_key=data_key))
 
     def _related_stamps(self, d: Directive) -> list[str]:
         """What a directive page shows of other directives: the ones it names and the ones naming it.
@@ -172,7 +172,7 @@ class SitePlan:
 
     def _add_index(self, index: GroupIndex) -> None:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
-                           lambda: (self.renderer.group_index(index), []), key=self.key_for(index.src_uri)))
+                           lambda: (self.renderer.group_index(index), []), key=self.key_for(index.src_uri, stage="page:index")))
 
     def reuse(self, previous: dict[str, tuple[str, Rendered]]) -> None:
         """Take the HTML of pages whose key is unchanged from a previous plan (`mkdocs serve`)."""
@@ -225,8 +225,14 @@ class SitePlan:
         return [s for s in specs if s.rendered is None]
 
     def store(self, specs: list[PageSpec]) -> None:
-        """Keep the rendered HTML of `specs` in the render cache, by page key."""
-        self.renderer.cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in specs if s.key and s.rendered))
+        """Keep the rendered HTML of `specs` in the render cache, by page key (under the code of
+        their kind's stage, for `RenderCache.prune`)."""
+        by_stage: dict[str, list[PageSpec]] = {}
+        for s in specs:
+            if s.key and s.rendered:
+                by_stage.setdefault(f"page:{s.kind}", []).append(s)
+        for stage, group in by_stage.items():
+            self.renderer.cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in group), stage)
 
     def attachments(self) -> list[AttachmentFile]:
         return [
