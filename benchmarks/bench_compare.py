@@ -86,12 +86,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--upgrades", nargs="*", default=[name for name, *_ in UPGRADES],
+                        help="which of bench_build.UPGRADES to time (default: all)")
     args = parser.parse_args()
+    upgrades = [u for u in UPGRADES if u[0] in args.upgrades]
     hugo = shutil.which("hugo")
     if not hugo:
         raise SystemExit("hugo not found: apt-get install hugo (Debian's package)")
     print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = highest peak PSS of the process tree over the runs")
-    names = ["cold", "warm", "publish", *(f"upgrade {name}" for name, *_ in UPGRADES)]
+    names = ["cold", "warm", "publish", *(f"upgrade {name}" for name, *_ in upgrades)]
     for n in args.sizes:
         directives = archive(n)
         project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
@@ -117,7 +120,7 @@ def main() -> None:
                     shutil.rmtree(site, ignore_errors=True)
                     published = write_published(directives) if name == "publish" else None
                     if name.startswith("upgrade "):
-                        apply_upgrade(code, next(u for u in UPGRADES if f"upgrade {u[0]}" == name))
+                        apply_upgrade(code, next(u for u in upgrades if f"upgrade {u[0]}" == name))
                     try:
                         m = measure.run(build_cmd(code, site), env, ROOT)
                     finally:
