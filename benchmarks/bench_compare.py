@@ -98,8 +98,9 @@ def main() -> None:
     for n in args.sizes:
         directives = archive(n)
         project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
-        hugo_s, pf_s, theirs, theirs_mb, ours_mb = [], [], [], [], []
+        hugo_s, pf_s, theirs, theirs_mb, ours_mb, theirs_cpu = [], [], [], [], [], []
         ours: dict[str, list[float]] = {name: [] for name in names}
+        ours_cpu: dict[str, list[float]] = {name: [] for name in names}
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
             for run in range(args.runs):
@@ -113,6 +114,7 @@ def main() -> None:
                 pf_s.append(p.wall)
                 theirs.append(h.wall + p.wall)
                 theirs_mb.append(max(h.peak_mb, p.peak_mb))
+                theirs_cpu.append(h.cpu + p.cpu)
                 site = Path(tmp) / "site"
                 code = project_copy(Path(tmp) / "project")
                 env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
@@ -129,17 +131,22 @@ def main() -> None:
                     if m.code:
                         raise SystemExit(f"mkdocs build ({name}) failed:\n{m.output[-3000:]}")
                     ours[name].append(m.wall)
+                    ours_cpu[name].append(m.cpu)
                     ours_mb.append(m.peak_mb)
                 shutil.rmtree(Path(tmp) / f"cache-{run}", ignore_errors=True)
-                print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s; "
-                      + ", ".join(f"{name} {ours[name][-1]:.1f} s" for name in names), flush=True)
+                print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s); "
+                      + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s)" for name in names), flush=True)
         med = statistics.median
         theirs_s, publish_s = med(theirs), med(ours["publish"])
         print(f"N={n}: Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
               f"ours peak {max(ours_mb):.0f} MB")
-        print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9}")
+        theirs_c, publish_c = med(theirs_cpu), med(ours_cpu["publish"])
+        print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13}")
         for name in names:
-            print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f}")
+            c = med(ours_cpu[name])
+            print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f} "
+                  f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f}")
+        print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f}")
         print(flush=True)
 
 
