@@ -49,16 +49,17 @@ _ARCHIVE = ("archive.py", "crossrefs.py", "citations.py")
 
 STAGES: dict[str, Stage] = {
     # Reading directives/: the load memo and the citation scans (`loader.LoadMemo`, `crossrefs`).
-    "load": Stage(("project.py", "loader.py", *_MODEL, *_ARCHIVE)),
+    "load": Stage(("project.py", "loader.py", "bounds.py", "repofiles.py", *_MODEL, *_ARCHIVE)),
     # A directive body's HTML and table of contents, from its Markdown text and citation targets.
-    "body": Stage(("render.py", "anchors.py", "citations.py", "numbers.py", "text.py"), ("Markdown",)),
+    # (bodies.py: the time budget a body renders within; linksafety.py: which links a body keeps.)
+    "body": Stage(("render.py", "anchors.py", "citations.py", "bodies.py", "linksafety.py", *_MODEL), ("Markdown",)),
     # The archive's HTML of a page (directive, listing, index, statistics, short-link choice), from
     # cached bodies, metadata and the archive's templates: the modules every kind of page shares,
     # then one stage per kind with its templates, so that a change to the listing template re-makes
     # listing pages only. Material's theme frames every page afterwards on every build (not cached:
     # its templates, docs/overrides/, are no stage's).
     "page": Stage(("site.py", "render.py", "listings.py", "stats.py", "shortlinks.py", "cite.py", "diagram.py",
-                   "anchors.py", *_MODEL, *_ARCHIVE), ("Markdown", "Jinja2"), ("body",)),
+                   "anchors.py", "statements.py", *_MODEL, *_ARCHIVE), ("Markdown", "Jinja2"), ("body",)),
     "page:directive": Stage(("templates/directive.html", "templates/_crossrefs.html", "templates/_macros.html"), (), ("page",)),
     "page:listing": Stage(("templates/listing.html", "templates/_macros.html"), (), ("page",)),
     "page:index": Stage(("templates/group_index.html", "templates/_macros.html"), (), ("page",)),
@@ -68,7 +69,7 @@ STAGES: dict[str, Stage] = {
     "page:home": Stage(("templates/home.html", "templates/_macros.html"), (), ("page",)),
     # What Pagefind reads for a directive: its page's HTML (`page` key) wrapped with search metadata.
     # An index bucket is keyed by the digests of those documents, not by any code (`search.Bucket`).
-    "search": Stage(("search.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
+    "search": Stage(("search.py", "oserrors.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
     # A directive's open-data JSON, export record and CSV line, from its fields.
     "opendata": Stage(("opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE)),
     # Atom feeds: not cached across builds, keyed for `mkdocs serve --dirty` rewrites.
