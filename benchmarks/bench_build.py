@@ -10,6 +10,12 @@ the site size. Numbers only; nothing is asserted (machines are shared and noisy)
 "publish" is the build a deploy runs after staff commit one new directive: the warm cache, plus one
 file dated after every other (so it heads every listing it is in and shifts their pages) that cites
 the newest directive (whose page then lists it). The file is removed again after the run.
+"upgrade" builds run after publish on the same cache, each adding one code change to a copy of
+the project (`project_copy`; the worktree is never edited): `UPGRADES` — a visible change to one
+template of the archive (listing.html: every page is framed again from cached bodies), then a
+comment in one module that renders nothing (feeds.py), then a visible change to the directive
+template (directive.html: every directive's searchable page changes, so every search bucket is
+indexed again — the worst one-template upgrade).
 `--check` also times `vanban check` over the same archive.
 """
 
@@ -80,6 +86,37 @@ def write_published(directives: Path) -> Path:
     return path
 
 
+UPGRADES = (
+    ("template", "templates/listing.html", "append", '<p class="vb-upgrade">Danh sách cập nhật.</p>\n'),
+    ("module", "feeds.py", "append", "\n# An upgrade that changes no output.\n"),
+    ("directive template", "templates/directive.html", "append", '<p class="vb-upgrade">Bản cập nhật.</p>\n'),
+)
+"""(name, file of hooks/vanban/, how, text) of the upgrades a benchmark run applies in turn."""
+
+
+def project_copy(dest: Path) -> Path:
+    """The project's config, hooks and pages in `dest` (builds then run its config): upgrades edit
+    the copy's code, never the worktree's."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info")
+    shutil.rmtree(dest, ignore_errors=True)
+    for part in ("hooks", "docs"):
+        shutil.copytree(ROOT / part, dest / part, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    (dest / "directives").mkdir()  # mkdocs.yml watches it; the archive comes from VANBAN_DIRECTIVES
+    return dest
+
+
+def apply_upgrade(project: Path, upgrade: tuple[str, str, str, str]) -> None:
+    _, rel, how, text = upgrade
+    path = project / "hooks" / "vanban" / rel
+    assert how == "append"
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def build_cmd(project: Path, site: Path) -> list[str]:
+    return [str(BIN / "mkdocs"), "build", "--site-dir", str(site), "--config-file", str(project / "mkdocs.yml")]
+
+
 def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -87,33 +124,44 @@ def dir_size(path: Path) -> int:
 def bench(n: int, runs: int, check: bool) -> dict[str, float]:
     directives = archive(n)
     walls, peaks, cold_walls, publish_walls = [], [], [], []
+    upgrade_walls: dict[str, list[float]] = {name: [] for name, *_ in UPGRADES}
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
         for run in range(runs):
+            project = project_copy(Path(tmp) / "project")
             # A cold build: empty render cache, as on CI or a fresh clone.
             env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
             shutil.rmtree(site, ignore_errors=True)
-            wall, peak, code = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env)
+            wall, peak, code = timed(build_cmd(project, site), env)
             if code != 0:
                 raise SystemExit(f"build of {n} directives failed")
             cold_walls.append(wall)
             peaks.append(peak)
             # A warm build: the same cache, as when staff rebuild after an edit.
             shutil.rmtree(site, ignore_errors=True)
-            wall, peak, _ = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env)
+            wall, peak, _ = timed(build_cmd(project, site), env)
             walls.append(wall)
             peaks.append(peak)
             # A deploy after one new directive: the same cache again.
             published = write_published(directives)
             try:
-                wall, peak, code = timed([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env)
+                wall, peak, code = timed(build_cmd(project, site), env)
             finally:
                 published.unlink()
             if code != 0:
                 raise SystemExit(f"build of {n} directives + 1 failed")
             publish_walls.append(wall)
             peaks.append(peak)
+            # Upgrades of the code, one after the other, each on the cache the previous build left.
+            for upgrade in UPGRADES:
+                apply_upgrade(project, upgrade)
+                wall, peak, code = timed(build_cmd(project, site), env)
+                if code != 0:
+                    raise SystemExit(f"build of {n} directives after upgrade {upgrade[0]} failed")
+                upgrade_walls[upgrade[0]].append(wall)
+                peaks.append(peak)
+            shutil.rmtree(Path(tmp) / f"cache-{run}", ignore_errors=True)
         sizes = page_sizes(site)
         pagefind = site / "pagefind"
         result = {
@@ -121,6 +169,7 @@ def bench(n: int, runs: int, check: bool) -> dict[str, float]:
             "cold_s": statistics.median(cold_walls),
             "build_s": statistics.median(walls),
             "publish_s": statistics.median(publish_walls),
+            **{f"upgrade {name}_s": statistics.median(w) for name, w in upgrade_walls.items()},
             "peak_mb": max(peaks),  # the target is a ceiling: the worst build counts
             "page_kb_median": statistics.median(sizes) / 1024,
             "page_kb_max": sizes[-1] / 1024,
@@ -140,13 +189,15 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="also time `vanban check`")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; median of {args.runs} runs")
-    header = f"{'N':>7} {'cold s':>7} {'warm s':>7} {'publish s':>9} {'peak MB':>8} {'page KB med':>11} {'page KB max':>11} {'site MB':>8} {'index MB':>8}"
+    header = (f"{'N':>7} {'cold s':>7} {'warm s':>7} {'publish s':>9} {'upg tpl s':>9} {'upg mod s':>9} {'upg dir s':>9} "
+              f"{'peak MB':>8} {'page KB med':>11} {'page KB max':>11} {'site MB':>8} {'index MB':>8}")
     if args.check:
         header += f" {'check s':>8}"
     print(header)
     for n in args.sizes:
         r = bench(n, args.runs, args.check)
-        line = (f"{r['n']:>7} {r['cold_s']:>7.1f} {r['build_s']:>7.1f} {r['publish_s']:>9.1f} {r['peak_mb']:>8.0f} {r['page_kb_median']:>11.1f} "
+        upgrades = " ".join(f"{r[f'upgrade {name}_s']:>9.1f}" for name, *_ in UPGRADES)
+        line = (f"{r['n']:>7} {r['cold_s']:>7.1f} {r['build_s']:>7.1f} {r['publish_s']:>9.1f} {upgrades} {r['peak_mb']:>8.0f} {r['page_kb_median']:>11.1f} "
                 f"{r['page_kb_max']:>11.1f} {r['site_mb']:>8.1f} {r['index_mb']:>8.1f}")
         if args.check:
             line += f" {r['check_s']:>8.2f}"

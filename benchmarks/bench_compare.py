@@ -8,7 +8,9 @@ prints the title, the metadata and the body; the Pagefind CLI then indexes the o
 suggest. Our side is `mkdocs build` of the project (pages, listings, feeds, exports and, when the
 search hook is on, the Pagefind index), cold (empty render cache), warm, and "publish": warm plus
 one new directive (`bench_build.write_published`), the build a deploy runs after staff commit one
-file. Hugo + Pagefind have no such cache: their deploy is their full build.
+file. Hugo + Pagefind have no such cache: their deploy is their full build. Then the upgrades of
+`bench_build.UPGRADES`, in turn on the same cache (a copy of the project is edited, never the
+worktree): one template of the archive, one module that renders nothing, the directive template.
 
 Runs alternate between the two stacks so machine load hits both alike; the table gives medians of
 wall time, the highest peak memory of the process tree (benchmarks/measure.py) and the ratio ours / theirs.
@@ -28,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
-from bench_build import archive, write_published  # noqa: E402
+from bench_build import UPGRADES, apply_upgrade, archive, build_cmd, project_copy, write_published  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -84,17 +86,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--upgrades", nargs="*", default=[name for name, *_ in UPGRADES],
+                        help="which of bench_build.UPGRADES to time (default: all)")
     args = parser.parse_args()
+    upgrades = [u for u in UPGRADES if u[0] in args.upgrades]
     hugo = shutil.which("hugo")
     if not hugo:
         raise SystemExit("hugo not found: apt-get install hugo (Debian's package)")
     print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = highest peak PSS of the process tree over the runs")
-    print(f"{'N':>7} {'Hugo s':>7} {'Pagefind s':>10} {'H+P s':>7} {'H+P MB':>7} {'ours cold s':>11} {'ours warm s':>11} "
-          f"{'ours publish s':>14} {'ours MB':>8} {'cold/H+P':>8} {'warm/H+P':>8} {'publish/H+P':>11}")
+    names = ["cold", "warm", "publish", *(f"upgrade {name}" for name, *_ in upgrades)]
     for n in args.sizes:
         directives = archive(n)
         project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
-        hugo_s, pf_s, theirs, theirs_mb, cold, warm, publish, ours_mb = [], [], [], [], [], [], [], []
+        hugo_s, pf_s, theirs, theirs_mb, ours_mb, theirs_cpu = [], [], [], [], [], []
+        ours: dict[str, list[float]] = {name: [] for name in names}
+        ours_cpu: dict[str, list[float]] = {name: [] for name in names}
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
             for run in range(args.runs):
@@ -108,25 +114,40 @@ def main() -> None:
                 pf_s.append(p.wall)
                 theirs.append(h.wall + p.wall)
                 theirs_mb.append(max(h.peak_mb, p.peak_mb))
+                theirs_cpu.append(h.cpu + p.cpu)
                 site = Path(tmp) / "site"
+                code = project_copy(Path(tmp) / "project")
                 env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
-                for bucket in (cold, warm, publish):
+                for name in names:
                     shutil.rmtree(site, ignore_errors=True)
-                    published = write_published(directives) if bucket is publish else None
+                    published = write_published(directives) if name == "publish" else None
+                    if name.startswith("upgrade "):
+                        apply_upgrade(code, next(u for u in upgrades if f"upgrade {u[0]}" == name))
                     try:
-                        m = measure.run([str(BIN / "mkdocs"), "build", "--site-dir", str(site)], env, ROOT)
+                        m = measure.run(build_cmd(code, site), env, ROOT)
                     finally:
                         if published:
                             published.unlink()
                     if m.code:
-                        raise SystemExit(f"mkdocs build failed:\n{m.output[-3000:]}")
-                    bucket.append(m.wall)
+                        raise SystemExit(f"mkdocs build ({name}) failed:\n{m.output[-3000:]}")
+                    ours[name].append(m.wall)
+                    ours_cpu[name].append(m.cpu)
                     ours_mb.append(m.peak_mb)
+                shutil.rmtree(Path(tmp) / f"cache-{run}", ignore_errors=True)
+                print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s); "
+                      + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s)" for name in names), flush=True)
         med = statistics.median
-        print(f"{n:>7} {med(hugo_s):>7.1f} {med(pf_s):>10.1f} {med(theirs):>7.1f} {med(theirs_mb):>7.0f} {med(cold):>11.1f} "
-              f"{med(warm):>11.1f} {med(publish):>14.1f} {max(ours_mb):>8.0f} {med(cold) / med(theirs):>8.2f} "
-              f"{med(warm) / med(theirs):>8.2f} {med(publish) / med(theirs):>11.2f}",
-              flush=True)
+        theirs_s, publish_s = med(theirs), med(ours["publish"])
+        print(f"N={n}: Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
+              f"ours peak {max(ours_mb):.0f} MB")
+        theirs_c, publish_c = med(theirs_cpu), med(ours_cpu["publish"])
+        print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13}")
+        for name in names:
+            c = med(ours_cpu[name])
+            print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f} "
+                  f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f}")
+        print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f}")
+        print(flush=True)
 
 
 if __name__ == "__main__":

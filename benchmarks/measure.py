@@ -9,6 +9,7 @@ share them, so forked workers are not counted twice) of the process and all its 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import threading
@@ -19,11 +20,14 @@ __all__ = ["Measured", "run", "median_time"]
 
 
 class Measured:
-    def __init__(self, wall: float, peak_mb: float, code: int, output: str) -> None:
+    def __init__(self, wall: float, peak_mb: float, code: int, output: str, cpu: float = 0.0) -> None:
         self.wall = wall
         self.peak_mb = peak_mb
         self.code = code
         self.output = output
+        self.cpu = cpu
+        """User + system CPU seconds of the command and every descendant it waited for: on a
+        machine shared with other work, far steadier than the wall time."""
 
 
 def _children() -> dict[int, list[int]]:
@@ -62,6 +66,7 @@ def tree_pss_mb(root: int) -> float:
 
 def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
     start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     done = threading.Event()
@@ -76,9 +81,11 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     sampler.start()
     _, stderr = proc.communicate()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
-    return Measured(wall, peak, proc.returncode, stderr or "")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Measured(wall, peak, proc.returncode, stderr or "", cpu)
 
 
 def median_time(fn, runs: int) -> float:

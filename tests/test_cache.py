@@ -1,12 +1,19 @@
 """The render cache: a warm build is byte-identical to a cold one, and edits invalidate the right pages."""
 
+import ast
 import filecmp
 import json
+import os
 import re
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
-from conftest import fixture_text, make_archive, run_build
+import pytest
+
+from conftest import BuildResult, fixture_text, make_archive, run_build
 
 
 def site_files(site: Path) -> dict[str, bytes]:
@@ -125,6 +132,9 @@ def test_parallel_rendering_writes_the_same_site_as_one_process(tmp_path):
         stored = dict(db.execute("SELECT kind, COUNT(*) FROM entries GROUP BY kind").fetchall())
     directives = sum(b["pages"] for b in json.loads((streamed.site / "pagefind" / "buckets.json").read_bytes())["buckets"])
     assert directives >= 320 and stored["search"] == directives and stored["pages"] > directives
+    # The streamed build indexed search buckets while its pages were being written (the same bytes).
+    beside = re.search(r"(\d+) phần lập trong lúc ghi trang", streamed.output)
+    assert beside and int(beside.group(1)) > 0, streamed.output
 
 
 def test_a_short_link_choice_page_changes_only_with_the_directives_it_lists(tmp_path):
@@ -161,3 +171,191 @@ def test_entries_of_other_code_are_pruned(tmp_path):
     assert cache.prune() == 1
     assert cache.get_many("pages", ["a", "old"]) == {"a": b"current"}
     assert cache.get("body-key") == ["<p>x</p>", []]
+
+
+# ------------------------------------------------------------------------------------------------
+# Stage keys: an upgrade re-makes only the products of the stage whose code changed
+# ------------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "hooks" / "vanban"
+
+
+def _copy_project(dest: Path) -> Path:
+    """The project as a department deploys it (config, hooks, pages, the sample archive)."""
+    ignore = shutil.ignore_patterns("__pycache__")
+    for part in ("hooks", "docs", "directives"):
+        shutil.copytree(ROOT / part, dest / part, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def _build_project(project: Path, site: Path, cache: Path) -> BuildResult:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_CACHE=str(cache))
+    env.pop("VANBAN_DIRECTIVES", None)  # the copy's own directives/
+    proc = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site),
+                           "--config-file", str(project / "mkdocs.yml")],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=600)
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+def _entries(cache: Path) -> dict[str, set[str]]:
+    with sqlite3.connect(cache / "entries.sqlite") as db:
+        rows = db.execute("SELECT kind, key FROM entries").fetchall()
+    found: dict[str, set[str]] = {}
+    for kind, key in rows:
+        found.setdefault(kind, set()).add(key)
+    return found
+
+
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory):
+    """A copy of the project built once with a cache: (project, cache, site, entries)."""
+    base = tmp_path_factory.mktemp("stages")
+    project = _copy_project(base / "project")
+    result = _build_project(project, base / "site", base / "cache")
+    assert result.returncode == 0, result.output
+    return project, base / "cache", base / "site", _entries(base / "cache")
+
+
+def _upgrade(built_project, tmp_path: Path, edit) -> tuple[BuildResult, dict[str, int]]:
+    """Copy the built project and its cache, `edit(package folder)`, build again: the build and
+    how many entries of each kind it made (what it rendered or prepared again)."""
+    project, cache, _, before = built_project
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(cache, tmp_path / "cache")
+    edit(copy / "hooks" / "vanban")
+    result = _build_project(copy, tmp_path / "site", tmp_path / "cache")
+    assert result.returncode == 0, result.output
+    after = _entries(tmp_path / "cache")
+    return result, {kind: len(after.get(kind, set()) - before.get(kind, set())) for kind in ("body", "pages", "search", "opendata")}
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _buckets_reused(output: str) -> int:
+    found = re.search(r"chia (\d+) phần theo năm(?:, (\d+) phần lấy từ bộ đệm)?", output)
+    assert found, output
+    return int(found.group(2) or 0) if int(found.group(1)) else -1
+
+
+def _bucket_count(site: Path) -> int:
+    return len(json.loads((site / "pagefind" / "buckets.json").read_text(encoding="utf-8"))["buckets"])
+
+
+def test_a_feed_writer_change_makes_nothing_but_the_feeds_again(built_project, tmp_path):
+    # An upgrade that changes no output (a comment in the feed writer): every body, page, search page,
+    # open-data record and search bucket comes from the cache, and the site is the same.
+    _, _, site, _ = built_project
+    result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(pkg / "feeds.py", "\n# upgraded\n"))
+    assert made == {"body": 0, "pages": 0, "search": 0, "opendata": 0}
+    assert _buckets_reused(result.output) == _bucket_count(site)
+    assert (tmp_path / "site" / "van-ban" / "atom.xml").read_bytes() == (site / "van-ban" / "atom.xml").read_bytes()
+    assert site_files(tmp_path / "site") == site_files(site)
+
+
+def test_a_listing_template_change_makes_the_listing_pages_only(built_project, tmp_path):
+    # The listing template changes what listing pages show: those are made again (Material's frame
+    # around every page is rendered on every build anyway); no directive page, body, search page,
+    # open-data record or search bucket is.
+    _, _, site, before = built_project
+    result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(
+        pkg / "templates" / "listing.html", '<p class="vb-upgrade">Danh sách cập nhật theo phiên bản mới.</p>\n'))
+    listing_pages = len([k for k in site_files(site) if k.endswith("index.html")]) - len(before["search"])
+    assert made == {"body": 0, "pages": made["pages"], "search": 0, "opendata": 0}
+    assert 0 < made["pages"] < listing_pages  # not the hand-written pages, indexes and statistics either
+    assert _buckets_reused(result.output) == _bucket_count(site)
+    assert "Danh sách cập nhật theo phiên bản mới." in result.page("van-ban/")
+    assert "Danh sách cập nhật theo phiên bản mới." not in result.page("van-ban/2023/02-kh-ubnd/")
+    old, new = site_files(site), site_files(tmp_path / "site")
+    changed = {k for k in old if old[k] != new.get(k)}
+    # Listing pages only (and their gzipped copies): no directive page, no feed, no open data, no search file.
+    assert changed and all(k.endswith(("index.html", "index.html.gz")) and not re.match(r"van-ban/\d{4}/[^/]+/", k)
+                           for k in changed), changed
+
+
+def test_a_directive_template_change_reindexes_only_what_it_changes(built_project, tmp_path):
+    # A Jinja comment changes the template's file but not one byte of any page: directive pages are
+    # made again from the cached bodies, their search pages are prepared again and found equal, so
+    # nothing is indexed again.
+    _, _, site, before = built_project
+    def edit(pkg: Path) -> None:
+        template = pkg / "templates" / "directive.html"
+        template.write_text("{# upgraded #}" + template.read_text(encoding="utf-8"), encoding="utf-8")
+
+    result, made = _upgrade(built_project, tmp_path, edit)
+    assert made["body"] == 0 and made["opendata"] == 0 and made["pages"] == made["search"] == len(before["search"])
+    assert _buckets_reused(result.output) == _bucket_count(site)
+    assert site_files(tmp_path / "site") == site_files(site)
+
+
+def test_an_open_data_change_remakes_the_open_data_only(built_project, tmp_path):
+    _, _, site, before = built_project
+    result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(pkg / "opendata.py", "\n# upgraded\n"))
+    assert made == {"body": 0, "pages": 0, "search": 0, "opendata": len(before["opendata"])}
+    assert _buckets_reused(result.output) == _bucket_count(site)
+    assert site_files(tmp_path / "site") == site_files(site)
+
+
+def test_a_body_renderer_change_renders_the_bodies_again(built_project, tmp_path):
+    # render.py renders bodies: their HTML, the pages and the search pages are made again; the open
+    # data (fields and Markdown text, no HTML) is not.
+    _, _, site, before = built_project
+    result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(pkg / "render.py", "\n# upgraded\n"))
+    assert made["body"] == len(before["body"]) > 0 and made["pages"] == len(before["pages"])
+    assert made["opendata"] == 0
+    assert site_files(tmp_path / "site") == site_files(site)
+
+
+def test_each_stage_key_follows_its_own_inputs(monkeypatch):
+    # Injecting the key inputs: a new Python-Markdown changes the body and page keys (and the keys of
+    # what is made from pages: search pages are keyed by page key), not the others.
+    from importlib import metadata
+
+    from vanban import cache
+
+    def keys() -> dict[str, str]:
+        cache.stage_key.cache_clear()
+        return {name: cache.stage_key(name) for name in cache.STAGES}
+
+    before = keys()
+    real = metadata.version
+    monkeypatch.setattr(cache.metadata, "version", lambda dist: "99.0" if dist == "Markdown" else real(dist))
+    after = keys()
+    monkeypatch.undo()
+    cache.stage_key.cache_clear()
+    assert {name for name in before if before[name] != after[name]} == {"body", "page", "page:home", *cache.PAGE_STAGES}
+
+
+def _imports(module: Path) -> set[str]:
+    """The package modules `module` imports ("model.py"), at any level of the file."""
+    found = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+            found.add(node.module.split(".")[0] + ".py")
+    return found
+
+
+def test_every_stage_lists_the_modules_its_modules_import():
+    # A module missing from a stage would let a cached product outlive a change of its code. Only
+    # cache.py (the keys themselves) and parallel.py (which process does the work) are in none.
+    # render.py is in the body stage for the body's Markdown; what else it imports renders pages.
+    from vanban.cache import STAGES
+
+    def files(name: str) -> set[str]:
+        stage = STAGES[name]
+        return set(stage.files).union(*(files(upstream) for upstream in stage.inputs))
+
+    for name in STAGES:
+        listed = files(name)
+        for rel in listed:
+            assert (PACKAGE / rel).is_file(), f"{name}: {rel}"
+        modules = [rel for rel in listed if rel.endswith(".py") and not (name == "body" and rel == "render.py")]
+        missing = set().union(*(_imports(PACKAGE / rel) for rel in modules)) - listed - {"cache.py", "parallel.py"}
+        assert not missing, f"stage {name} lacks {sorted(missing)}"
+    templates = {f"templates/{p.name}" for p in (PACKAGE / "templates").glob("*.html")}
+    # head.html is printed by seo.py into Material's frame, which every build renders.
+    assert templates - {"templates/head.html"} <= set().union(*(files(name) for name in STAGES)), "every template is some stage's"

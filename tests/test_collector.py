@@ -106,9 +106,9 @@ def test_a_build_forks_its_workers_with_the_usual_thresholds(thresholds, tmp_pat
     seen = []
     real_fork_map = parallel.fork_map
 
-    def spy(job, items, workers):
+    def spy(job, items, workers, **options):
         seen.append(gc.get_threshold())
-        return real_fork_map(job, items, workers)
+        return real_fork_map(job, items, workers, **options)
 
     # The hook file imports these when MkDocs loads it, below.
     monkeypatch.setattr(parallel, "fork_map", spy)

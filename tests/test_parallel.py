@@ -23,6 +23,14 @@ def test_every_item_is_done_once_by_workers_that_are_not_the_parent():
     assert os.getpid() not in pids and 1 <= len(pids) <= 2  # a worker does several chunks
 
 
+def test_in_order_chunks_are_runs_of_neighbouring_items_started_first_to_last():
+    # The page writers' chunks when search buckets are indexed beside them: the first pages are
+    # written first, so the first buckets are complete early.
+    chunks = list(fork_map(lambda chunk: [chunk], list(range(50)), 2, in_order=True))
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(50))
+    assert all(chunk == list(range(chunk[0], chunk[-1] + 1)) for chunk in chunks) and len(chunks) == 8
+
+
 def test_a_large_input_gets_a_new_process_per_chunk_of_at_most_the_limit(monkeypatch):
     monkeypatch.setattr(parallel, "CHUNK_LIMIT", 10)
     results = list(fork_map(tagged, list(range(100)), 2))

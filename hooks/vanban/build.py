@@ -30,7 +30,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .cache import MemoryBytecodeCache, RenderCache, cache_dir_for, code_fingerprint
+from .cache import MemoryBytecodeCache, RenderCache, cache_dir_for, stage_key
 from .collector import FullCollections
 from .crossrefs import load_scans, save_scans
 from .feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
@@ -44,8 +44,8 @@ from .redirects import alias_copies, redirect_pages
 from .rules import exit_status, log_level, outcome, summary_line
 from .render import relative_url
 from .search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_CACHE, SearchPage, prepare_pages, search_page, sort_value,
-    write_filter_counts, write_index, write_number_map, write_title_index,
+    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, IndexBeside, SearchPage, prepare_pages, search_entry_key, search_page,
+    store_search_pages, stored_search_pages, write_filter_counts, write_index, write_number_map, write_title_index,
 )
 from .seo import Lastmods, directive_head, head_html, last_commit_dates
 from .shell import ShellBook
@@ -99,8 +99,8 @@ class Kept:
     It keeps the directives loaded (`memo`, re-read when their file changes), the pages rendered
     with their keys (`previous`: reused when the key is unchanged, and under `--dirty` not written
     again), the archive key and attachments of the previous build (what to delete, whether the
-    hand-written pages show a changed archive), what Pagefind read per page key (`search_documents`,
-    kept under `serve --dirty` only), Material's compiled templates, and what `post_build` wrote into
+    hand-written pages show a changed archive), what Pagefind read per directive (`search_documents`,
+    by search entry key, kept under `serve --dirty` only), Material's compiled templates, and what `post_build` wrote into
     the site folder (open data, feeds, short-link stubs, manifest, number map stamp, `outputs_key`),
     which `serve --dirty` keeps and a full build empties. `background_index` is the thread that
     brings the preview's search index up to date. Everything else on `Build` is reset per build."""
@@ -156,6 +156,8 @@ class Build:
         that write them, which store their HTML and search pages in the render cache; no process holds
         every page (at 100 000 directives, ~1 GB compressed). The preview keeps them all in memory
         instead, to write only what an edit changed."""
+        self.beside: IndexBeside | None = None
+        """The indexer working beside this build's page writers, until `_write_search` takes over."""
         self.nav: Any = None
         self.doc_pages: list[Any] = []
         """MkDocs' navigation and pages (the navigation's and the hand-written ones) of this build,
@@ -186,7 +188,7 @@ class Build:
         self.site = site
         root = site.root
         directives, cache = directives_dir_for(root), cache_dir_for(root)
-        stamp = stable_hash(code_fingerprint(), sys.version, str(root), str(directives))
+        stamp = stable_hash(stage_key("load"), sys.version, str(root), str(directives))
         if kept.first_load and cache is not None:
             kept.memo = LoadMemo.read(cache / LOAD_MEMO, stamp)
             load_scans(cache / SCAN_MEMO, stamp)
@@ -307,11 +309,28 @@ class Build:
 
         def write(chunk: list[str]) -> list[tuple[str, object]]:
             self._write_chunk(chunk, write_page, shells)
-            # What the other hooks' on_post_page gathered here, for their process-wide results.
-            return [(name, hook.worker_state()) for name, hook in hooks.items() if hasattr(hook, "worker_state")]
+            # What the other hooks' on_post_page gathered here, for their process-wide results; and
+            # which pages are written (for the search buckets indexed beside the writers).
+            return [("", chunk)] + [(name, hook.worker_state()) for name, hook in hooks.items() if hasattr(hook, "worker_state")]
 
-        for name, state in fork_map(write, uris, workers):
-            hooks[name].merge_worker_state(state)
+        beside = self._index_beside()
+        plan = self.plan
+        for name, state in fork_map(write, uris, workers, in_order=beside is not None):
+            if name:
+                hooks[name].merge_worker_state(state)
+            elif beside is not None:
+                beside.written([search_entry_key(plan.pages[uri].key) for uri in state if plan.pages[uri].kind == "directive"])
+
+    def _index_beside(self) -> IndexBeside | None:
+        """A cold build's search buckets, indexed while its pages are written (`search.IndexBeside`);
+        `VANBAN_INDEX_BESIDE=0` indexes them after."""
+        assert self.plan is not None and self.site is not None
+        self.beside = None
+        if self.streamed and os.environ.get("VANBAN_INDEX_BESIDE", "1") != "0":
+            specs = [spec for spec in self.plan.pages.values() if spec.kind == "directive"]
+            self.beside = IndexBeside([(search_entry_key(spec.key), spec.directive) for spec in specs],
+                                      self.site.site_dir, self._search_cache(), self.plan.renderer.cache)
+        return self.beside
 
     def _write_chunk(self, uris: list[str], write_page: Callable[[PageSpec], None], shells: ShellBook | None) -> None:
         """Write pages with `write_page`, a batch at a time; a streamed build takes their HTML from
@@ -322,15 +341,15 @@ class Build:
         for start in range(0, len(uris), WRITE_BATCH):
             specs = [plan.pages[uri] for uri in uris[start:start + WRITE_BATCH]]
             fresh = plan.fetch(specs) if streamed else []
-            indexed = cache.present(SEARCH_CACHE, [s.key for s in specs if s.kind == "directive"]) if streamed else set()
+            indexed = cache.present(SEARCH_DIGESTS, [search_entry_key(s.key) for s in specs if s.kind == "directive"]) if streamed else set()
             search = []
             for spec in specs:
                 write_page(spec)
-                if streamed and spec.kind == "directive" and spec.key not in indexed:
-                    search.append((spec.key, search_page(spec.directive, spec.html()[0], spec.key).packed))
+                if streamed and spec.kind == "directive" and search_entry_key(spec.key) not in indexed:
+                    search.append(search_page(spec.directive, spec.html()[0], search_entry_key(spec.key)))
             if streamed:
                 plan.store(fresh)
-                cache.put_many(SEARCH_CACHE, search)
+                store_search_pages(cache, search)
                 cache.flush()  # the directive bodies rendered here
                 for spec in specs:
                     spec.rendered = None
@@ -387,7 +406,7 @@ class Build:
             # Each feed is written again only when its entries' front matter changed.
             kept.feeds.write(site, build_feeds(plan.listings, site_settings.name), site_url, site_settings.copyright,
                              _code_and_registries_key(plan.archive))
-        directive_keys = {spec.directive.url: spec.key for spec in plan.pages.values() if spec.kind == "directive"}
+        directive_keys = {spec.directive.url: spec.data_key for spec in plan.pages.values() if spec.kind == "directive"}
         kept.open_data.write(site, plan.archive, site_url, directive_keys, cache=plan.renderer.cache)
         self._forget_unless_dirty(kept.open_data.forget)
         for source, copy in alias_copies(plan.archive):
@@ -493,8 +512,11 @@ class Build:
             if directives_changed:
                 kept.background_index.submit(site, pages, self._search_cache())
             return
+        beside = self.beside.finish() if self.beside is not None else []
+        self.beside = None
         stats = write_index(pages, site, cache_dir=self._search_cache(), texts=plan.renderer.cache)
         reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
+        reused += f", {len(beside)} phần lập trong lúc ghi trang" if beside else ""
         log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
                  f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
 
@@ -511,15 +533,15 @@ class Build:
         plan, previous = self.plan, self.kept.search_documents
         specs = [spec for spec in plan.pages.values() if spec.kind == "directive"]
         assert all(spec.key for spec in specs)  # SitePlan keys every directive page
-        stored = plan.renderer.cache.present(SEARCH_CACHE, [spec.key for spec in specs]) if self.streamed else set()
+        entries = [(search_entry_key(spec.key), spec.directive) for spec in specs]
+        stored = stored_search_pages(plan.renderer.cache, entries) if self.streamed else {}
         documents = {}
         todo = []
-        for spec in specs:
-            key = spec.key
+        for spec, (key, _) in zip(specs, entries):
             if key in previous:
                 documents[key] = previous[key]
             elif key in stored:
-                documents[key] = SearchPage(f"/{spec.directive.url}", sort_value(spec.directive), key)
+                documents[key] = stored[key]
             else:
                 todo.append((key, spec.directive, lambda spec=spec: spec.html()[0]))
         documents.update(prepare_pages(todo, plan.renderer.cache))
@@ -598,4 +620,4 @@ def _docs_stamp(docs_dir: Path) -> str:
 
 
 def _code_and_registries_key(archive) -> str:
-    return stable_hash(code_fingerprint(), registries_stamp(archive))
+    return stable_hash(stage_key("feeds"), registries_stamp(archive))

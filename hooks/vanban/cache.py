@@ -1,10 +1,14 @@
-"""Content-addressed cache of rendered directive bodies, kept across builds (and `mkdocs serve` rebuilds).
+"""Content-addressed caches kept across builds (and `mkdocs serve` rebuilds), keyed by stage.
 
-A body's HTML depends only on its Markdown text, the code and templates that render it, and the
-library versions; the key hashes all of them, so an entry can never be stale: a change anywhere
-makes new keys, and old entries are simply not read again. Entries are rows of one SQLite
-database, `.cache/vanban/entries.sqlite` (override the folder with VANBAN_CACHE; VANBAN_CACHE=off
-disables the cache).
+Every cached product is keyed by its inputs and by the code of the one stage that makes it, never
+by the whole project's code: an upgrade that changes a template re-frames the cached bodies, one
+that changes the feed writer rewrites the feeds and nothing else. `STAGES` (below) is the one place
+that says which modules and templates each stage's code key hashes; `stage_key(name)` is that key.
+An entry can never be stale: a change of its inputs or of its stage's code makes a new key, and old
+entries are simply not read again (`RenderCache.prune` deletes those of other stage code).
+
+Entries are rows of one SQLite database, `.cache/vanban/entries.sqlite` (override the folder with
+VANBAN_CACHE; VANBAN_CACHE=off disables the cache).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import json
 import os
 import pickle
 import sqlite3
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -21,25 +26,99 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-__all__ = ["RenderCache", "MemoryBytecodeCache", "code_fingerprint", "cache_dir_for", "read_kept", "keep"]
+__all__ = ["RenderCache", "MemoryBytecodeCache", "Stage", "STAGES", "PAGE_STAGES", "KIND_STAGES", "stage_key", "stage_files",
+           "code_fingerprint", "cache_dir_for", "read_kept", "keep"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
 
+@dataclass(frozen=True)
+class Stage:
+    """What one stage's code key hashes: files of this package (modules, `templates/…`), the versions
+    of libraries, and the keys of the stages whose products it takes as input."""
+
+    files: tuple[str, ...]
+    libraries: tuple[str, ...] = ()
+    inputs: tuple[str, ...] = ()
+
+
+_MODEL = ("model.py", "numbers.py", "registry.py", "text.py", "problems.py")
+"""The data model every stage reads (a directive, its number, the registries)."""
+_ARCHIVE = ("archive.py", "crossrefs.py", "citations.py")
+"""The loaded archive: its lookups by number and the citations between directives."""
+
+STAGES: dict[str, Stage] = {
+    # Reading directives/: the load memo and the citation scans (`loader.LoadMemo`, `crossrefs`).
+    "load": Stage(("project.py", "loader.py", "bounds.py", "repofiles.py", *_MODEL, *_ARCHIVE)),
+    # A directive body's HTML and table of contents, from its Markdown text and citation targets.
+    # (bodies.py: the time budget a body renders within; linksafety.py: which links a body keeps.)
+    "body": Stage(("render.py", "anchors.py", "citations.py", "bodies.py", "linksafety.py", *_MODEL), ("Markdown",)),
+    # The archive's HTML of a page (directive, listing, index, statistics, short-link choice), from
+    # cached bodies, metadata and the archive's templates: the modules every kind of page shares,
+    # then one stage per kind with its templates, so that a change to the listing template re-makes
+    # listing pages only. Material's theme frames every page afterwards on every build (not cached:
+    # its templates, docs/overrides/, are no stage's).
+    "page": Stage(("site.py", "render.py", "listings.py", "stats.py", "shortlinks.py", "cite.py", "diagram.py",
+                   "anchors.py", "statements.py", *_MODEL, *_ARCHIVE), ("Markdown", "Jinja2"), ("body",)),
+    "page:directive": Stage(("templates/directive.html", "templates/_crossrefs.html", "templates/_macros.html"), (), ("page",)),
+    "page:listing": Stage(("templates/listing.html", "templates/_macros.html"), (), ("page",)),
+    "page:index": Stage(("templates/group_index.html", "templates/_macros.html"), (), ("page",)),
+    "page:stats": Stage(("templates/stats.html", "templates/_macros.html"), (), ("page",)),
+    "page:short-link": Stage(("templates/short_link.html", "templates/_macros.html"), (), ("page",)),
+    # The home page's overview (rendered on every build, into a hand-written page: not cached).
+    "page:home": Stage(("templates/home.html", "templates/_macros.html"), (), ("page",)),
+    # What Pagefind reads for a directive: its page's HTML (`page` key) wrapped with search metadata.
+    # An index bucket is keyed by the digests of those documents, not by any code (`search.Bucket`).
+    "search": Stage(("search.py", "oserrors.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
+    # A directive's open-data JSON, export record and CSV line, from its fields.
+    "opendata": Stage(("opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE)),
+    # Atom feeds: not cached across builds, keyed for `mkdocs serve --dirty` rewrites.
+    "feeds": Stage(("feeds.py", "listings.py", "opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE), ("feedgen",)),
+}
+"""Each stage's code: a change to a file listed here re-makes that stage's products (and those of
+the stages taking them as `inputs`), and nothing else's. Modules in no stage (parallel.py,
+collector.py, shell.py, seo.py, csp.py, sitemap.py, webserver.py, manifest.py, redirects.py, cli.py,
+importer.py…) and templates/head.html (seo.py's) shape work that no cache keeps: every build runs
+them. `tests/test_cache.py` checks
+that every stage lists the package modules its modules import."""
+
+PAGE_STAGES = ("page:directive", "page:listing", "page:index", "page:stats", "page:short-link")
+"""The stages of the cached pages, "page:" + `PageSpec.kind`."""
+
+KIND_STAGES: dict[str, tuple[str, ...]] = {"body": ("body",), "pages": PAGE_STAGES, "search": ("search",),
+                                           "search-key": ("search",), "opendata": ("opendata",)}
+"""The stages whose code each kind of render-cache entry is made under (the first unless `put_many`
+names another)."""
+
+
+def stage_files(name: str) -> list[Path]:
+    """The package files stage `name` hashes (its own, not its input stages')."""
+    return [_PACKAGE / rel for rel in sorted(set(STAGES[name].files))]
+
+
+@lru_cache(maxsize=None)
+def stage_key(name: str) -> str:
+    """Hash of stage `name`'s files, library versions and input stages' keys (`STAGES`)."""
+    stage = STAGES[name]
+    h = hashlib.sha256(f"stage {name}\0".encode())
+    for path in stage_files(name):
+        h.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    for dist in stage.libraries:
+        try:
+            h.update(f"{dist}={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=?\0".encode())
+    for upstream in stage.inputs:
+        h.update(f"{upstream}={stage_key(upstream)}\0".encode())
+    return h.hexdigest()[:16]
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Hash of this package's code and templates and of the Markdown library version."""
-    h = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".html") and path.is_file():
-            h.update(path.relative_to(_PACKAGE).as_posix().encode())
-            h.update(path.read_bytes())
-    for dist in ("Markdown", "Jinja2"):
-        try:
-            h.update(f"{dist}={metadata.version(dist)}".encode())
-        except metadata.PackageNotFoundError:
-            pass
-    return h.hexdigest()[:16]
+    """Hash of every stage's code key: what no single stage decides (kept for callers that truly
+    depend on all the archive's code)."""
+    return hashlib.sha256("".join(f"{name}={stage_key(name)}" for name in sorted(STAGES)).encode()).hexdigest()[:16]
 
 
 def cache_dir_for(project_root: Path) -> Path | None:
@@ -80,9 +159,10 @@ def keep(path: Path, stamp: str, value: Any) -> bool:
 class RenderCache:
     """Values by a key made from their inputs, in one SQLite database under the cache folder.
 
-    Kinds of entries: "body" (a directive body's HTML and table of contents, JSON, by `key()` of
-    its text and link targets), "pages", "search" and "opendata" (a whole generated page, a search
-    page, a directive's open-data file and export lines, bytes, by page key). As files, the ~33 000 entries of a cold 10 000-directive
+    Kinds of entries (`KIND_STAGES`): "body" (a directive body's HTML and table of contents, JSON,
+    by `key()` of its text and link targets), "pages" (the archive's HTML of a page, by page key),
+    "search" and "search-key" (a directive's search page and its digest, by `search.search_entry_key`)
+    and "opendata" (a directive's open-data file and export lines, by `opendata` key of its fields). As files, the ~33 000 entries of a cold 10 000-directive
     build cost ~10 CPU-s on this machine's file system (a mkdir, open and rename each); in one
     database, written a batch per transaction, well under a second. `put` only queues a body entry:
     `flush()` writes the queue (each forked worker flushes what it rendered).
@@ -95,8 +175,9 @@ class RenderCache:
         self._queue: list[tuple[str, str, bytes]] = []
         self._db: tuple[int, sqlite3.Connection] | None = None
 
-    def key(self, *parts: str) -> str:
-        h = hashlib.sha256(code_fingerprint().encode())
+    def key(self, kind: str, *parts: str) -> str:
+        """Key of an entry of `kind` made from `parts`, under the code key of its stage (`KIND_STAGES`)."""
+        h = hashlib.sha256(f"{kind}\0{stage_key(KIND_STAGES[kind][0])}".encode())
         for part in parts:
             h.update(b"\0")
             h.update(part.encode("utf-8", "surrogatepass"))
@@ -112,7 +193,7 @@ class RenderCache:
 
     def flush(self) -> None:
         queue, self._queue = self._queue, []
-        self._write(queue)
+        self._write(queue, stage_key("body"))
 
     def get_many(self, kind: str, keys: Iterable[str]) -> dict[str, bytes]:
         """Entries of `kind` by key; missing keys are left out."""
@@ -151,28 +232,32 @@ class RenderCache:
             found.update(key for key, in rows)
         return found
 
-    def put_many(self, kind: str, entries: Iterable[tuple[str, bytes]]) -> None:
-        """Store entries of `kind` (key, bytes) in one transaction."""
+    def put_many(self, kind: str, entries: Iterable[tuple[str, bytes]], stage: str | None = None) -> None:
+        """Store entries of `kind` (key, bytes) in one transaction, made under the code of `stage`
+        (one of `KIND_STAGES[kind]`, the first by default)."""
         if self.folder is not None:
-            self._write([(kind, key, value) for key, value in entries])
+            code = stage_key(stage or KIND_STAGES[kind][0])
+            self._write([(kind, key, value) for key, value in entries], code)
 
     def prune(self) -> int:
-        """Delete the entries written by other code than this (a code or template change makes
-        every key new, so they would never be read again); returns how many. Entries of earlier
-        versions of a directive stay (one per edit) until the code changes."""
+        """Delete the entries made under other code than their stage's current code (a change to
+        a stage's modules or templates makes its keys new, so they would never be read again);
+        returns how many. Entries of earlier versions of a directive stay (one per edit) until
+        their stage's code changes."""
         if self.folder is None or not (self.folder / DATABASE).is_file():
             return 0
+        kept = " OR ".join(f"(kind = ? AND code IN ({','.join('?' * len(stages))}))" for stages in KIND_STAGES.values())
+        values = [v for kind, stages in KIND_STAGES.items() for v in (kind, *(stage_key(s) for s in stages))]
         try:
             db = self._connection()
             with db:
-                return db.execute("DELETE FROM entries WHERE code != ?", [code_fingerprint()]).rowcount
+                return db.execute(f"DELETE FROM entries WHERE NOT ({kept})", values).rowcount
         except sqlite3.Error:
             return 0
 
-    def _write(self, rows: list[tuple[str, str, bytes]]) -> None:
+    def _write(self, rows: list[tuple[str, str, bytes]], code: str) -> None:
         if self.folder is None or not rows:
             return
-        code = code_fingerprint()
         try:
             db = self._connection()
             with db:

@@ -26,7 +26,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .listings import Listing
+from .listings import FEED_FILE, FEED_KINDS, Listing, feed_path
 from .model import Directive
 from .opendata import write_if_changed
 from .text import display_subject
@@ -34,11 +34,8 @@ from .text import display_subject
 __all__ = ["FEED_KINDS", "FEED_SIZE", "FEED_FILE", "ATOM_TYPE", "Feed", "feed_path", "build_feeds", "atom_xml",
            "FeedWriter"]
 
-FEED_KINDS = ("all", "type", "issuer", "topic")
-"""Listings that have a feed (years are history, not something to follow)."""
 FEED_SIZE = 50
 """Newest directives per feed; older ones are in the listing and the open-data export."""
-FEED_FILE = "atom.xml"
 ATOM_TYPE = "application/atom+xml"
 
 _VIETNAM = timezone(timedelta(hours=7))
@@ -50,11 +47,6 @@ class Feed:
     path: str
     """Site-relative: "loai/ke-hoach/atom.xml"."""
     title: str
-
-
-def feed_path(listing: Listing) -> str | None:
-    """Where a listing's feed is, or None when that kind of listing has none."""
-    return f"{listing.url}{FEED_FILE}" if listing.kind in FEED_KINDS else None
 
 
 def feed_title(listing: Listing, site_name: str = "") -> str:

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 from .archive import Archive
 from .model import Directive
 
-__all__ = ["Listing", "ListingPage", "GroupIndex", "build_listings", "build_indexes", "PER_PAGE", "WITHDRAWN_URL"]
+__all__ = ["Listing", "ListingPage", "GroupIndex", "build_listings", "build_indexes", "PER_PAGE", "FEED_KINDS",
+           "FEED_FILE", "feed_path", "WITHDRAWN_URL"]
 
 PER_PAGE = 50
+
+FEED_KINDS = ("all", "type", "issuer", "topic")
+"""Listings that have a feed (years are history, not something to follow)."""
+FEED_FILE = "atom.xml"
 
 WITHDRAWN_URL = "van-ban/thu-hoi/"
 """The one list of withdrawn directives (no feed: withdrawals are not news to follow)."""
@@ -116,3 +121,10 @@ def build_indexes(listings: list[Listing]) -> list[GroupIndex]:
         groups = [(lst.title if kind != "year" else lst.key, lst.url, len(lst.directives)) for lst in listings if lst.kind == kind]
         indexes.append(GroupIndex(kind, url, title, groups))
     return indexes
+
+
+def feed_path(listing: Listing) -> str | None:
+    """Where a listing's feed is, or None when that kind of listing has none. Here, not in
+    `feeds.py`: listing pages link their feed, and the feed writer is not part of page rendering
+    (its code is outside the page stage's key, `cache.STAGES`)."""
+    return f"{listing.url}{FEED_FILE}" if listing.kind in FEED_KINDS else None

@@ -19,8 +19,9 @@ the BOM correctly.
 Nothing here depends on the time of the build: the same archive gives the same bytes.
 
 `OpenDataWriter` keeps, between the rebuilds of `mkdocs serve --dirty` (which keep the site folder),
-what it wrote for each directive under that directive's key (the site plan's `PageSpec.key`: its
-file, the front matter of the directives it names or that name it, registries, code): a directive
+what it wrote for each directive under that directive's key (the site plan's `PageSpec.data_key`:
+its file, the front matter of the directives it names or that name it, registries; with this
+stage's code, `cache.STAGES["opendata"]`, and the attachments' sizes): a directive
 whose key is unchanged is neither computed nor written again, and the whole-archive export is put
 together from the records it keeps (the bytes `json.dumps` of the whole document would give) and
 written only when those bytes change. An edit of one directive's text rewrites its JSON alone.
@@ -41,7 +42,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from .archive import Archive
-from .cache import RenderCache
+from .cache import RenderCache, stage_key
 from .cite import citation
 from .model import STATUSES, Attachment, Directive
 from .parallel import can_fork, fork_map, worker_count
@@ -460,12 +461,12 @@ def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: lis
     return out
 
 
-def _directive_key(page_key: str, d: Directive, site_url: str) -> str:
-    # The page key covers the directive's file, not its attachments: their sizes are in the record.
-    if not page_key:
+def _directive_key(data_key: str, d: Directive, site_url: str) -> str:
+    # The data key covers the directive's file, not its attachments: their sizes are in the record.
+    if not data_key:
         return ""
     sizes = ",".join(str(a.size) for a in d.attachments)
-    return hashlib.sha1(f"{page_key}\0{site_url}\0{sizes}".encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{stage_key('opendata')}\0{data_key}\0{site_url}\0{sizes}".encode("utf-8")).hexdigest()
 
 
 class _CsvRows:

@@ -31,9 +31,8 @@ from .cache import RenderCache
 from .cite import citation
 from .citations import find_citations
 from .diagram import relation_diagram
-from .feeds import feed_path
 from .linksafety import is_safe_url
-from .listings import WITHDRAWN_URL, GroupIndex, Listing, ListingPage
+from .listings import WITHDRAWN_URL, GroupIndex, Listing, ListingPage, feed_path
 from .model import RELATIONS, STATUSES, Directive
 from .statements import is_signed_copy
 from .text import display_subject, slugify

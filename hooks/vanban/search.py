@@ -56,7 +56,7 @@ from typing import Callable, Iterable, NamedTuple
 import jinja2
 
 from .archive import Archive
-from .cache import RenderCache
+from .cache import RenderCache, stage_key
 from .model import STATUSES, Directive
 from .numbers import DocumentNumber, NumberError
 from .oserrors import disk_full
@@ -66,9 +66,10 @@ from .text import fold
 __all__ = [
     "SEARCH_PAGE", "NUMBER_MAP_DIR", "NUMBER_SHARDS", "PAGEFIND_DIR", "d_folds", "sort_value",
     "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document", "search_filters",
-    "SearchPage", "search_page", "SEARCH_CACHE", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
+    "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
+    "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout", "TITLES_FILE", "title_records", "write_title_index",
+    "reply_timeout", "TITLES_FILE", "title_records", "write_title_index", "IndexBeside",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -264,46 +265,77 @@ class SearchPage(NamedTuple):
     sort: str
     """`sort_value` of the directive: "2023-01-04"."""
     key: str
-    """Names the page's content: equal keys, equal pages. The directive's page key (which hashes
-    every input of its page, hence of this one), or a hash of the content (`SearchPage.of`)."""
+    """Names the page's content: equal keys, equal pages (a bucket is keyed by its pages' keys).
+    The SHA-1 of the document `SearchPage.of` was given, or a key that hashes all of its inputs."""
     packed: bytes | None = None
-    """`index_document`, zlib-compressed, or None when it is in the render cache under `key`
+    """`index_document`, zlib-compressed, or None when it is in the render cache under `entry`
     (SEARCH_CACHE): a build keeps no directive's text in memory, and reads a bucket's pages only
     to index it. Build with `SearchPage.of`, read as `html`."""
+    entry: str = ""
+    """Its render-cache key (SEARCH_CACHE), when not `key`: the hash of its inputs (`search_entry_key`)."""
 
     @classmethod
-    def of(cls, url: str, html: str, sort: str, key: str | None = None) -> "SearchPage":
-        packed = zlib.compress(html.encode("utf-8"), 1)
-        return cls(url, sort, key or hashlib.sha1(packed).hexdigest(), packed)
+    def of(cls, url: str, html: str, sort: str, key: str | None = None, entry: str = "") -> "SearchPage":
+        data = html.encode("utf-8")
+        return cls(url, sort, key or hashlib.sha1(data).hexdigest(), zlib.compress(data, 1), entry)
 
     @property
     def html(self) -> str:
         assert self.packed is not None, f"{self.url}: the page is in the render cache"
         return zlib.decompress(self.packed).decode("utf-8")
 
+    @property
+    def cache_key(self) -> str:
+        return self.entry or self.key
 
-def search_page(d: Directive, content_html: str, key: str | None = None) -> SearchPage:
-    return SearchPage.of(f"/{d.url}", index_document(d, content_html), sort_value(d), key)
+
+def search_page(d: Directive, content_html: str, entry: str = "") -> SearchPage:
+    """The search page of `d`, keyed by the digest of what Pagefind reads (`SearchPage.of`)."""
+    return SearchPage.of(f"/{d.url}", index_document(d, content_html), sort_value(d), entry=entry)
 
 
 SEARCH_CACHE = "search"
-"""Render-cache folder of `SearchPage.packed` by page key."""
+"""Render-cache kind of `SearchPage.packed` by `search_entry_key`."""
+SEARCH_DIGESTS = "search-key"
+"""Render-cache kind of a search page's `key` (its digest, ASCII) by the same entry key: a build
+learns which buckets changed without reading the pages."""
+
+
+def search_entry_key(page_key: str) -> str:
+    """Where a directive's search page is kept: its page's key (which hashes every input of its HTML)
+    and the search stage's code (`cache.STAGES["search"]`)."""
+    return hashlib.sha1(f"{stage_key('search')}\0{page_key}".encode()).hexdigest()
+
+
+def store_search_pages(cache: RenderCache, pages: Iterable[SearchPage]) -> None:
+    pages = list(pages)
+    cache.put_many(SEARCH_CACHE, ((p.entry, p.packed) for p in pages))
+    cache.put_many(SEARCH_DIGESTS, ((p.entry, p.key.encode("ascii")) for p in pages))
+
+
+def stored_search_pages(cache: RenderCache, items: list[tuple[str, Directive]]) -> dict[str, SearchPage]:
+    """{entry key: SearchPage without its text} of the (entry key, directive) items an earlier build
+    or a writer of this one kept in the render cache."""
+    by_entry = dict(items)
+    return {entry: SearchPage(f"/{by_entry[entry].url}", sort_value(by_entry[entry]), digest.decode("ascii"), None, entry)
+            for entry, digest in cache.iter_many(SEARCH_DIGESTS, list(by_entry))}
+
 
 PARALLEL_THRESHOLD = 500
 
 
 def prepare_pages(items: list[tuple[str, Directive, Callable[[], str]]], cache: RenderCache,
                   workers: int | None = None) -> dict[str, SearchPage]:
-    """{page key: SearchPage} for (page key, directive, its content HTML) items. The page key hashes
-    everything a search page is made of (the directive, what it shows of others, the code), so a
-    page an earlier build prepared is read from the render cache; the others are made, on all
-    cores when there are many."""
+    """{entry key: SearchPage} for (entry key, directive, its content HTML) items. The entry key
+    hashes everything a search page is made of (`search_entry_key`), so a page an earlier build
+    prepared is read from the render cache; the others are made, on all cores when there are many."""
     done: dict[str, SearchPage] = {}
     todo = []
     stored = cache.get_many(SEARCH_CACHE, (key for key, _, _ in items))
+    digests = cache.get_many(SEARCH_DIGESTS, list(stored))
     for key, d, content in items:
-        if key in stored:
-            done[key] = SearchPage(f"/{d.url}", sort_value(d), key, stored[key])
+        if key in stored and key in digests:
+            done[key] = SearchPage(f"/{d.url}", sort_value(d), digests[key].decode("ascii"), stored[key], key)
         else:
             todo.append((key, d, content))
 
@@ -317,7 +349,7 @@ def prepare_pages(items: list[tuple[str, Directive, Callable[[], str]]], cache: 
         made = dict(prepare(positions))
     else:
         made = dict(fork_map(prepare, positions, workers))
-    cache.put_many(SEARCH_CACHE, ((key, page.packed) for key, page in made.items()))
+    store_search_pages(cache, made.values())
     done.update(made)
     return done
 
@@ -367,7 +399,8 @@ class Bucket:
     @functools.cached_property
     def key(self) -> str:
         """Hash of everything its index is made of: the pages, Pagefind's version and our settings."""
-        settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, TITLE_WEIGHT, BODY_HEADING_WEIGHT, PLACEHOLDER_URL, PLACEHOLDER_TEXT, FLOOR_SORT, BUCKET_FILES]
+        settings = [INDEX_FORMAT, _pagefind_version(), EXCLUDED, TITLE_WEIGHT, BODY_HEADING_WEIGHT, PLACEHOLDER_URL, PLACEHOLDER_TEXT,
+                    FLOOR_SORT, BUCKET_FILES, _indexer_code()]
         digest = hashlib.sha256(json.dumps(settings).encode() + b"\0")
         for page in sorted(self.pages, key=lambda p: (p.url, p.sort, p.key)):
             digest.update(f"{page.url}\0{page.sort}\0{page.key}\0".encode())
@@ -379,6 +412,16 @@ class Bucket:
         never mixes files of two versions, and a folder that exists is complete (written aside and
         renamed into place)."""
         return f"{self.name}-{self.key[:10]}"
+
+
+@functools.lru_cache(maxsize=1)
+def _indexer_code() -> str:
+    """Hash of the functions that hand a bucket's documents to Pagefind: a bucket is indexed again
+    when they change, not when another part of this module does (its documents' keys say the rest)."""
+    import inspect
+
+    functions = (_new_index, _index_bucket, _documents, _put_in_place, _complete)
+    return hashlib.sha256("".join(inspect.getsource(f) for f in functions).encode()).hexdigest()[:16]
 
 
 def plan_buckets(pages: Iterable[SearchPage], limit: int = BUCKET_LIMIT) -> list[Bucket]:
@@ -561,6 +604,101 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
                       [b.name for b in cached], time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
 
 
+class IndexBeside:
+    """Indexes search buckets while a cold build's pages are still being written.
+
+    The writers store each directive's search page in the render cache (`store_search_pages`); the
+    adapter tells this indexer which entries are stored as each batch of pages is written
+    (`written`), and a bucket is indexed, by one Pagefind process, as soon as all of its pages are
+    in: Pagefind then works beside the writers instead of after them, and `write_index` finds the
+    bucket in place (its folder is named by its content) or in the cache folder. The indexer is a
+    process forked before the writers (no thread of this process runs while they fork): it holds
+    no page, only which entries each bucket has. `finish()` stops it after the bucket it is
+    indexing; the buckets left are `write_index`'s, on every core.
+    """
+
+    def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache) -> None:
+        import multiprocessing
+
+        pages = [SearchPage(f"/{d.url}", sort_value(d), entry, None, entry) for entry, d in items]
+        self._plan = [(b.name, b.label, b.year, [(p.url, p.sort, p.entry) for p in b.pages]) for b in plan_buckets(pages)]
+        self._out = site_dir / PAGEFIND_DIR
+        self._store = cache_dir / PAGEFIND_DIR if cache_dir else None
+        self._folder = texts.folder
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=self._run, args=(child,), name="vanban-index-beside", daemon=True)
+        self._process.start()
+        child.close()
+
+    def written(self, entries: list[str]) -> None:
+        """These search pages are in the render cache."""
+        if entries:
+            self._conn.send(entries)
+
+    def finish(self) -> list[str]:
+        """Stop after the bucket being indexed; the names of the buckets this indexer indexed."""
+        try:
+            self._conn.send(None)
+            indexed = self._conn.recv()
+        except (EOFError, OSError):
+            indexed = []
+        self._process.join()
+        self._conn.close()
+        return indexed
+
+    def _run(self, conn) -> None:
+        texts = RenderCache(self._folder)
+        stored: set[str] = set()
+        waiting = list(self._plan)
+        indexed: list[str] = []
+        finishing = False
+        while not finishing:
+            message = conn.recv()  # blocks until a batch is written
+            while True:
+                if message is None:
+                    finishing = True
+                    break
+                stored.update(message)
+                if not conn.poll():
+                    break
+                message = conn.recv()
+            while waiting and not finishing:
+                ready = next((b for b in waiting if all(entry in stored for _, _, entry in b[3])), None)
+                if ready is None:
+                    break
+                waiting.remove(ready)
+                if self._index(ready, texts):
+                    indexed.append(ready[0])
+                while conn.poll():  # the writers may have finished meanwhile
+                    message = conn.recv()
+                    if message is None:
+                        finishing = True
+                    else:
+                        stored.update(message)
+        conn.send(indexed)
+
+    def _index(self, planned: tuple, texts: RenderCache) -> bool:
+        name, label, year, members = planned
+        digests = texts.get_many(SEARCH_DIGESTS, [entry for _, _, entry in members])
+        if len(digests) != len(members):
+            return False  # write_index will find out what is missing
+        bucket = Bucket(name, label, year, [SearchPage(url, sort, digests[entry].decode("ascii"), None, entry)
+                                            for url, sort, entry in members])
+        if (self._out / bucket.folder / "pagefind-entry.json").is_file() or (
+                self._store and (self._store / bucket.folder / "pagefind-entry.json").is_file()):
+            return False  # there already, or write_index copies it from the cache
+        try:
+            self._out.mkdir(parents=True, exist_ok=True)
+            _run_async(_write_buckets([bucket], self._out, False, 1, texts))
+            if self._store:
+                _store(self._store, self._out, [bucket], [bucket])
+            return True
+        except Exception as exc:  # noqa: BLE001 - write_index indexes it again, and says what fails
+            log.info(f"Tìm kiếm: chưa lập được chỉ mục phần {name} trong lúc ghi trang: {exc}")
+            return False
+
+
 def _copy_folder(source: Path, parent: Path, name: str) -> None:
     # Copied aside, then renamed into place: a reader never sees half a folder. Files are hard
     # links where the file system allows (a warm 10 000 build copied ~10 500 files, ~1 s): neither
@@ -704,12 +842,12 @@ async def _index_primary(service, tmp: Path) -> None:
 
 def _documents(bucket: Bucket, texts: RenderCache | None) -> list[tuple[str, str]]:
     """(url, HTML) of the bucket's pages, those kept out of memory read from the render cache."""
-    wanted = [page.key for page in bucket.pages if page.packed is None]
+    wanted = [page.cache_key for page in bucket.pages if page.packed is None]
     stored = texts.get_many(SEARCH_CACHE, wanted) if wanted and texts is not None else {}
-    missing = [page.url for page in bucket.pages if page.packed is None and page.key not in stored]
+    missing = [page.url for page in bucket.pages if page.packed is None and page.cache_key not in stored]
     if missing:
         raise RuntimeError(f"Tìm kiếm: không đọc được trang của {len(missing)} văn bản từ bộ đệm, ví dụ {missing[0]}")
-    return [(page.url, page.html if page.packed is not None else zlib.decompress(stored[page.key]).decode("utf-8"))
+    return [(page.url, page.html if page.packed is not None else zlib.decompress(stored[page.cache_key]).decode("utf-8"))
             for page in bucket.pages]
 
 

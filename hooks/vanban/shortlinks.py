@@ -124,5 +124,5 @@ def _ambiguity_pages(plan: SitePlan) -> list[PageSpec]:
 
         specs.append(PageSpec(f"{link.url}index.md", link.url, f"Văn bản số {numbers}",
                               f"Các văn bản mang số ký hiệu {numbers}.", "short-link", False, render,
-                              key=plan.list_key(link.directives, link.url, numbers)))
+                              key=plan.list_key(link.directives, link.url, numbers, stage="page:short-link")))
     return specs

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .archive import Archive
-from .cache import RenderCache, code_fingerprint
+from .cache import RenderCache, stage_key
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
 from .model import Directive
 from .parallel import can_fork, fork_map, worker_count
@@ -70,7 +70,12 @@ class PageSpec:
     listing: Listing | None = None
     """The listing a "listing" page is a page of (for its feed and sitemap date)."""
     key: str = ""
-    """Hash of everything the page's HTML depends on: equal keys, equal pages (see `SitePlan.reuse`)."""
+    """Hash of everything the page's HTML depends on: equal keys, equal pages (see `SitePlan.reuse`):
+    `data_key` and the page stage's code (`cache.STAGES["page"]`)."""
+    data_key: str = ""
+    """Hash of the page's inputs without any code: the directive's file, what the page shows of
+    other directives, the registries, the site's name and address. The other stages that make
+    something of a directive (open data) key it by this and their own code."""
 
     def html(self) -> tuple[str, list[dict[str, Any]]]:
         """(HTML, table-of-contents tokens)."""
@@ -98,14 +103,14 @@ class SitePlan:
         self.indexes = build_indexes(self.listings)
         self.pages: dict[str, PageSpec] = {}
         self.archive_key = archive_key(archive, site_name, site_url)
-        self._base_key = stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url)
+        self._data_key = stable_hash(registries_stamp(archive), site_name, site_url)
         self._referrers: dict[int, list[Directive]] = {}
         for d in archive.directives:
             for ref in _references(d, archive):
                 for target in archive.find(ref.number, _ref_year(ref)):
                     self._referrers.setdefault(id(target), []).append(d)
-        # What every listing page shares: code, registries, and the relations that give statuses.
-        self._shared_key = stable_hash(self._base_key,
+        # What every listing page shares: registries, and the relations that give statuses.
+        self._shared_key = stable_hash(self._data_key,
                                  *(f"{d.url}\0{d.relations!r}\0{d.status}" for d in archive.directives if d.relations or d.status))
         for d in archive.directives:
             self._add_directive(d)
@@ -117,16 +122,18 @@ class SitePlan:
         self._add(PageSpec(f"{STATS_URL}index.md", STATS_URL, "Thống kê văn bản",
                            "Số văn bản theo năm, loại, cơ quan ban hành và lĩnh vực.", "stats", True,
                            lambda: (self.renderer.stats(build_charts(self.listings, len(self.archive.listed)), STATS_URL), []),
-                           key=self.key_for(STATS_URL)))
+                           key=self.key_for(STATS_URL, stage="page:stats")))
 
-    def key_for(self, *parts: str) -> str:
-        """Key of a page that may show any directive's metadata (indexes, statistics, short links)."""
-        return stable_hash(self.archive_key, *parts)
+    def key_for(self, *parts: str, stage: str) -> str:
+        """Key of a page that may show any directive's metadata (indexes, statistics), made by the
+        code of `stage` ("page:" + its kind, `cache.STAGES`)."""
+        return stable_hash(stage_key(stage), self.archive_key, *parts)
 
-    def list_key(self, directives: list[Directive], *parts: str) -> str:
+    def list_key(self, directives: list[Directive], *parts: str, stage: str = "page:listing") -> str:
         """Key of a page that lists `directives` (their metadata and status, not their text)."""
         # The status badge is in force as of the build date: its key, not the date, is hashed.
-        return stable_hash(self._shared_key, *parts, *(f"{d.url}\0{d.front_stamp}\0{d.effective_status}" for d in directives))
+        return stable_hash(stage_key(stage), self._shared_key, *parts,
+                           *(f"{d.url}\0{d.front_stamp}\0{d.effective_status}" for d in directives))
 
     def _add(self, spec: PageSpec) -> None:
         self.pages[spec.src_uri] = spec
@@ -137,8 +144,9 @@ class SitePlan:
             return rendered.html, rendered.toc_tokens
 
         # `effective_status`: the status in force on the build date, which the page shows.
-        key = stable_hash(self._base_key, d.stamp, d.effective_status or "", *self._related_stamps(d))
-        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d, key=key))
+        data_key = stable_hash(self._data_key, d.stamp, d.effective_status or "", *self._related_stamps(d))
+        self._add(PageSpec(f"{d.url}index.md", d.url, d.title, d.subject, "directive", False, render, d,
+                           key=stable_hash(stage_key("page:directive"), data_key), data_key=data_key))
 
     def _related_stamps(self, d: Directive) -> list[str]:
         """What a directive page shows of other directives: the ones it names and the ones naming it.
@@ -167,7 +175,7 @@ class SitePlan:
 
     def _add_index(self, index: GroupIndex) -> None:
         self._add(PageSpec(index.src_uri, index.url, index.title, index.title, "index", True,
-                           lambda: (self.renderer.group_index(index), []), key=self.key_for(index.src_uri)))
+                           lambda: (self.renderer.group_index(index), []), key=self.key_for(index.src_uri, stage="page:index")))
 
     def reuse(self, previous: dict[str, tuple[str, Rendered]]) -> None:
         """Take the HTML of pages whose key is unchanged from a previous plan (`mkdocs serve`)."""
@@ -220,8 +228,14 @@ class SitePlan:
         return [s for s in specs if s.rendered is None]
 
     def store(self, specs: list[PageSpec]) -> None:
-        """Keep the rendered HTML of `specs` in the render cache, by page key."""
-        self.renderer.cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in specs if s.key and s.rendered))
+        """Keep the rendered HTML of `specs` in the render cache, by page key (under the code of
+        their kind's stage, for `RenderCache.prune`)."""
+        by_stage: dict[str, list[PageSpec]] = {}
+        for s in specs:
+            if s.key and s.rendered:
+                by_stage.setdefault(f"page:{s.kind}", []).append(s)
+        for stage, group in by_stage.items():
+            self.renderer.cache.put_many(PAGE_CACHE, ((s.key, s.rendered.to_bytes()) for s in group), stage)
 
     def attachments(self) -> list[AttachmentFile]:
         return [
@@ -248,9 +262,10 @@ def archive_key(archive: Archive, site_name: str = "", site_url: str = "") -> st
     """Hash of what every page may show of other directives: their metadata, not their bodies.
 
     Editing a directive's text changes only its own page; editing its front matter (number,
-    subject, date…) can change links, listings and indexes anywhere, so it changes this key.
+    subject, date…) can change links, listings and indexes anywhere, so it changes this key. No
+    code is in it: whoever makes something of it adds their stage's code key (`cache.STAGES`).
     """
-    return stable_hash(code_fingerprint(), registries_stamp(archive), site_name, site_url,
+    return stable_hash(registries_stamp(archive), site_name, site_url,
                  *(f"{d.url}\0{d.front_stamp}\0{d.effective_status}" for d in archive.directives))
 
 
