@@ -331,11 +331,20 @@ def test_each_stage_key_follows_its_own_inputs(monkeypatch):
 
 
 def _imports(module: Path) -> set[str]:
-    """The package modules `module` imports ("model.py"), at any level of the file."""
+    """The package files `module` imports ("model.py"; every file of a sub-package such as
+    "frontmatter/fields.py"), at any level of the file."""
     found = set()
     for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-            found.add(node.module.split(".")[0] + ".py")
+        if not (isinstance(node, ast.ImportFrom) and node.level >= 1):
+            continue
+        base = module.parent
+        for _ in range(node.level - 1):
+            base = base.parent
+        names = [node.module.split(".")[0]] if node.module else [alias.name for alias in node.names]
+        for name in names:
+            target = base / name
+            files = sorted(target.glob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+            found.update(f.relative_to(PACKAGE).as_posix() for f in files if f.is_file() and f != module)
     return found
 
 

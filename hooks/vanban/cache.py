@@ -44,15 +44,20 @@ class Stage:
 
 _MODEL = ("model.py", "numbers.py", "registry.py", "text.py", "problems.py")
 """The data model every stage reads (a directive, its number, the registries)."""
-_ARCHIVE = ("archive.py", "crossrefs.py", "citations.py")
+_ARCHIVE = ("archive.py", "crossrefs.py", "citations.py", "force.py", "rules.py", "statements.py")
 """The loaded archive: its lookups by number and the citations between directives."""
+
+_FRONTMATTER = tuple(f"frontmatter/{p.name}" for p in sorted((_PACKAGE / "frontmatter").glob("*.py")))
+"""The front-matter readers (`vanban.frontmatter`), one module per part of the front matter."""
 
 STAGES: dict[str, Stage] = {
     # Reading directives/: the load memo and the citation scans (`loader.LoadMemo`, `crossrefs`).
-    "load": Stage(("project.py", "loader.py", "bounds.py", "repofiles.py", *_MODEL, *_ARCHIVE)),
+    # (frontmatter/: the field readers; rules.py: each problem's code; force.py: the status in force.)
+    "load": Stage(("project.py", "loader.py", "bounds.py", "repofiles.py", "rules.py", "force.py", "statements.py",
+                   *_FRONTMATTER, *_MODEL, *_ARCHIVE)),
     # A directive body's HTML and table of contents, from its Markdown text and citation targets.
     # (bodies.py: the time budget a body renders within; linksafety.py: which links a body keeps.)
-    "body": Stage(("render.py", "anchors.py", "citations.py", "bodies.py", "linksafety.py", *_MODEL), ("Markdown",)),
+    "body": Stage(("render.py", "anchors.py", "citations.py", "bodies.py", "linksafety.py", "rules.py", *_MODEL), ("Markdown",)),
     # The archive's HTML of a page (directive, listing, index, statistics, short-link choice), from
     # cached bodies, metadata and the archive's templates: the modules every kind of page shares,
     # then one stage per kind with its templates, so that a change to the listing template re-makes
@@ -85,7 +90,7 @@ that every stage lists the package modules its modules import."""
 PAGE_STAGES = ("page:directive", "page:listing", "page:index", "page:stats", "page:short-link")
 """The stages of the cached pages, "page:" + `PageSpec.kind`."""
 
-KIND_STAGES: dict[str, tuple[str, ...]] = {"body": ("body",), "pages": PAGE_STAGES, "search": ("search",),
+KIND_STAGES: dict[str, tuple[str, ...]] = {"body": ("body",), "body-check": ("body",), "pages": PAGE_STAGES, "search": ("search",),
                                            "search-key": ("search",), "opendata": ("opendata",)}
 """The stages whose code each kind of render-cache entry is made under (the first unless `put_many`
 names another)."""
