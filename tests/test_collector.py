@@ -27,7 +27,7 @@ def old_cycle() -> weakref.ref:
     return weakref.ref(a)
 
 
-def wait_for(check, timeout: float = 5.0) -> bool:
+def wait_for(check, timeout: float = 30.0) -> bool:  # returns as soon as true; long for loaded CI machines
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if check():

@@ -114,7 +114,7 @@ def test_a_withdrawn_or_not_yet_effective_directive_replaces_nothing(tmp_path):
         "old.md": head + "number: 11/QĐ-STTTT\ndate: 2024-01-02\nstatus: con-hieu-luc\neffective_until: 2024-03-31\n---\n\nx\n"})
     problems = load_archive(folder, tmp_path).problems
     assert [(p.format(), p.strict) for p in problems] == [(
-        "e/old.md: cảnh báo [status]: Trường status ghi 'con-hieu-luc' nhưng tính đến ngày "
+        "e/old.md: cảnh báo VB219 [status]: Trường status ghi 'con-hieu-luc' nhưng tính đến ngày "
         f"{build_date():%d/%m/%Y}, văn bản có tình trạng “Hết hiệu lực” (theo ngày hiệu lực hoặc văn bản khác trong "
         "kho) và trang hiện tình trạng này. Bỏ dòng status để trang tự tính.", False)]
     # On 20 June the replacement has not taken effect: the old one is still in force...
@@ -139,23 +139,23 @@ def check_output(tmp_path, text: str) -> tuple[int, str]:
 
 
 @pytest.mark.parametrize("front, expected", [
-    ("status: thu-hoi\n", "d/2024/16-qd-stttt.md:7: lỗi [status]: Văn bản thu hồi (status: thu-hoi) cần trường "
+    ("status: thu-hoi\n", "d/2024/16-qd-stttt.md:7: lỗi VB263 [status]: Văn bản thu hồi (status: thu-hoi) cần trường "
                           "'withdrawal' ghi ngày thu hồi (date), lý do (reason)"),
     ("status: thu-hoi\nwithdrawal:\n  reason: Sai thẩm quyền\n  by: 45/QĐ-STTTT\n",
-     "d/2024/16-qd-stttt.md:8: lỗi [withdrawal.date]: Thiếu ngày thu hồi 'withdrawal.date'"),
+     "d/2024/16-qd-stttt.md:8: lỗi VB267 [withdrawal.date]: Thiếu ngày thu hồi 'withdrawal.date'"),
     ("status: thu-hoi\nwithdrawal:\n  date: 2024-04-02\n  by: 45/QĐ-STTTT\n",
-     "d/2024/16-qd-stttt.md:8: lỗi [withdrawal.reason]: Thiếu lý do thu hồi 'withdrawal.reason'"),
+     "d/2024/16-qd-stttt.md:8: lỗi VB269 [withdrawal.reason]: Thiếu lý do thu hồi 'withdrawal.reason'"),
     ("status: thu-hoi\nwithdrawal:\n  by: 45/QĐ-STTTT\n  date: 2024-02-30\n  reason: Sai\n",
-     "d/2024/16-qd-stttt.md:10: lỗi [withdrawal.date]: Ngày thu hồi '2024-02-30' không tồn tại"),
+     "d/2024/16-qd-stttt.md:10: lỗi VB267 [withdrawal.date]: Ngày thu hồi '2024-02-30' không tồn tại"),
     ("status: thu-hoi\nwithdrawal:\n  reason: Sai\n  date: 2023-12-01\n",
-     "d/2024/16-qd-stttt.md:10: lỗi [withdrawal.date]: Ngày thu hồi 01/12/2023 trước ngày ban hành 13/03/2024"),
+     "d/2024/16-qd-stttt.md:10: lỗi VB268 [withdrawal.date]: Ngày thu hồi 01/12/2023 trước ngày ban hành 13/03/2024"),
     ("withdrawal:\n  date: 2024-04-02\n  reason: Sai\n",
-     "d/2024/16-qd-stttt.md:7: lỗi [withdrawal]: Có trường 'withdrawal' nhưng chưa ghi 'status: thu-hoi'"),
-    ("status: chua-co-hieu-luc\n", "lỗi [status]: Không ghi 'status: chua-co-hieu-luc'"),
-    ("effective_from: 01/07/2024\n", "d/2024/16-qd-stttt.md:7: lỗi [effective_from]: Ngày có hiệu lực '01/07/2024' "
+     "d/2024/16-qd-stttt.md:7: lỗi VB264 [withdrawal]: Có trường 'withdrawal' nhưng chưa ghi 'status: thu-hoi'"),
+    ("status: chua-co-hieu-luc\n", "lỗi VB217 [status]: Không ghi 'status: chua-co-hieu-luc'"),
+    ("effective_from: 01/07/2024\n", "d/2024/16-qd-stttt.md:7: lỗi VB261 [effective_from]: Ngày có hiệu lực '01/07/2024' "
                                      "không đúng dạng: cần dạng năm-tháng-ngày như 2025-07-01"),
     ("effective_from: 2024-07-01\neffective_until: 2024-06\n",
-     "d/2024/16-qd-stttt.md:8: lỗi [effective_until]: Ngày hết hiệu lực 06/2024 trước ngày có hiệu lực 01/07/2024"),
+     "d/2024/16-qd-stttt.md:8: lỗi VB262 [effective_until]: Ngày hết hiệu lực 06/2024 trước ngày có hiệu lực 01/07/2024"),
 ])
 def test_check_names_file_line_and_field(tmp_path, front, expected):
     code, out = check_output(tmp_path, BASE + front + "---\n\nĐiều 1.\n")
@@ -164,7 +164,7 @@ def test_check_names_file_line_and_field(tmp_path, front, expected):
 
 def test_withdrawal_without_its_document_is_a_warning_and_an_unknown_one_is_named(tmp_path):
     code, out = check_output(tmp_path, BASE + "status: thu-hoi\nwithdrawal:\n  date: 2024-04-02\n  reason: Sai\n---\n\nx\n")
-    assert code == 0 and "cảnh báo [withdrawal.by]: Chưa ghi văn bản thu hồi" in out, out
+    assert code == 0 and "cảnh báo VB270 [withdrawal.by]: Chưa ghi văn bản thu hồi" in out, out
     code, out = check_output(tmp_path / "2", BASE + "status: thu-hoi\nwithdrawal:\n  date: 2024-04-02\n  reason: Sai\n"
                                                     "  by: 45/QĐ-STTTT\n---\n\nx\n")
     assert "[withdrawal.by]: Quan hệ “Bị thu hồi bởi” 45/QĐ-STTTT: văn bản này chưa có trong kho" in out, out
@@ -179,7 +179,8 @@ def test_hostile_withdrawal_text_is_escaped(tmp_path):
         "status: thu-hoi\nwithdrawal:\n  date: 2024-04-02\n  reason: Sai\n  by: \"45/QĐ-STTTT<img src=x>\"\n---\n\nx\n")})
     loaded = load_archive(folder, tmp_path)
     assert [p.format() for p in loaded.errors] == [
-        "d/b.md:11: lỗi [withdrawal.by]: '45/QĐ-STTTT<img src=x>' không phải số ký hiệu văn bản (ví dụ 02/KH-UBND)."]
+        "d/b.md:11: lỗi VB506 [withdrawal.by]: '45/QĐ-STTTT<img src=x>' không phải số ký hiệu văn bản: ghi số như trên bản gốc, "
+        "ví dụ 02/KH-UBND hoặc {number: 02/KH-UBND, year: 2023}."]
     html = SitePlan(loaded.archive).pages["van-ban/2024/16-qd-stttt/index.md"].html()[0]
     notice = re.search(r'id="vb-thu-hoi">(.*?)</div>', html, re.S).group(1)
     assert "<script>" not in notice and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;x&lt;/b&gt;." in notice
@@ -323,7 +324,7 @@ def test_deleting_a_published_directive_fails_links_and_the_build_saying_withdra
     proc = subprocess.run([VANBAN, "links"], cwd=project, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1
     [line] = [l for l in proc.stdout.splitlines() if "16-qd-stttt" in l]  # one line for the file, not one per URL
-    assert line.startswith("directives/16-qd-stttt-thu-hoi.md: lỗi [status]: Tệp đã bị xoá nhưng Quyết định "
+    assert line.startswith("directives/16-qd-stttt-thu-hoi.md: lỗi VB405 [status]: Tệp đã bị xoá nhưng Quyết định "
                            "16/QĐ-STTTT đã công bố tại /van-ban/2024/16-qd-stttt/ (cùng ")
     assert "đừng xoá, hãy thu hồi: status: thu-hoi" in line
     build = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir",

@@ -116,7 +116,7 @@ def test_removed_directive_fails_naming_it_from_manifest(archive):
     assert proc.returncode == 1
     # One error for the deleted file (not one per address), saying to withdraw instead.
     [line] = [l for l in proc.stdout.splitlines() if "/van-ban/2022/1562-ubnd-kt/ " in l]
-    assert line.startswith("d/2022/cong-van.md: lỗi [status]: Tệp đã bị xoá nhưng Công văn 1562/UBND-KT đã công bố "
+    assert line.startswith("d/2022/cong-van.md: lỗi VB405 [status]: Tệp đã bị xoá nhưng Công văn 1562/UBND-KT đã công bố "
                            "tại /van-ban/2022/1562-ubnd-kt/ (cùng ")
     assert "đừng xoá, hãy thu hồi: status: thu-hoi" in line
     assert len([l for l in proc.stdout.splitlines() if "cong-van.md" in l]) == 1

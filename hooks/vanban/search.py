@@ -548,6 +548,8 @@ async def _write_titles(records: list[dict[str, object]], out: Path, folder: str
             shutil.rmtree(out / folder, ignore_errors=True)
             os.replace(tmp, out / folder)
             return
+    if disk_full(out):  # Pagefind leaves files empty on a full disk: name the folder, as the buckets do
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(out))
     raise RuntimeError(f"Pagefind: chỉ mục {folder} ghi thiếu tệp sau {WRITE_ATTEMPTS} lần")
 
 
