@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 
 import pytest
 
@@ -31,6 +32,14 @@ def preview(tmp_path):
 
 def edit(srv: Server, name: str, text: str, build: int) -> None:
     (srv.folder / name).write_text(text, encoding="utf-8")
+    # Once in CI the file watcher reported no event for a write made right after a rebuild (no
+    # "Detected file changes" in the log, the server still answering): save the file again, as a
+    # person would, before calling the preview stuck.
+    deadline = time.monotonic() + 20
+    while srv.builds() < build and time.monotonic() < deadline:
+        time.sleep(0.3)
+    if srv.builds() < build:
+        (srv.folder / name).write_text(text, encoding="utf-8")
     srv.wait_rebuild(build)
 
 
