@@ -16,7 +16,7 @@ from .yamltext import END
 
 __all__ = ["FIELDS", "REQUIRED", "read_number", "read_registry_key", "read_date", "read_subject", "read_slug",
            "read_bool", "read_str_list", "read_topics", "read_aliases", "read_status", "check_todos",
-           "check_unknown_fields", "check_required", "check_number_agrees", "today_in_vietnam"]
+           "check_unknown_fields", "check_required", "check_number_agrees", "today_in_vietnam", "parse_partial_date"]
 
 # Every front-matter key staff may write (the contract documented in docs/pages/huong-dan).
 FIELDS = (
@@ -114,27 +114,38 @@ def read_registry_key(fm: FrontMatter, key: str, registry: Any) -> Any:
     return entry
 
 
-def read_date(fm: FrontMatter) -> PartialDate | None:
-    raw = fm.data.get("date")
-    if blank(raw):
-        return None
+def parse_partial_date(raw: Any) -> tuple[str, PartialDate | None, str]:
+    """A written date that may leave the day or month blank ("2023-01", "2023"): its text, its value,
+    and "" — or None and why not: "format" (not year-month-day) or "missing" (no such day)."""
     text = raw.isoformat() if isinstance(raw, _date) else str(raw).strip()
     match = _ISO_DATE.match(text)
-    expected = "cần dạng năm-tháng-ngày như 2023-01-04 (hoặc 2023-01, 2023 nếu bản gốc để trống ngày)."
     if not match:
-        fm.report("VB206", "date", f"Ngày ban hành '{raw}' không đúng dạng: {expected}")
-        return None
+        return text, None, "format"
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
     try:
         _date(year, month or 1, day or 1)
     except ValueError:
+        return text, None, "missing"
+    return text, PartialDate(year, month, day), ""
+
+
+def read_date(fm: FrontMatter) -> PartialDate | None:
+    raw = fm.data.get("date")
+    if blank(raw):
+        return None
+    text, written, wrong = parse_partial_date(raw)
+    expected = "cần dạng năm-tháng-ngày như 2023-01-04 (hoặc 2023-01, 2023 nếu bản gốc để trống ngày)."
+    if wrong == "format":
+        fm.report("VB206", "date", f"Ngày ban hành '{raw}' không đúng dạng: {expected}")
+        return None
+    if written is None:
         fm.report("VB207", "date", f"Ngày ban hành '{text}' không tồn tại: {expected}")
         return None
+    year, month, day = written.year, written.month, written.day
     if year < 1945:
         fm.report("VB208", "date", f"Năm ban hành {year} trước 1945: kiểm tra lại năm (gõ nhầm?), ví dụ date: 2023-01-04.")
         return None
-    written = PartialDate(year, month, day)
     today = today_in_vietnam()
     if written.sort_key()[: 3 if day else 2 if month else 1] > (today.year, today.month, today.day)[: 3 if day else 2 if month else 1]:
         fm.report("VB209", "date", f"Ngày ban hành {written.display()} ở sau hôm nay ({today:%d/%m/%Y}): "

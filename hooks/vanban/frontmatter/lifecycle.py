@@ -4,18 +4,16 @@ by which document). The status in force is computed from them in `vanban.force`,
 
 from __future__ import annotations
 
-import re
-from datetime import date as _date
 from typing import Any
 
 from ..model import WITHDRAWN, PartialDate, Withdrawal
 from .context import FrontMatter, blank
+from .fields import parse_partial_date
 from .relations import read_ref
 
 __all__ = ["WITHDRAWAL_FIELDS", "read_effective_dates", "read_withdrawal"]
 
 WITHDRAWAL_FIELDS = ("date", "reason", "by")
-_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _EXAMPLE = "withdrawal: {date: 2025-03-10, reason: Ban hành không đúng thẩm quyền, by: 45/QĐ-STTTT}"
 
 
@@ -23,23 +21,18 @@ def read_partial_date(fm: FrontMatter, code: str, key: str, raw: Any, label: str
     """A date that may leave the day or month blank ("2025-07", "2025"), like `date`."""
     if blank(raw):
         return None
-    text = raw.isoformat() if isinstance(raw, _date) else str(raw).strip()
-    match = _ISO_DATE.match(text)
+    text, value, wrong = parse_partial_date(raw)
     expected = "cần dạng năm-tháng-ngày như 2025-07-01 (hoặc 2025-07, 2025 nếu chỉ biết tháng, năm)."
-    if not match:
+    if wrong == "format":
         fm.report(code, key, f"{label} '{raw}' không đúng dạng: {expected}")
         return None
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    try:
-        _date(year, month or 1, day or 1)
-    except ValueError:
+    if value is None:
         fm.report(code, key, f"{label} '{text}' không tồn tại: {expected}")
         return None
-    if not 1945 <= year <= 2100:
-        fm.report(code, key, f"{label}: năm {year} ngoài khoảng hợp lý (1945–2100).")
+    if not 1945 <= value.year <= 2100:
+        fm.report(code, key, f"{label}: năm {value.year} ngoài khoảng hợp lý (1945–2100).")
         return None
-    return PartialDate(year, month, day)
+    return value
 
 
 def read_effective_dates(fm: FrontMatter) -> dict[str, PartialDate | None]:
