@@ -22,6 +22,7 @@ indexed again — the worst one-template upgrade).
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import shutil
 import statistics
@@ -69,12 +70,13 @@ def write_published(directives: Path) -> Path:
                  key=lambda p: (p.parent.parent.name, p.name))
     front = yaml.safe_load(newest.read_text(encoding="utf-8").split("---\n")[1])
     issuers = yaml.safe_load((directives / "_registries" / "issuers.yml").read_text(encoding="utf-8"))
-    path = directives / "2026" / PUBLISHED
+    today = datetime.date.today()  # the newest possible date: a future one is an error (VB209)
+    path = directives / str(today.year) / PUBLISHED
     path.write_text(
         "---\n"
         f"number: 9001/{issuers[front['issuer']]['abbr']}-VP\n"
         "type: cong-van\n"
-        "date: 2026-12-31\n"
+        f"date: {today.isoformat()}\n"
         f"issuer: {front['issuer']}\n"
         "subject: V/v triển khai thực hiện văn bản mới ban hành\n"
         "topics: [chuyen-doi-so]\n"

@@ -60,12 +60,15 @@ SAMPLE: list[tuple[str, object, str]] = [
     ("xyzzy qwerty", NONE, "words of no document"),
 ]
 
+# The numbers below were picked again on 2026-12-03 from the archive `generate.py` makes now: since
+# 7728fe0 it keeps every date on or before today (a future date is an error of the rulebook),
+# which moved documents between years and numbers.
 SYNTHETIC: list[tuple[str, object, str]] = [
-    ("20/CT-UBND", "/van-ban/2023/20-ct-ubnd/", "unique number"),
-    ("09/ct-sxd", "/van-ban/2019/09-ct-sxd/", "lower case"),
-    ("so 6/ubnd-khtc", "/van-ban/2025/6-ubnd-khtc/", "'so' prefix"),
-    ("1/SGDDT-VP", "/van-ban/2016/1-sgddt-vp/", "Đ typed as D"),
-    ("08/BC-UBND năm 2021", "/van-ban/2021/08-bc-ubnd/", "number with its year"),
+    ("20/CT-UBND", "/van-ban/2021/20-ct-ubnd/", "unique number"),
+    ("02/ct-snn", "/van-ban/2023/02-ct-snn/", "lower case"),
+    ("so 8/stc-khtc", "/van-ban/2020/8-stc-khtc/", "'so' prefix"),
+    ("4/SGDDT-VP", "/van-ban/2019/4-sgddt-vp/", "Đ typed as D"),
+    ("07/BC-UBND năm 2016", "/van-ban/2016/07-bc-ubnd/", "number with its year (it exists in 2024 too)"),
     ("9999/QĐ-UBND", NONE, "no such number"),
     ("777/STTTT-VP", NONE, "no such number"),
     ("thanh toan khong dung tien mat", ("subject", "thuc hien thanh toan khong dung tien mat"), "whole title, no marks"),
