@@ -495,6 +495,26 @@ def titles_folder(site) -> str:
     return json.loads((site / "pagefind" / TITLES_FILE).read_text())["path"]
 
 
+def test_the_titles_index_holds_title_words_only_and_carries_what_a_result_shows(sample_site):
+    """Pagefind indexes every meta value as words: the opening of a text, its date or its issuer in
+    the titles index's meta made a first query download their postings too (issue 18)."""
+    folder = sample_site.site / "pagefind" / titles_folder(sample_site.site)
+    records = bucket_fragments(folder)
+    record = records["/van-ban/2022/1562-ubnd-kt/#vb-tieu-de"]
+    assert set(record["meta"]) <= {"dd"}
+    shown = json.loads(record["filters"]["hien_thi"][0])
+    assert shown["type"] == "Công văn" and shown["number"] == "1562/UBND-KT" and shown["date"] == "27/12/2022"
+    assert shown["subject"].startswith("Tăng cường công tác") and shown["issuer"]
+    assert record["content"] == "Công văn 1562/UBND-KT " + shown["subject"]
+    # A word of every opening but of no title is in no chunk of the titles index.
+    titles = fold(" ".join(r["content"] for r in records.values()))  # Pagefind keeps the folded words too
+    opening_only = {w for r in records.values() for w in re.findall(r"\b[a-z]{4,}\b", json.loads(r["filters"]["hien_thi"][0])["mo_dau"].lower())
+                    if w not in titles}
+    assert opening_only
+    chunks = b"".join(gzip.decompress(p.read_bytes()) for p in (folder / "index").iterdir())
+    assert [w for w in opening_only if w.encode() in chunks] == []
+
+
 @pytest.mark.browser
 def test_relevance_reads_the_titles_first_then_the_newest_buckets(search_page, sample_site):
     page = search_page.open_search("?q=van+thu")

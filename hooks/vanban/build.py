@@ -504,7 +504,11 @@ class Build:
             kept.search_data_stamp[:] = [stamp, write_number_map(site, plan.archive)]
             write_filter_counts(site, plan.archive)
         keys = kept.search_data_stamp[1]
-        write_title_index(site, plan.archive)  # kept as it is unless a type, number or subject changed
+        beside, titles = self.beside.finish() if self.beside is not None else ([], "")
+        self.beside = None
+        # Kept as it is unless a type, number, subject or opening changed; the indexer beside the
+        # page writers put it in place already.
+        write_title_index(site, plan.archive.directives, self._search_cache(), written=titles)
         pages = list(kept.search_documents.values()) if not self.dirty and kept.search_documents else self._search_pages()
         if self.dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
             # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at
@@ -512,8 +516,6 @@ class Build:
             if directives_changed:
                 kept.background_index.submit(site, pages, self._search_cache())
             return
-        beside = self.beside.finish() if self.beside is not None else []
-        self.beside = None
         stats = write_index(pages, site, cache_dir=self._search_cache(), texts=plan.renderer.cache)
         reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
         reused += f", {len(beside)} phần lập trong lúc ghi trang" if beside else ""

@@ -161,22 +161,31 @@ def search_data(d: Directive) -> dict[str, object]:
     ("tieu-de"), which a relevance search has merged too. Neither is one of the filter lists
     (`search_filters`)."""
     return {
-        "meta": {
-            "title": d.title,
-            "type": d.type.name,
-            "number": d.number_display if d.number.is_numbered else "",
-            "date": d.date.display() if d.date else "",
-            "subject": d.subject,
-            "issuer": d.issuer.short or d.issuer.name,
-            "topics": "; ".join(t.name for t in d.topics),
-            "status": STATUSES.get(d.effective_status or "", ""),
-            # Only words of the indexed text (EXCLUDED leaves out the letterhead, recipients and
-            # signature): a đ-word elsewhere would find a document whose text shows no match.
-            "dd": d_folds(d.number.text, d.subject, d.body, d.type.name, *(a.title for a in d.attachments)),
-        },
-        "filters": {**search_filters(d), "ngay": [sort_value(d)], "nguon": ["toan-van"]},
+        # dd: only words of the indexed text (EXCLUDED leaves out the letterhead, recipients and
+        # signature): a đ-word elsewhere would find a document whose text shows no match.
+        "meta": {**result_meta(d),
+                 "dd": d_folds(d.number.text, d.subject, d.body, d.type.name, *(a.title for a in d.attachments))},
+        "filters": _filters(d, "toan-van"),
         "sort": {"date": sort_value(d)},
     }
+
+
+def result_meta(d: Directive) -> dict[str, str]:
+    """What a search result shows of `d`."""
+    return {
+        "title": d.title,
+        "type": d.type.name,
+        "number": d.number_display if d.number.is_numbered else "",
+        "date": d.date.display() if d.date else "",
+        "subject": d.subject,
+        "issuer": d.issuer.short or d.issuer.name,
+        "topics": "; ".join(t.name for t in d.topics),
+        "status": STATUSES.get(d.effective_status or "", ""),
+    }
+
+
+def _filters(d: Directive, source: str) -> dict[str, list[str]]:
+    return {**search_filters(d), "ngay": [sort_value(d)], "nguon": [source]}
 
 
 def search_filters(d: Directive) -> dict[str, list[str]]:
@@ -476,50 +485,87 @@ TITLE_ANCHOR = "#vb-tieu-de"
 """Added to a title record's URL (the id of every page's h1): the search page tells them apart."""
 
 OPENING_WORDS = 30
+OPENING_SCAN = 1000
+"""Characters of a text's start read for its opening words (all of it when they hold too few)."""
+
+SHOWN_FILTER = "hien_thi"
+"""Filter of a titles-index record holding, as JSON, what its result shows (`title_records`)."""
 
 _MARKUP = re.compile(r"(^|\n)\s*(#{1,6}|[-*+]|\d+[.)]|>|\|)\s*|(?<!\w)-{3,}|[*_`|]+|!?\[([^\]]*)\]\([^)]*\)")
 
 
 def _opening(body: str) -> str:
     """The first words of a directive's text, Markdown marks removed: the excerpt of a title match."""
-    text = _MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", body)
-    words = text.split()
+    # A long text is cut at a line end first (Markdown's marks end with their line): the first
+    # words are near the start, and reading the whole of 10 000 texts took 4 s.
+    head = body if len(body) <= OPENING_SCAN else body[:body.rfind("\n", 0, OPENING_SCAN) + 1]
+    words = _MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", head).split()
+    if len(words) <= OPENING_WORDS and len(head) < len(body):
+        words = _MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", body).split()
     return " ".join(words[:OPENING_WORDS]) + (" …" if len(words) > OPENING_WORDS else "")
 
 
-def title_records(archive: Archive) -> list[dict[str, object]]:
-    """One record per directive for the titles index: its type, number and subject as text, what a
-    result shows as meta (with the opening of its text for the excerpt) and the filters. No sort key:
-    Pagefind leaves out of a sorted search the pages without one, so the date orders never meet
-    these records."""
+def title_records(directives: Iterable[Directive]) -> list[dict[str, object]]:
+    """One record per directive for the titles index: its type, number and subject as text (with
+    their đ-folds), what a result shows and the filters. No sort key: Pagefind leaves out of a sorted
+    search the pages without one, so the date orders never meet these records.
+
+    Pagefind indexes every meta value as words, so what a result shows but nobody searches the
+    titles for (date, issuer, status, the opening of the text for the excerpt) travels as the one
+    value of the filter `hien_thi` (JSON), which Pagefind returns with the result and never reads
+    at search time: the titles index then holds only title words, and a first query downloads only
+    their postings (issue 18: "cai cach hanh chinh" over 10 000 directives)."""
     records = []
-    for d in archive.directives:
-        data = search_data(d)
-        meta = {k: str(v) for k, v in data["meta"].items() if v}
-        meta["dd"] = d_folds(d.number.text, d.subject, d.type.name)
-        meta["mo_dau"] = _opening(d.body)
-        meta = {k: v for k, v in meta.items() if v}
+    for d in directives:
+        shown = {k: v for k, v in result_meta(d).items() if v and k != "topics"}
+        shown["mo_dau"] = _opening(d.body)
+        folds = d_folds(d.number.text, d.subject, d.type.name)
         records.append({"url": f"/{d.url}{TITLE_ANCHOR}", "content": f"{d.short_title} {d.subject}",
-                        "meta": meta, "filters": {**data["filters"], "nguon": ["tieu-de"]}})
+                        "meta": {"dd": folds} if folds else {},
+                        "filters": {**_filters(d, "tieu-de"), SHOWN_FILTER: [_json(shown)]}})
     return records
 
 
-def write_title_index(site_dir: Path, archive: Archive) -> str:
-    """Write the titles index into `pagefind/tieu-de-<key>/` (kept when its records did not change)
-    and `pagefind/tieu-de.json`; returns the folder's name."""
-    records = title_records(archive)
-    digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
-                                       ensure_ascii=False).encode("utf-8")).hexdigest()
-    folder = f"tieu-de-{digest[:10]}"
+def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir: Path | None = None,
+                      written: str = "") -> str:
+    """Write the titles index into `pagefind/tieu-de-<key>/` (kept when its records did not change;
+    copied from `<cache_dir>/pagefind/` when an earlier build indexed the same records) and
+    `pagefind/tieu-de.json`; returns the folder's name. `written`: the folder the indexer beside
+    the page writers wrote from the same directives (their records are not made again)."""
     out = site_dir / PAGEFIND_DIR
     out.mkdir(parents=True, exist_ok=True)
+    if written and (out / written / "pagefind-entry.json").is_file():
+        records, folder = [], written
+    else:
+        records = title_records(directives)
+        digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
+                                           ensure_ascii=False).encode("utf-8")).hexdigest()
+        folder = f"tieu-de-{digest[:10]}"
+    store = cache_dir / PAGEFIND_DIR if cache_dir else None
     if not (out / folder / "pagefind-entry.json").is_file():
-        _run_async(_write_titles(records, out, folder))
+        if store and (store / folder / "pagefind-entry.json").is_file():
+            _copy_folder(store / folder, out, folder)
+        else:
+            _run_async(_write_titles(records, out, folder))
+            if store:
+                _store_titles(store, out, folder)
     _write_text(out / TITLES_FILE, _json({"path": folder}))
     for stale in out.iterdir():
         if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != folder:
             shutil.rmtree(stale, ignore_errors=True)
     return folder
+
+
+def _store_titles(store: Path, out: Path, folder: str) -> None:
+    """Keep the titles index just written for the next build (one version: a cache, not an archive)."""
+    try:
+        store.mkdir(parents=True, exist_ok=True)
+        _copy_folder(out / folder, store, folder)
+        for stale in store.iterdir():
+            if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != folder:
+                shutil.rmtree(stale, ignore_errors=True)
+    except OSError as exc:  # the site is complete without the cache
+        log.info(f"Tìm kiếm: không ghi được bộ đệm chỉ mục tiêu đề: {exc}")
 
 
 async def _write_titles(records: list[dict[str, object]], out: Path, folder: str) -> None:
@@ -615,8 +661,9 @@ class IndexBeside:
     in: Pagefind then works beside the writers instead of after them, and `write_index` finds the
     bucket in place (its folder is named by its content) or in the cache folder. The indexer is a
     process forked before the writers (no thread of this process runs while they fork): it holds
-    no page, only which entries each bucket has. `finish()` stops it after the bucket it is
-    indexing; the buckets left are `write_index`'s, on every core.
+    no page, only which entries each bucket has. A second process writes the titles index
+    (`write_title_index`) meanwhile. `finish()` stops the first after the bucket it is indexing
+    and waits for the second; the buckets left are `write_index`'s, on every core.
     """
 
     def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache) -> None:
@@ -624,6 +671,7 @@ class IndexBeside:
 
         pages = [SearchPage(f"/{d.url}", sort_value(d), entry, None, entry) for entry, d in items]
         self._plan = [(b.name, b.label, b.year, [(p.url, p.sort, p.entry) for p in b.pages]) for b in plan_buckets(pages)]
+        self._directives = [d for _, d in items]
         self._out = site_dir / PAGEFIND_DIR
         self._store = cache_dir / PAGEFIND_DIR if cache_dir else None
         self._folder = texts.folder
@@ -632,14 +680,22 @@ class IndexBeside:
         self._process = context.Process(target=self._run, args=(child,), name="vanban-index-beside", daemon=True)
         self._process.start()
         child.close()
+        # The titles index in a process of its own: in a thread of the buckets' indexer, the two
+        # took turns holding the interpreter, and the buckets waited.
+        self._titles_conn, titles_child = context.Pipe(duplex=False)
+        self._titles = context.Process(target=self._index_titles, args=(titles_child,), name="vanban-titles-beside",
+                                       daemon=True)
+        self._titles.start()
+        titles_child.close()
 
     def written(self, entries: list[str]) -> None:
         """These search pages are in the render cache."""
         if entries:
             self._conn.send(entries)
 
-    def finish(self) -> list[str]:
-        """Stop after the bucket being indexed; the names of the buckets this indexer indexed."""
+    def finish(self) -> tuple[list[str], str]:
+        """Stop after the bucket being indexed; the names of the buckets this indexer indexed, and
+        the folder of the titles index it put in place ("" if it did not)."""
         try:
             self._conn.send(None)
             indexed = self._conn.recv()
@@ -647,7 +703,13 @@ class IndexBeside:
             indexed = []
         self._process.join()
         self._conn.close()
-        return indexed
+        try:
+            titles = self._titles_conn.recv()
+        except (EOFError, OSError):
+            titles = ""
+        self._titles.join()
+        self._titles_conn.close()
+        return indexed, titles
 
     def _run(self, conn) -> None:
         texts = RenderCache(self._folder)
@@ -679,6 +741,15 @@ class IndexBeside:
                     else:
                         stored.update(message)
         conn.send(indexed)
+
+    def _index_titles(self, conn) -> None:
+        folder = ""
+        try:
+            folder = write_title_index(self._out.parent, self._directives, self._store.parent if self._store else None)
+        except Exception as exc:  # noqa: BLE001 - the build writes it again, and says what fails
+            log.info(f"Tìm kiếm: chưa lập được chỉ mục tiêu đề trong lúc ghi trang: {exc}")
+        conn.send(folder)
+        conn.close()
 
     def _index(self, planned: tuple, texts: RenderCache) -> bool:
         name, label, year, members = planned

@@ -592,6 +592,15 @@
       return wordsOk && parsed.phrases.every(function (p) { return holdsPhrase(text, p); });
     }
 
+    /** A titles-index record carries what its result shows (date, issuer, status, the opening of
+     *  the text…) as the JSON value of its filter `hien_thi`: Pagefind indexes every meta value as
+     *  words, filters it does not (vanban.search.title_records). */
+    function shownMeta(data) {
+      var shown = data.filters && data.filters.hien_thi;
+      if (shown && shown.length) data.meta = Object.assign({}, data.meta, JSON.parse(shown[0]));
+      return data;
+    }
+
     function textOf(data) { return (data.meta.title || "") + " " + (data.content || ""); }
 
     /** Load the data of results until `wanted` hold the query's words and phrases (with a phrase, all
@@ -642,7 +651,7 @@
         var batch = source.results.slice(source.looked, source.looked + Math.max(RERANK, wanted - source.items.length));
         var at = source.looked;
         source.looked += batch.length;
-        return Promise.all(batch.map(function (r) { return r.data(); })).then(function (datas) {
+        return Promise.all(batch.map(function (r) { return r.data().then(shownMeta); })).then(function (datas) {
           var fresh = [];
           datas.forEach(function (data, i) {
             if (holds(textOf(data))) fresh.push({ score: batch[i].score, data: data, at: at + i, title: true });
