@@ -19,6 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from vanban.cache import cache_dir_for
 from vanban.csp import PageCode, PagePolicies, inline_code, protect_files, with_csp_meta
 from vanban.folderpages import write_folder_pages
 from vanban.precompress import precompress
@@ -108,7 +109,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         write_headers(site, None if _dirty else _pages)
         # Redirect pages, short-link stubs and folder pages are written after the pages.
         protect_files(site, _pages.paths)
-        files, saved = precompress(site)  # last: every file is final
+        # Last: every file is final. Copies of unchanged files come from the build cache.
+        cache = cache_dir_for(Path(config.config_file_path).parent)
+        files, saved = precompress(site, cache_dir=cache, prune=not _dirty)
         log.debug(f"CSP: {_pages.read} of {len(_pages.paths)} pages hashed whole")
         log.debug(f"gzip_static: {files} .gz files, {saved / 1e6:.1f} MB saved")
 

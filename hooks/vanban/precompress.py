@@ -4,13 +4,21 @@ nginx compressing every response itself served 3.8 k requests/s against 68 k unc
 loopback); a `.gz` written once by the build is sent as it is. Files Pagefind already compressed
 (its index, fragments, filters, metadata) and files too small to gain are left alone. The copies
 carry no timestamp and no file name, so the same build gives the same bytes.
+
+Compressing ~28 000 files at level 9 took ~15 s of a 10 000-directive build, warm or cold. Given a
+cache folder, each copy is kept there under the digest of the file it compresses
+(`<cache>/gzip/<ab>/<digest>`, hard-linked into the site where the file system allows): a later
+build compresses only the files whose bytes changed, and drops the copies no file needs any more.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import gzip
+import hashlib
 import os
+import shutil
+import threading
 from pathlib import Path
 
 from .parallel import worker_count
@@ -24,9 +32,11 @@ MIN_SIZE = 512
 SKIPPED = ("_nginx",)
 
 
-def precompress(site_dir: Path, level: int = 9) -> tuple[int, int]:
+def precompress(site_dir: Path, level: int = 9, cache_dir: Path | None = None, prune: bool = True) -> tuple[int, int]:
     """Write `name.gz` beside every compressible file of `site_dir` that gains from it; returns
-    (files written, bytes saved). An existing `.gz` newer than its file is kept (sitemap.xml.gz)."""
+    (files written, bytes saved). An existing `.gz` newer than its file is kept (sitemap.xml.gz).
+    With `cache_dir`, copies come from `<cache_dir>/gzip/` when an earlier build made them, and
+    (`prune`) the copies this build did not use are deleted there."""
     todo = []
     for folder, dirs, names in os.walk(site_dir):
         if folder == str(site_dir):
@@ -34,30 +44,96 @@ def precompress(site_dir: Path, level: int = 9) -> tuple[int, int]:
         for name in names:
             if name.endswith(COMPRESSIBLE):
                 todo.append(os.path.join(folder, name))
+    store = cache_dir / "gzip" if cache_dir else None
     # zlib releases the GIL: threads compress on every core.
     with concurrent.futures.ThreadPoolExecutor(max(1, worker_count())) as pool:
-        results = list(pool.map(lambda path: _compress(path, level), todo, chunksize=64))
-    written = [r for r in results if r]
+        results = list(pool.map(lambda path: _compress(path, level, store), todo, chunksize=64))
+    if store is not None and prune:
+        _prune(store, {r[1] for r in results if r[1]})
+    written = [r[0] for r in results if r[0]]
     return len(written), sum(written)
 
 
-def _compress(path: str, level: int) -> int:
+def _compress(path: str, level: int, store: Path | None) -> tuple[int, str]:
+    """(bytes saved, digest of the file when it was looked up in the store)."""
     target = path + ".gz"
     stat = os.stat(path)
     if stat.st_size < MIN_SIZE:
-        return 0
+        return 0, ""
     try:
         if os.stat(target).st_mtime_ns >= stat.st_mtime_ns:
-            return 0
+            return 0, ""
     except FileNotFoundError:
         pass
     with open(path, "rb") as f:
         data = f.read()
+    digest = ""
+    if store is not None:
+        digest = hashlib.blake2b(data, digest_size=20, person=level.to_bytes(1, "big")).hexdigest()
+        kept = store / digest[:2] / digest
+        try:
+            size = os.stat(kept).st_size
+        except FileNotFoundError:
+            pass
+        else:
+            if size == 0:  # this file does not gain from compression
+                return 0, digest
+            _link_or_copy(kept, target)
+            return len(data) - size, digest
     packed = gzip.compress(data, compresslevel=level, mtime=0)
     if len(packed) >= len(data) * 0.95:
-        return 0
+        if store is not None:
+            _keep(store / digest[:2] / digest, None)
+        return 0, digest
     tmp = target + ".tmp"
     with open(tmp, "wb") as f:
         f.write(packed)
     os.replace(tmp, target)
-    return len(data) - len(packed)
+    if store is not None:
+        _keep(store / digest[:2] / digest, target)
+    return len(data) - len(packed), digest
+
+
+def _keep(path: Path, written: str | None) -> None:
+    """Keep the copy just `written` (a hard link where possible), or an empty file for a file that
+    does not gain from compression."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        if written is None:
+            open(tmp, "wb").close()
+        else:
+            try:
+                os.link(written, tmp)
+            except OSError:
+                shutil.copyfile(written, tmp)
+        os.replace(tmp, path)
+    except OSError:  # the site is complete without the cache
+        pass
+
+
+def _link_or_copy(source: Path, target: str) -> None:
+    # Never written in place on either side (both are replaced whole): a hard link is safe.
+    tmp = target + ".tmp"
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def _prune(store: Path, used: set[str]) -> None:
+    """Delete the cached copies of files this build no longer has (a cache, not an archive)."""
+    try:
+        for folder in os.scandir(store):
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder.path):
+                if entry.name not in used:
+                    os.unlink(entry.path)
+    except OSError:
+        pass
