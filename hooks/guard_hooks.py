@@ -1,7 +1,9 @@
 """MkDocs adapter for what keeps a build from hanging or ending in a traceback (`vanban.sitelock`,
 `vanban.bodies`, `vanban.oserrors`).
 
-Events used: on_pre_build (first: lock the site folder before MkDocs empties it), on_post_build (last:
+Events used: on_startup (the command, --dirty), on_pre_build (first: lock the site folder before
+MkDocs empties it, and move its old files aside to be deleted in the background,
+`vanban.siteclean`), on_post_build (last:
 give the lock back once every file is written), on_build_error (give it back; a full disk, an
 unwritable folder or a body past its time budget ends the command with one line naming the path
 and the cause instead of a traceback) and on_shutdown.
@@ -20,15 +22,23 @@ from mkdocs.plugins import event_priority
 from vanban.bodies import BodyTooSlow
 from vanban.oserrors import describe_os_error, disk_full, is_write_failure
 from vanban.search import PagefindError
+from vanban.siteclean import empty_in_background
 from vanban.sitelock import SiteBusy, SiteLock
 
 _lock: SiteLock | None = None
 _site_dir: Path | None = None
+_empties_site = False
+"""MkDocs empties the site folder: a build that is not --dirty (a preview builds into a folder of its own)."""
 
 
 # ------------------------------------------------------------------------------------------------
 # Hooks
 # ------------------------------------------------------------------------------------------------
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _empties_site
+    _empties_site = command in ("build", "gh-deploy") and not dirty
+
 
 @event_priority(1000)
 def on_pre_build(*, config: MkDocsConfig) -> None:
@@ -44,6 +54,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     except OSError as error:
         _lock = None
         raise PluginError(describe_os_error(error, _site_dir)) from None
+    if _empties_site:
+        empty_in_background(_site_dir)
 
 
 @event_priority(-1000)
