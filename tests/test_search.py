@@ -674,6 +674,23 @@ def shown_results(page) -> list[str]:
 
 
 @pytest.mark.browser
+def test_an_archive_with_no_directive_yet_builds_and_its_search_says_nothing_matches(browser, tmp_path):
+    from conftest import run_build, serve_dir
+    site = tmp_path / "site"
+    result = run_build(site, make_archive(tmp_path / "d", {}))
+    assert result.returncode == 0, result.output  # Pagefind writes no titles index of nothing
+    assert json.loads((site / "pagefind" / "buckets.json").read_text())["buckets"] == []
+    assert not (site / "pagefind" / TITLES_FILE).exists()
+    with serve_dir(site) as base:
+        page = browser.new_page()
+        page.goto(f"{base}tim-kiem/?q=cai+cach+hanh+chinh")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
+        page.evaluate("window.VanbanSearch.done")
+        assert page.locator("#vb-search-status").text_content().startswith("Không tìm thấy văn bản nào")
+        page.close()
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("typed, subject", [
     ("so 1562/ubnd-kt", "Tăng cường công tác quản lý bảo vệ, phòng cháy"),
     ("Số: 1562 / UBND - KT", "Tăng cường công tác quản lý bảo vệ, phòng cháy"),

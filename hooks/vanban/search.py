@@ -538,6 +538,10 @@ def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir
         records, folder = [], written
     else:
         records = title_records(directives)
+        if not records:  # an archive with no directive yet: Pagefind writes no index of nothing
+            (out / TITLES_FILE).unlink(missing_ok=True)
+            _drop_titles(out, "")
+            return ""
         digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
                                            ensure_ascii=False).encode("utf-8")).hexdigest()
         folder = f"tieu-de-{digest[:10]}"
@@ -550,10 +554,14 @@ def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir
             if store:
                 _store_titles(store, out, folder)
     _write_text(out / TITLES_FILE, _json({"path": folder}))
-    for stale in out.iterdir():
-        if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != folder:
-            shutil.rmtree(stale, ignore_errors=True)
+    _drop_titles(out, folder)
     return folder
+
+
+def _drop_titles(out: Path, keep: str) -> None:
+    for stale in out.iterdir():
+        if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != keep:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 def _store_titles(store: Path, out: Path, folder: str) -> None:
