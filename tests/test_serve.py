@@ -225,3 +225,27 @@ def test_an_edit_reindexes_only_the_bucket_of_its_year(server):
     assert not (site / "pagefind" / before["năm 2022"]).exists()  # the old copy is gone
     wait_for(lambda: "lập lại: nam-2022;" in server.text(), "the log of the background index")
     assert "nam-2023" not in server.text().split("lập lại: nam-2022;")[0].rsplit("Tìm kiếm:", 1)[-1]
+
+
+def test_a_subject_edit_reaches_the_titles_index_after_the_page(server):
+    """The titles index a relevance search reads first follows a new subject, in the background:
+    made again on every rebuild it held each preview rebuild of 10 000 directives 2.5–11 s."""
+    import json
+
+    from test_search import bucket_fragments
+
+    site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
+
+    def titles() -> str:
+        try:
+            folder = json.loads((site / "pagefind" / "tieu-de.json").read_text(encoding="utf-8"))["path"]
+            return " ".join(r["content"] for r in bucket_fragments(site / "pagefind" / folder).values())
+        except (OSError, ValueError):
+            return ""
+
+    assert "Tăng cường quản lý đất đai năm 2023" not in titles()
+    b = server.folder / "b.md"
+    b.write_text(re.sub(r"(?m)^subject: .*$", "subject: Tăng cường quản lý đất đai năm 2023", b.read_text(encoding="utf-8")),
+                 encoding="utf-8")
+    wait_for(lambda: "Tăng cường quản lý đất đai năm 2023" in fetch(server.base, CONG_VAN)[1], "the edited page")
+    wait_for(lambda: "Tăng cường quản lý đất đai năm 2023" in titles(), "the titles index to follow")

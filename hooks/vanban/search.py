@@ -499,10 +499,16 @@ def _opening(body: str) -> str:
     # A long text is cut at a line end first (Markdown's marks end with their line): the first
     # words are near the start, and reading the whole of 10 000 texts took 4 s.
     head = body if len(body) <= OPENING_SCAN else body[:body.rfind("\n", 0, OPENING_SCAN) + 1]
-    words = _MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", head).split()
+    words = _opening_words(head)
     if len(words) <= OPENING_WORDS and len(head) < len(body):
-        words = _MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", body).split()
+        words = _opening_words(body)
     return " ".join(words[:OPENING_WORDS]) + (" …" if len(words) > OPENING_WORDS else "")
+
+
+@functools.lru_cache(maxsize=20_000)
+def _opening_words(text: str) -> tuple[str, ...]:
+    # Cached: a preview rebuild makes the records of every directive again, and few texts changed.
+    return tuple(_MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", text).split()[:OPENING_WORDS + 1])
 
 
 def title_records(directives: Iterable[Directive]) -> list[dict[str, object]]:
