@@ -21,10 +21,14 @@ def links_outside(directives_dir: Path, root: Path) -> tuple[set[Path], list[Pro
     refused: set[Path] = set()
     problems: list[Problem] = []
     for folder, dirs, files in os.walk(directives_dir):
+        # os.walk reads each folder with scandir, which knows a link without a stat per file (a
+        # stat each cost a preview rebuild of 10 000 directives 0.3 s).
+        with os.scandir(folder) as entries:
+            links = {e.name for e in entries if e.is_symlink()}
         for name in sorted(dirs) + sorted(files):
-            path = Path(folder, name)
-            if not path.is_symlink():
+            if name not in links:
                 continue
+            path = Path(folder, name)
             try:
                 target = path.resolve()
             except (OSError, RuntimeError):  # a loop of links
