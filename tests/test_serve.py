@@ -249,3 +249,28 @@ def test_a_subject_edit_reaches_the_titles_index_after_the_page(server):
                  encoding="utf-8")
     wait_for(lambda: "Tăng cường quản lý đất đai năm 2023" in fetch(server.base, CONG_VAN)[1], "the edited page")
     wait_for(lambda: "Tăng cường quản lý đất đai năm 2023" in titles(), "the titles index to follow")
+
+
+def test_an_edit_far_down_a_text_leaves_the_titles_index_and_one_in_its_opening_renews_it(server):
+    import json
+    site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
+
+    def titles_folder() -> str:
+        return json.loads((site / "pagefind" / "tieu-de.json").read_text(encoding="utf-8"))["path"]
+
+    def write_body(body: str) -> None:
+        text = b.read_text(encoding="utf-8")
+        b.write_text(text[:text.index("---", 3) + 3] + "\n\n" + body + "\n", encoding="utf-8")
+
+    b = server.folder / "b.md"
+    long = "Các cơ quan, đơn vị triển khai thực hiện nghiêm túc nội dung chỉ đạo. " * 6  # 84 words
+    first = titles_folder()
+    write_body(long)  # the opening (first 30 words) changes
+    wait_for(lambda: titles_folder() != first, "the titles index to follow the new opening")
+    second = titles_folder()
+    write_body(long + "Câu cuối văn bản nâuđỏthẫm.")
+    wait_for(lambda: "nâuđỏthẫm" in fragments_text(site), "the bucket to follow")
+    time.sleep(1)
+    assert titles_folder() == second  # past the opening: the titles index is left as it is
+    write_body("Mở đầu mới vàngchanhnhạt. " + long)
+    wait_for(lambda: titles_folder() != second, "the titles index to follow the opening")

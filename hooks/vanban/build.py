@@ -45,7 +45,7 @@ from .rules import exit_status, log_level, outcome, summary_line
 from .render import relative_url
 from .search import (
     BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, IndexBeside, SearchPage, prepare_pages, search_entry_key, search_page,
-    store_search_pages, stored_search_pages, write_filter_counts, write_index, write_number_map, write_title_index,
+    store_search_pages, stored_search_pages, title_opening, write_filter_counts, write_index, write_number_map, write_title_index,
 )
 from .seo import Lastmods, directive_head, head_html, last_commit_dates
 from .shell import ShellBook
@@ -118,6 +118,8 @@ class Kept:
     feeds: FeedWriter = field(default_factory=FeedWriter)
     stubs: dict[str, str] = field(default_factory=dict)
     manifest_present: set[str] = field(default_factory=set)
+    title_openings: dict[str, str] = field(default_factory=dict)
+    """{url: opening words} of the directives edited under `serve --dirty` since it started."""
     search_data_stamp: list = field(default_factory=lambda: ["", 0])
     """What the number map and the filter counts on disk were written from, and the number keys."""
     outputs_key: str = ""
@@ -158,6 +160,8 @@ class Build:
         instead, to write only what an edit changed."""
         self.beside: IndexBeside | None = None
         """The indexer working beside this build's page writers, until `_write_search` takes over."""
+        self.changed_directives: list = []
+        """The directives whose page changed since the previous build in this process."""
         self.nav: Any = None
         self.doc_pages: list[Any] = []
         """MkDocs' navigation and pages (the navigation's and the hand-written ones) of this build,
@@ -382,8 +386,9 @@ class Build:
             kept.stubs.clear()
             kept.manifest_present.clear()
             kept.outputs_key = ""
-        directives_changed = any(spec.kind == "directive" and kept.previous.get(uri, ("",))[0] != spec.key
-                                 for uri, spec in plan.pages.items()) or any(
+        self.changed_directives = [spec.directive for uri, spec in plan.pages.items()
+                                   if spec.kind == "directive" and kept.previous.get(uri, ("",))[0] != spec.key]
+        directives_changed = bool(self.changed_directives) or any(
             uri not in plan.pages for uri in kept.previous if uri.startswith("van-ban/"))
         kept.previous, kept.previous_archive_key, kept.previous_attachments = plan.rendered_pages(), plan.archive_key, attachments
         # What only the archive's metadata and the hand-written pages decide (an edit of a directive's
@@ -512,7 +517,12 @@ class Build:
             # once, and the bucket(s) holding the changed directives and the titles index are indexed
             # again in the background (the titles' 10 000 records took 2.5 s to make, 8 s to index).
             if directives_changed:
-                kept.background_index.submit(site, pages, self._search_cache(), plan.archive.directives)
+                # The titles index reads the front matter and a text's opening words only: an edit
+                # further down a text leaves it as it is (its records took 1–2.5 s to make again).
+                openings = {d.url: title_opening(d) for d in self.changed_directives}
+                titles_due = metadata_changed or any(kept.title_openings.get(url) != text for url, text in openings.items())
+                kept.title_openings.update(openings)
+                kept.background_index.submit(site, pages, self._search_cache(), plan.archive.directives, titles_due)
             return
         # Kept as it is unless a type, number, subject or opening changed; the indexer beside the
         # page writers put it in place already.
@@ -562,9 +572,11 @@ class _BackgroundIndex:
         self._waiting: tuple[Path, list[SearchPage], Path | None] | None = None
         self._thread: threading.Thread | None = None
 
-    def submit(self, site: Path, pages: list[SearchPage], cache_dir: Path | None, directives: list) -> None:
+    def submit(self, site: Path, pages: list[SearchPage], cache_dir: Path | None, directives: list, titles: bool) -> None:
         with self._lock:
-            self._waiting = (site, pages, cache_dir, directives)
+            # Newer work replaces waiting work, and takes over its titles index if that was due.
+            titles = titles or (self._waiting is not None and self._waiting[4])
+            self._waiting = (site, pages, cache_dir, directives, titles)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="vanban-search-index", daemon=True)
                 self._thread.start()
@@ -577,7 +589,8 @@ class _BackgroundIndex:
                     return
             try:
                 stats = write_index(job[1], job[0], cache_dir=job[2])
-                write_title_index(job[0], job[3], job[2])
+                if job[4]:
+                    write_title_index(job[0], job[3], job[2])
                 done = ", ".join(stats.indexed) or "không phần nào thay đổi"
                 log.info(f"Tìm kiếm: đã cập nhật chỉ mục ({stats.pages} văn bản; lập lại: {done}; {stats.seconds:.1f} s).")
             except Exception as exc:  # the preview goes on; the next edit retries

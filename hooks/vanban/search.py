@@ -69,7 +69,7 @@ __all__ = [
     "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
     "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout", "TITLES_FILE", "title_records", "write_title_index", "IndexBeside",
+    "reply_timeout", "TITLES_FILE", "title_opening", "title_records", "write_title_index", "IndexBeside",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -511,6 +511,11 @@ def _opening_words(text: str) -> tuple[str, ...]:
     return tuple(_MARKUP.sub(lambda m: (m.group(1) or "") + (m.group(3) or "") + " ", text).split()[:OPENING_WORDS + 1])
 
 
+def title_opening(d: Directive) -> str:
+    """The opening words a title result shows of `d`'s text (`title_records`)."""
+    return _opening(d.body)
+
+
 def title_records(directives: Iterable[Directive]) -> list[dict[str, object]]:
     """One record per directive for the titles index: its type, number and subject as text (with
     their đ-folds), what a result shows and the filters. No sort key: Pagefind leaves out of a sorted
@@ -524,7 +529,7 @@ def title_records(directives: Iterable[Directive]) -> list[dict[str, object]]:
     records = []
     for d in directives:
         shown = {k: v for k, v in result_meta(d).items() if v and k != "topics"}
-        shown["mo_dau"] = _opening(d.body)
+        shown["mo_dau"] = title_opening(d)
         folds = d_folds(d.number.text, d.subject, d.type.name)
         records.append({"url": f"/{d.url}{TITLE_ANCHOR}", "content": f"{d.short_title} {d.subject}",
                         "meta": {"dd": folds} if folds else {},
