@@ -95,26 +95,22 @@ def _compress(path: str, level: int, store: Path | None) -> tuple[int, str]:
 
 
 def _keep(path: Path, written: str | None) -> None:
-    """Keep the copy just `written` (a hard link where possible), or an empty file for a file that
-    does not gain from compression."""
+    """Keep the copy just `written`, or an empty file for a file that does not gain from compression."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
         if written is None:
-            open(tmp, "wb").close()
+            path.touch()
         else:
-            try:
-                os.link(written, tmp)
-            except OSError:
-                shutil.copyfile(written, tmp)
-        os.replace(tmp, path)
+            _link_or_copy(written, str(path))
     except OSError:  # the site is complete without the cache
         pass
 
 
-def _link_or_copy(source: Path, target: str) -> None:
-    # Never written in place on either side (both are replaced whole): a hard link is safe.
-    tmp = target + ".tmp"
+def _link_or_copy(source: Path | str, target: str) -> None:
+    """Put `source` at `target` whole (a hard link where the file system allows): neither side is
+    ever written in place, both are replaced, so a link is safe. The name of the file in between
+    is the thread's own (copies of the same bytes may be placed at once)."""
+    tmp = f"{target}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         os.unlink(tmp)
     except FileNotFoundError:
