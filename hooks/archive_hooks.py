@@ -18,6 +18,9 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from vanban.build import ArchiveHasErrors, Build, Site, write_page
+from vanban.cache import stage_key
+from vanban.csp import may_carry_code
+from vanban.pagestore import frame_key
 from vanban.preview import with_banner
 from vanban.project import directives_dir_for
 from vanban.shell import ShellBook, placeholder, shape
@@ -155,7 +158,7 @@ def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
         return
     theme = _Theme(env, config)
     _build.write_pages(_build.pages_to_write(), lambda spec: _finish_page(*theme.output(spec), config),
-                       theme.shells, config.plugins)
+                       theme.shells, config.plugins, frame=_frame_key(config))
 
 
 def _page_for(spec, config: MkDocsConfig) -> Page:
@@ -221,8 +224,36 @@ class _Theme:
         return self.template.render(context)
 
 
-def _finish_page(page: Page, output: str, config: MkDocsConfig) -> None:
+def _finish_page(page: Page, output: str, config: MkDocsConfig) -> bool:
+    """Write the page; True when it may be kept whole for the next build (`vanban.pagestore`): its
+    content carries no inline code, which the CSP hook would need to read again."""
+    storable = not may_carry_code(page.content)
     write_page(Path(page.file.abs_dest_path), config.plugins.on_post_page(output, page=page, config=config))
+    return storable
+
+
+def _frame_key(config: MkDocsConfig) -> str:
+    """What frames every generated page besides its own key (`pagestore.frame_key`): the frame
+    stage's code, the adapters, the theme overrides, the libraries, MkDocs' settings and the
+    navigation."""
+    root = str(Path(config.config_file_path).parent)
+    hooks = Path(__file__).resolve().parent
+    files = list(hooks.glob("*.py"))
+    if config.theme.custom_dir:
+        files += [p for p in Path(config.theme.custom_dir).rglob("*") if p.is_file()]
+    # Not what a page shows (folders, the server, plugins' objects: the hooks' code is in `files`); the
+    # theme's own repr holds a set, whose order changes between processes.
+    volatile = {"config_file_path", "dev_addr", "site_dir", "docs_dir", "watch", "plugins", "hooks", "strict",
+                "remote_branch", "remote_name", "validation", "theme"}
+    settings = repr(sorted((k, repr(config[k]).replace(root, "")) for k in config.keys() if k not in volatile))
+    settings += repr(sorted((k, repr(v)) for k, v in dict(config.theme).items()))
+    settings += repr(sorted(config.theme.static_templates)) + repr(list(config.hooks))
+    return frame_key(stage_key("frame"), files, settings, _nav_text(_build.nav.items))
+
+
+def _nav_text(items) -> str:
+    return "".join(f"{type(item).__name__}\0{item.title}\0{getattr(item, 'url', '')}\0[{_nav_text(item.children or [])}]"
+                   for item in items)
 
 
 def _release(page: Page) -> None:

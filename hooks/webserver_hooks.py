@@ -74,6 +74,14 @@ def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
     return output
 
 
+def reused_page(*, path: str, url: str) -> None:
+    """A generated page the archive's hook took whole from the page store (`vanban.pagestore`):
+    it was written, protected, by an earlier build, and its content carries no inline code, so
+    only its frame's code is read (once per depth)."""
+    if not _serving:
+        _pages.add(path, lambda: Path(path).read_text(encoding="utf-8"), "", ("stored", url.count("/")))
+
+
 def on_post_template(output: str, *, template_name: str, config: MkDocsConfig) -> str:
     # The 404 page (Material's theme template): the policy that protects the pages protects it.
     if not _serving and template_name.endswith(".html"):

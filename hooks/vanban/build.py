@@ -33,10 +33,12 @@ from typing import Any, Callable, Mapping
 from .cache import MemoryBytecodeCache, RenderCache, cache_dir_for, stage_key
 from .collector import FullCollections
 from .crossrefs import load_scans, save_scans
-from .feeds import ATOM_TYPE, FeedWriter, build_feeds, feed_path
+from .feeds import FeedWriter, build_feeds
+from .listings import ATOM_TYPE, feed_path
 from .loader import LoadMemo
 from .manifest import MANIFEST_NAME, deleted_directives, public_urls, write_build_manifest
 from .opendata import OpenDataWriter
+from .pagestore import PAGES_DIR, PageStore, page_key
 from .parallel import can_fork, fork_map, worker_count
 from .preview import PreviewPages, banner_html
 from .project import directives_dir_for, load_archive
@@ -158,6 +160,10 @@ class Build:
         that write them, which store their HTML and search pages in the render cache; no process holds
         every page (at 100 000 directives, ~1 GB compressed). The preview keeps them all in memory
         instead, to write only what an edit changed."""
+        self.page_store: tuple[PageStore, str, list[Any]] | None = None
+        """This build's finished pages kept across builds: (store, frame key, hooks told of a page
+        taken from it); `page_store_keys`: the entries it uses (the others are pruned)."""
+        self.page_store_keys: set[str] = set()
         self.beside: IndexBeside | None = None
         """The indexer working beside this build's page writers, until `_write_search` takes over."""
         self.changed_directives: list = []
@@ -296,9 +302,14 @@ class Build:
         return [uri for uri, spec in self.plan.pages.items()
                 if not spec.in_nav and not (self.unchanged_since_previous(spec) and os.path.isfile(f"{site}/{_dest(spec)}"))]
 
-    def write_pages(self, uris: list[str], write_page: Callable[[PageSpec], None], shells: ShellBook | None,
-                    hooks: Mapping[str, Any]) -> None:
+    def write_pages(self, uris: list[str], write_page: Callable[[PageSpec], bool], shells: ShellBook | None,
+                    hooks: Mapping[str, Any], frame: str = "") -> None:
         """Write the pages `uris` with `write_page`: in forked workers when many are due.
+
+        `write_page` returns whether the page it wrote may be kept whole for the next build: with
+        `frame` (`pagestore.frame_key`), a build with a render cache takes the pages whose key and
+        frame are unchanged from `<cache>/pages/` (`vanban.pagestore`) and tells the hooks that
+        define `reused_page(path=..., url=...)`.
 
         MkDocs would keep a page object for each of 13 000 pages and render their theme in one
         process, on every build; here forked workers render the theme, run the hooks' on_post_page
@@ -306,6 +317,14 @@ class Build:
         A hook whose on_post_page gathers something across pages defines `worker_state()` (what it
         gathered in this process since the last call) and `merge_worker_state(state)`; `hooks` are
         MkDocs' plugins and hooks by name."""
+        assert self.plan is not None
+        self.page_store = None
+        cache = cache_dir_for(self.site.root) if self.site is not None else None
+        if frame and self.streamed and not self.serving and cache is not None:
+            self.page_store = (PageStore(cache / PAGES_DIR), frame,
+                               [hook for hook in hooks.values() if hasattr(hook, "reused_page")])
+            self.page_store_keys = {page_key(frame, spec.key, spec.url) for spec in self.plan.pages.values()
+                                    if not spec.in_nav and spec.key}
         workers = worker_count()
         if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
             self._write_chunk(uris, write_page, shells)
@@ -336,19 +355,26 @@ class Build:
                                       self.site.site_dir, self._search_cache(), self.plan.renderer.cache)
         return self.beside
 
-    def _write_chunk(self, uris: list[str], write_page: Callable[[PageSpec], None], shells: ShellBook | None) -> None:
-        """Write pages with `write_page`, a batch at a time; a streamed build takes their HTML from
-        the render cache and stores what it rendered, and the search pages, back there."""
-        assert self.plan is not None
+    def _write_chunk(self, uris: list[str], write_page: Callable[[PageSpec], bool], shells: ShellBook | None) -> None:
+        """Write pages with `write_page`, a batch at a time; a streamed build takes finished pages
+        from the page store, their HTML from the render cache, and stores what it made back there
+        (the pages, their HTML, the search pages)."""
+        assert self.plan is not None and self.site is not None
         plan, streamed = self.plan, self.streamed
         cache = plan.renderer.cache
+        site = str(self.site.site_dir)
         for start in range(0, len(uris), WRITE_BATCH):
             specs = [plan.pages[uri] for uri in uris[start:start + WRITE_BATCH]]
-            fresh = plan.fetch(specs) if streamed else []
+            placed = self._place_stored(specs, site)
             indexed = cache.present(SEARCH_DIGESTS, [search_entry_key(s.key) for s in specs if s.kind == "directive"]) if streamed else set()
+            # A page taken whole still needs its HTML when its search page is not stored yet.
+            specs = [s for s in specs if s.src_uri not in placed or (s.kind == "directive" and search_entry_key(s.key) not in indexed)]
+            fresh = plan.fetch(specs) if streamed else []
             search = []
             for spec in specs:
-                write_page(spec)
+                if spec.src_uri not in placed and write_page(spec) and self.page_store is not None and spec.key:
+                    store, frame, _ = self.page_store
+                    store.keep(page_key(frame, spec.key, spec.url), f"{site}/{_dest(spec)}")
                 if streamed and spec.kind == "directive" and search_entry_key(spec.key) not in indexed:
                     search.append(search_page(spec.directive, spec.html()[0], search_entry_key(spec.key)))
             if streamed:
@@ -359,6 +385,20 @@ class Build:
                     spec.rendered = None
         if shells is not None:
             log.debug(f"Trang dựng từ khuôn: {shells.filled}, dựng đủ: {shells.rendered}.")
+
+    def _place_stored(self, specs: list[PageSpec], site: str) -> set[str]:
+        """Put the pages of `specs` that the page store holds into the site; returns their src_uri."""
+        placed: set[str] = set()
+        if self.page_store is None:
+            return placed
+        store, frame, hooks = self.page_store
+        for spec in specs:
+            dest = f"{site}/{_dest(spec)}"
+            if spec.key and store.place(page_key(frame, spec.key, spec.url), dest):
+                placed.add(spec.src_uri)
+                for hook in hooks:
+                    hook.reused_page(path=dest, url=spec.url)
+        return placed
 
     def drop_generated_html(self) -> None:
         """A build (not a preview) needs a generated page's HTML once more only for the search page
@@ -432,6 +472,9 @@ class Build:
             pruned = plan.renderer.cache.prune()
             if pruned:
                 log.info(f"Bộ đệm: bỏ {pruned} mục của phiên bản mã trước.")
+            if self.page_store is not None:
+                self.page_store[0].prune(self.page_store_keys)
+                self.page_store, self.page_store_keys = None, set()
         if self.dirty:
             log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
             self._write_search(site, directives_changed, metadata_changed)
@@ -598,9 +641,11 @@ class _BackgroundIndex:
 
 
 def write_page(out: Path, html: str) -> None:
-    """Write a page as MkDocs would (a character UTF-8 cannot hold as a reference); an error names the file."""
+    """Write a page as MkDocs would (a character UTF-8 cannot hold as a reference); an error names the file.
+    A file already there is replaced, never written in place: it may be a link into the page store."""
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
+        out.unlink(missing_ok=True)
         out.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
     except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
         error.filename = error.filename or str(out)

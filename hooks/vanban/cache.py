@@ -77,6 +77,12 @@ STAGES: dict[str, Stage] = {
     "search": Stage(("search.py", "oserrors.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
     # A directive's open-data JSON, export record and CSV line, from its fields.
     "opendata": Stage(("opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE)),
+    # What frames a generated page around its HTML (`vanban.pagestore`): its head (seo.py,
+    # templates/head.html), the page values the build hands Material (build.py), the page shells,
+    # and the hooks' last touches (csp.py, markup.py). Material, the overrides, the adapters and
+    # MkDocs' configuration are added by `pagestore.frame_key`.
+    "frame": Stage(("build.py", "seo.py", "templates/head.html", "shell.py", "csp.py", "markup.py", *_MODEL, *_ARCHIVE),
+                   ("Jinja2",), ("page",)),
     # Atom feeds: not cached across builds, keyed for `mkdocs serve --dirty` rewrites.
     "feeds": Stage(("feeds.py", "listings.py", "opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE), ("feedgen",)),
 }

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Hashable, Iterable
+from typing import Callable, Hashable, Iterable
 
 __all__ = ["InlineCode", "inline_code", "collect_inline_code", "content_security_policy", "csp_hash", "PageCode",
            "may_carry_code", "with_csp_meta", "PagePolicies", "protect_files", "META_MARK"]
@@ -149,16 +149,17 @@ class PageCode:
         self.read = 0
         """Pages read whole (for tests and benchmarks)."""
 
-    def add(self, path: str | Path, output: str, content: str | None = None, frame: Hashable | None = None) -> None:
-        """A written page. `frame`: its frame class when only the theme's frame can carry inline
-        code besides `content` (a generated page); None reads the page whole."""
+    def add(self, path: str | Path, output: str | Callable[[], str], content: str | None = None,
+            frame: Hashable | None = None) -> None:
+        """A written page (`output`, or a function reading it). `frame`: its frame class when only the
+        theme's frame can carry inline code besides `content` (a generated page); None reads the page whole."""
         self.paths.add(str(path))
         if frame is not None and content is not None and not may_carry_code(content):
             if frame in self._frames:
                 return
             self._frames.add(frame)
         self.read += 1
-        self.code.update(inline_code(output))
+        self.code.update(inline_code(output() if callable(output) else output))
 
     def merge(self, other: "PageCode") -> None:
         """Add what `other` gathered (in another process) to this."""

@@ -26,7 +26,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .listings import FEED_FILE, FEED_KINDS, Listing, feed_path
+from .listings import ATOM_TYPE, FEED_FILE, FEED_KINDS, Listing, feed_path
 from .model import Directive
 from .opendata import write_if_changed
 from .text import display_subject
@@ -36,7 +36,6 @@ __all__ = ["FEED_KINDS", "FEED_SIZE", "FEED_FILE", "ATOM_TYPE", "Feed", "feed_pa
 
 FEED_SIZE = 50
 """Newest directives per feed; older ones are in the listing and the open-data export."""
-ATOM_TYPE = "application/atom+xml"
 
 _VIETNAM = timezone(timedelta(hours=7))
 

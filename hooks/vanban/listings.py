@@ -12,13 +12,15 @@ from .archive import Archive
 from .model import Directive
 
 __all__ = ["Listing", "ListingPage", "GroupIndex", "build_listings", "build_indexes", "PER_PAGE", "FEED_KINDS",
-           "FEED_FILE", "feed_path", "WITHDRAWN_URL"]
+           "FEED_FILE", "ATOM_TYPE", "feed_path", "WITHDRAWN_URL"]
 
 PER_PAGE = 50
 
 FEED_KINDS = ("all", "type", "issuer", "topic")
 """Listings that have a feed (years are history, not something to follow)."""
 FEED_FILE = "atom.xml"
+ATOM_TYPE = "application/atom+xml"
+"""The feeds' media type (their links in a page's head, `seo`, and their self link, `feeds`)."""
 
 WITHDRAWN_URL = "van-ban/thu-hoi/"
 """The one list of withdrawn directives (no feed: withdrawals are not news to follow)."""

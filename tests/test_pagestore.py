@@ -1,0 +1,92 @@
+"""The page store (`vanban.pagestore`): a warm build takes unchanged finished pages whole from the
+build cache, and frames them again when anything around them changed (theme, navigation)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import BuildResult, run_build
+from test_cache import site_files
+
+ROOT = Path(__file__).resolve().parent.parent
+DIRECTIVE = "van-ban/2023/02-kh-ubnd/index.html"
+
+
+def _store_inodes(cache: Path) -> set[int]:
+    return {p.stat().st_ino for p in (cache / "pages").rglob("*") if p.is_file()}
+
+
+def _copy_project(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns("__pycache__")
+    for part in ("hooks", "docs", "directives"):
+        shutil.copytree(ROOT / part, dest / part, ignore=ignore)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def _build(project: Path, site: Path, cache: Path, **env: str) -> BuildResult:
+    environ = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_CACHE=str(cache), **env)
+    environ.pop("VANBAN_DIRECTIVES", None)
+    proc = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site),
+                           "--config-file", str(project / "mkdocs.yml")],
+                          cwd=project, env=environ, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
+
+
+def test_a_warm_build_takes_unchanged_pages_whole(tmp_path):
+    cache = tmp_path / "cache"
+    cold = run_build(tmp_path / "cold", extra_env={"VANBAN_CACHE": str(cache)})
+    assert cold.returncode == 0, cold.output
+    stored = _store_inodes(cache)
+    assert len(stored) >= 10  # directive, listing and short-link pages
+    # A second process (another hash seed: MkDocs' theme holds a set) finds the same frame.
+    warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache), "PYTHONHASHSEED": "7"})
+    assert warm.returncode == 0, warm.output
+    assert (warm.site / DIRECTIVE).stat().st_ino in stored
+    # The same bytes, the nginx policy (hashes read from the pages) and the .gz copies included.
+    assert site_files(warm.site) == site_files(cold.site)
+    assert (warm.site / "_nginx" / "headers.conf").read_bytes() == (cold.site / "_nginx" / "headers.conf").read_bytes()
+
+
+def test_a_theme_or_navigation_change_frames_every_page_again(tmp_path):
+    project = _copy_project(tmp_path / "project")
+    cache = tmp_path / "cache"
+    _build(project, tmp_path / "s1", cache)
+    stored = _store_inodes(cache)
+    main = project / "docs" / "overrides" / "main.html"
+    main.write_text(main.read_text(encoding="utf-8") + '\n{% block announce %}Thông báo bảo trì hệ thống{% endblock %}\n',
+                    encoding="utf-8")
+    themed = _build(project, tmp_path / "s2", cache)
+    assert "Thông báo bảo trì hệ thống" in themed.page("van-ban/2023/02-kh-ubnd/")
+    assert "Thông báo bảo trì hệ thống" in themed.page("loai/ke-hoach/")
+    assert (themed.site / DIRECTIVE).stat().st_ino not in stored
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("- Dữ liệu mở:", "- Dữ liệu mở của Sở:"), encoding="utf-8")
+    renamed = _build(project, tmp_path / "s3", cache)
+    assert "Dữ liệu mở của Sở" in renamed.page("van-ban/2023/02-kh-ubnd/")
+    # Entries nobody uses any more are pruned: the store holds one frame's pages.
+    assert not stored & _store_inodes(cache)
+
+
+def test_a_site_file_written_again_leaves_the_stored_page_as_it_was(tmp_path):
+    # Imported here: test_collector patches vanban's thresholds before the build module's first import.
+    from vanban.build import write_page
+    from vanban.pagestore import PageStore
+
+    store = PageStore(tmp_path / "pages")
+    page = tmp_path / "site" / "van-ban" / "a" / "index.html"
+    write_page(page, "<p>Bản cũ</p>")
+    store.keep("k" * 40, str(page))
+    placed = tmp_path / "site2" / "van-ban" / "a" / "index.html"
+    assert store.place("k" * 40, str(placed)) and not store.place("x" * 40, str(tmp_path / "site2" / "b.html"))
+    write_page(placed, "<p>Bản mới</p>")  # a later build over the same site folder
+    assert placed.read_text(encoding="utf-8") == "<p>Bản mới</p>"
+    assert page.read_text(encoding="utf-8") == "<p>Bản cũ</p>"
+    assert store.place("k" * 40, str(tmp_path / "site3" / "index.html"))
+    assert (tmp_path / "site3" / "index.html").read_text(encoding="utf-8") == "<p>Bản cũ</p>"
+    assert store.prune(set()) == 1 and not store.place("k" * 40, str(tmp_path / "site4" / "index.html"))
