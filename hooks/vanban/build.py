@@ -478,6 +478,8 @@ class Build:
         if self.dirty:
             log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
             self._write_search(site, directives_changed, metadata_changed)
+        else:
+            self._write_titles(site)
         self._show_or_fail_on_problems()
 
     def _show_or_fail_on_problems(self) -> None:
@@ -552,8 +554,7 @@ class Build:
             kept.search_data_stamp[:] = [stamp, write_number_map(site, plan.archive)]
             write_filter_counts(site, plan.archive)
         keys = kept.search_data_stamp[1]
-        beside, titles = self.beside.finish() if self.beside is not None else ([], "")
-        self.beside = None
+        beside = self.beside.finish() if self.beside is not None else []
         pages = list(kept.search_documents.values()) if not self.dirty and kept.search_documents else self._search_pages()
         if self.dirty and (site / PAGEFIND_DIR / BUCKETS_FILE).is_file():
             # Pagefind cannot update an index: under `mkdocs serve --dirty` the edited page is served at
@@ -567,14 +568,22 @@ class Build:
                 kept.title_openings.update(openings)
                 kept.background_index.submit(site, pages, self._search_cache(), plan.archive.directives, titles_due)
             return
-        # Kept as it is unless a type, number, subject or opening changed; the indexer beside the
-        # page writers put it in place already.
-        write_title_index(site, plan.archive.directives, self._search_cache(), written=titles)
         stats = write_index(pages, site, cache_dir=self._search_cache(), texts=plan.renderer.cache)
         reused = f", {len(stats.cached)} phần lấy từ bộ đệm" if stats.cached else ""
         reused += f", {len(beside)} phần lập trong lúc ghi trang" if beside else ""
         log.info(f"Tìm kiếm: {stats.pages} văn bản trong chỉ mục, chia {stats.buckets} phần theo năm{reused} "
                  f"({stats.seconds:.1f} s), {keys} số ký hiệu.")
+        if self.dirty:  # the preview's first build (a build writes it last, `post_build`)
+            self._write_titles(site)
+
+    def _write_titles(self, site: Path) -> None:
+        """The titles index, last: kept as it is unless a type, number or subject or an opening changed.
+        The process beside the page writers made it meanwhile (its 10 000 records took Pagefind ~6 s
+        of CPU, the longest part of a publish build); this waits for it and puts it in place."""
+        assert self.plan is not None
+        titles = self.beside.finish_titles() if self.beside is not None else ""
+        self.beside = None
+        write_title_index(site, self.plan.archive.directives, self._search_cache(), written=titles)
 
     def _search_cache(self) -> Path | None:
         # Buckets indexed by an earlier build, by key, beside the render cache (the project root is the

@@ -682,7 +682,8 @@ class IndexBeside:
     process forked before the writers (no thread of this process runs while they fork): it holds
     no page, only which entries each bucket has. A second process writes the titles index
     (`write_title_index`) meanwhile. `finish()` stops the first after the bucket it is indexing
-    and waits for the second; the buckets left are `write_index`'s, on every core.
+    (the buckets left are `write_index`'s, on every core); `finish_titles()` waits for the second,
+    which the build calls last (a publish build's other writers work meanwhile).
     """
 
     def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache) -> None:
@@ -712,9 +713,8 @@ class IndexBeside:
         if entries:
             self._conn.send(entries)
 
-    def finish(self) -> tuple[list[str], str]:
-        """Stop after the bucket being indexed; the names of the buckets this indexer indexed, and
-        the folder of the titles index it put in place ("" if it did not)."""
+    def finish(self) -> list[str]:
+        """Stop after the bucket being indexed; the names of the buckets this indexer indexed."""
         try:
             self._conn.send(None)
             indexed = self._conn.recv()
@@ -722,13 +722,17 @@ class IndexBeside:
             indexed = []
         self._process.join()
         self._conn.close()
+        return indexed
+
+    def finish_titles(self) -> str:
+        """Wait for the titles index: the folder it put in place ("" if it did not)."""
         try:
             titles = self._titles_conn.recv()
         except (EOFError, OSError):
             titles = ""
         self._titles.join()
         self._titles_conn.close()
-        return indexed, titles
+        return titles
 
     def _run(self, conn) -> None:
         texts = RenderCache(self._folder)
