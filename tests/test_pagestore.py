@@ -3,16 +3,11 @@ build cache, and frames them again when anything around them changed (theme, nav
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import BuildResult, run_build
-from test_cache import site_files
+from test_cache import _build_project, _copy_project, site_files
 
-ROOT = Path(__file__).resolve().parent.parent
 DIRECTIVE = "van-ban/2023/02-kh-ubnd/index.html"
 
 
@@ -20,22 +15,10 @@ def _store_inodes(cache: Path) -> set[int]:
     return {p.stat().st_ino for p in (cache / "pages").rglob("*") if p.is_file()}
 
 
-def _copy_project(dest: Path) -> Path:
-    ignore = shutil.ignore_patterns("__pycache__")
-    for part in ("hooks", "docs", "directives"):
-        shutil.copytree(ROOT / part, dest / part, ignore=ignore)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
-
-
-def _build(project: Path, site: Path, cache: Path, **env: str) -> BuildResult:
-    environ = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_CACHE=str(cache), **env)
-    environ.pop("VANBAN_DIRECTIVES", None)
-    proc = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "--site-dir", str(site),
-                           "--config-file", str(project / "mkdocs.yml")],
-                          cwd=project, env=environ, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return BuildResult(proc.returncode, proc.stdout + proc.stderr, site)
+def _build(project: Path, site: Path, cache: Path) -> BuildResult:
+    result = _build_project(project, site, cache)
+    assert result.returncode == 0, result.output
+    return result
 
 
 def test_a_warm_build_takes_unchanged_pages_whole(tmp_path):

@@ -162,8 +162,8 @@ class Build:
         instead, to write only what an edit changed."""
         self.page_store: tuple[PageStore, str, list[Any]] | None = None
         """This build's finished pages kept across builds: (store, frame key, hooks told of a page
-        taken from it); `page_store_keys`: the entries it uses (the others are pruned)."""
-        self.page_store_keys: set[str] = set()
+        taken from it); `page_store_keys`: each page's entry, by src_uri (the others are pruned)."""
+        self.page_store_keys: dict[str, str] = {}
         self.beside: IndexBeside | None = None
         """The indexer working beside this build's page writers, until `_write_search` takes over."""
         self.changed_directives: list = []
@@ -323,7 +323,8 @@ class Build:
         if frame and self.streamed and not self.serving and cache is not None:
             self.page_store = (PageStore(cache / PAGES_DIR), frame,
                                [hook for hook in hooks.values() if hasattr(hook, "reused_page")])
-            self.page_store_keys = {page_key(frame, spec.key, spec.url) for spec in self.plan.pages.values()
+            # Made once, before the workers fork (they inherit it): placing, keeping and pruning read it.
+            self.page_store_keys = {uri: page_key(frame, spec.key, spec.url) for uri, spec in self.plan.pages.items()
                                     if not spec.in_nav and spec.key}
         workers = worker_count()
         if workers < 2 or len(uris) < PARALLEL_THRESHOLD or not can_fork():
@@ -373,8 +374,7 @@ class Build:
             search = []
             for spec in specs:
                 if spec.src_uri not in placed and write_page(spec) and self.page_store is not None and spec.key:
-                    store, frame, _ = self.page_store
-                    store.keep(page_key(frame, spec.key, spec.url), f"{site}/{_dest(spec)}")
+                    self.page_store[0].keep(self.page_store_keys[spec.src_uri], f"{site}/{_dest(spec)}")
                 if streamed and spec.kind == "directive" and search_entry_key(spec.key) not in indexed:
                     search.append(search_page(spec.directive, spec.html()[0], search_entry_key(spec.key)))
             if streamed:
@@ -391,10 +391,10 @@ class Build:
         placed: set[str] = set()
         if self.page_store is None:
             return placed
-        store, frame, hooks = self.page_store
+        store, _, hooks = self.page_store
         for spec in specs:
             dest = f"{site}/{_dest(spec)}"
-            if spec.key and store.place(page_key(frame, spec.key, spec.url), dest):
+            if spec.key and store.place(self.page_store_keys[spec.src_uri], dest):
                 placed.add(spec.src_uri)
                 for hook in hooks:
                     hook.reused_page(path=dest, url=spec.url)
@@ -473,8 +473,8 @@ class Build:
             if pruned:
                 log.info(f"Bộ đệm: bỏ {pruned} mục của phiên bản mã trước.")
             if self.page_store is not None:
-                self.page_store[0].prune(self.page_store_keys)
-                self.page_store, self.page_store_keys = None, set()
+                self.page_store[0].prune(set(self.page_store_keys.values()))
+                self.page_store, self.page_store_keys = None, {}
         if self.dirty:
             log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")
             self._write_search(site, directives_changed, metadata_changed)
