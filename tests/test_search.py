@@ -8,7 +8,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from conftest import WATCH_CSP, fixture_text, make_archive
+from conftest import ROOT, WATCH_CSP, fixture_text, make_archive
 
 from vanban.text import fold
 from vanban.project import load_archive
@@ -492,7 +492,71 @@ def test_a_year_filter_reads_only_that_years_bucket(search_page, sample_site):
 
 
 def titles_folder(site) -> str:
-    return json.loads((site / "pagefind" / TITLES_FILE).read_text())["path"]
+    (folder,) = json.loads((site / "pagefind" / TITLES_FILE).read_text())["paths"]  # one part up to 20 000
+    return folder
+
+
+def test_a_large_titles_index_is_in_parts_and_an_edit_indexes_its_part_again(tmp_path, monkeypatch):
+    """Pagefind holds every record of an index in memory until it writes it: 100 000 directives made
+    a 1.9 GB process. Parts of equal size are written one after the other; an edit renews its part."""
+    import dataclasses
+
+    from vanban import search
+
+    directives = load_archive(ROOT / "directives").archive.directives
+    monkeypatch.setattr(search, "TITLES_PART", 5)
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    folders = search.write_title_index(site, directives, cache)
+    assert len(folders) == -(-len(directives) // 5) > 2
+    assert json.loads((site / "pagefind" / TITLES_FILE).read_text()) == {"paths": folders}
+    parts = [bucket_fragments(site / "pagefind" / f) for f in folders]
+    assert sorted(len(p) for p in parts)[-1] - sorted(len(p) for p in parts)[0] <= 1  # equal sizes
+    assert sorted(u for p in parts for u in p) == sorted(f"/{d.url}#vb-tieu-de" for d in directives)
+
+    # One subject edited: its part is indexed again, the others are left as they were.
+    before = {f: (site / "pagefind" / f / "pagefind-entry.json").stat().st_mtime_ns for f in folders}
+    edited = list(directives)
+    edited[-1] = dataclasses.replace(edited[-1], subject="Về việc thử chỉ mục tiêu đề chia phần")
+    again = search.write_title_index(site, edited, cache)
+    assert again[:-1] == folders[:-1] and again[-1] != folders[-1]
+    assert all((site / "pagefind" / f / "pagefind-entry.json").stat().st_mtime_ns == before[f] for f in again[:-1])
+    assert "chia phần" in json.dumps(bucket_fragments(site / "pagefind" / again[-1]), ensure_ascii=False)
+    assert sorted(p.name for p in (site / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(again)
+    assert sorted(p.name for p in (cache / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(again)
+
+
+@pytest.mark.browser
+def test_a_titles_index_in_parts_answers_as_one(browser, sample_site, tmp_path, monkeypatch):
+    """The search page merges every part: the same results, in the same order, as from one index."""
+    import shutil
+
+    from conftest import serve_dir
+    from vanban import search
+
+    split = tmp_path / "site"
+    shutil.copytree(sample_site.site, split)
+    monkeypatch.setattr(search, "TITLES_PART", 4)
+    parts = search.write_title_index(split, load_archive(ROOT / "directives").archive.directives)
+    assert len(parts) > 2
+    page = browser.new_page()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+
+    def results(base: str, query: str) -> tuple[list[str], str]:
+        page.goto(f"{base}tim-kiem/?q={query}")
+        page.wait_for_function("() => window.VanbanSearch && window.VanbanSearch.done")
+        page.evaluate("window.VanbanSearch.done")
+        return result_urls(page), status(page)
+
+    try:
+        for query in ("cai+cach+hanh+chinh", "van+thu", "dat+dai"):
+            with serve_dir(sample_site.site) as one, serve_dir(split) as many:
+                expected = results(one, query)
+                requests.clear()
+                assert results(many, query) == expected and expected[0]
+                assert {f for f in parts if any(f"/pagefind/{f}/" in u for u in requests)} == set(parts)
+    finally:
+        page.close()
 
 
 def test_the_titles_index_holds_title_words_only_and_carries_what_a_result_shows(sample_site):

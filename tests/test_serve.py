@@ -249,8 +249,8 @@ def test_a_subject_edit_reaches_the_titles_index_after_the_page(server):
 
     def titles() -> str:
         try:
-            folder = json.loads((site / "pagefind" / "tieu-de.json").read_text(encoding="utf-8"))["path"]
-            return " ".join(r["content"] for r in bucket_fragments(site / "pagefind" / folder).values())
+            folders = json.loads((site / "pagefind" / "tieu-de.json").read_text(encoding="utf-8"))["paths"]
+            return " ".join(r["content"] for f in folders for r in bucket_fragments(site / "pagefind" / f).values())
         except (OSError, ValueError):
             return ""
 
@@ -267,7 +267,7 @@ def test_an_edit_far_down_a_text_leaves_the_titles_index_and_one_in_its_opening_
     site = Path(re.search(r"Config value 'site_dir' = '([^']+)'", server.text()).group(1))
 
     def titles_folder() -> str:
-        return json.loads((site / "pagefind" / "tieu-de.json").read_text(encoding="utf-8"))["path"]
+        return " ".join(json.loads((site / "pagefind" / "tieu-de.json").read_text(encoding="utf-8"))["paths"])
 
     def write_body(body: str) -> None:
         text = b.read_text(encoding="utf-8")

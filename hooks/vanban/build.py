@@ -581,7 +581,7 @@ class Build:
         The process beside the page writers made it meanwhile (its 10 000 records took Pagefind ~6 s
         of CPU, the longest part of a publish build); this waits for it and puts it in place."""
         assert self.plan is not None
-        titles = self.beside.finish_titles() if self.beside is not None else ""
+        titles = self.beside.finish_titles() if self.beside is not None else []
         self.beside = None
         write_title_index(site, self.plan.archive.directives, self._search_cache(), written=titles)
 

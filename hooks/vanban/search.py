@@ -20,8 +20,8 @@ Two things Pagefind does not do for Vietnamese are handled here:
   step with this module by a browser test).
 
 Relevance reads a second, small index first: the titles (`write_title_index`: type, number and
-subject of every directive, one Pagefind index over the whole archive, listed in
-`pagefind/tieu-de.json`). A document whose number or subject holds the query is found there
+subject of every directive, over the whole archive, listed in `pagefind/tieu-de.json`; one
+Pagefind index up to 20 000 directives, parts of equal size above, which the search page merges). A document whose number or subject holds the query is found there
 without reading any bucket; the buckets then add the documents that have it in their text.
 
 The index is split into buckets by date (`plan_buckets`: a year each, or parts of a large year), each
@@ -40,6 +40,7 @@ import base64
 import concurrent.futures
 import errno
 import functools
+import gc
 import hashlib
 import json
 import logging
@@ -51,7 +52,7 @@ import time
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 import jinja2
 
@@ -69,7 +70,7 @@ __all__ = [
     "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
     "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout", "TITLES_FILE", "title_opening", "title_records", "write_title_index", "IndexBeside",
+    "reply_timeout", "TITLES_FILE", "TITLES_PART", "title_opening", "title_parts", "title_records", "write_title_index", "IndexBeside",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -479,7 +480,7 @@ def write_filter_counts(site_dir: Path, archive: Archive) -> None:
 
 
 TITLES_FILE = "tieu-de.json"
-"""`pagefind/tieu-de.json`: {"path": folder of the titles index}."""
+"""`pagefind/tieu-de.json`: {"paths": [folder of each part of the titles index]}."""
 
 TITLE_ANCHOR = "#vb-tieu-de"
 """Added to a title record's URL (the id of every page's h1): the search page tells them apart."""
@@ -537,26 +538,50 @@ def title_records(directives: Iterable[Directive]) -> list[dict[str, object]]:
     return records
 
 
+TITLES_PART = 20_000
+"""Records of one part of the titles index at most. Pagefind holds every record of an index in
+memory until it writes it (~21 KB a record: 1.9 GB for 100 000 directives, the largest process of a
+cold build); parts are written one after the other, and an edit re-indexes only its part."""
+
+
+def title_parts(directives: Iterable[Directive]) -> list[list[Directive]]:
+    """The directives split, in their order, into parts of equal size holding `TITLES_PART` at most."""
+    items = list(directives)
+    count = -(-len(items) // TITLES_PART)
+    return [items[len(items) * i // count: len(items) * (i + 1) // count] for i in range(count)]
+
+
 def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir: Path | None = None,
-                      written: str = "") -> str:
-    """Write the titles index into `pagefind/tieu-de-<key>/` (kept when its records did not change;
-    copied from `<cache_dir>/pagefind/` when an earlier build indexed the same records) and
-    `pagefind/tieu-de.json`; returns the folder's name. `written`: the folder the indexer beside
-    the page writers wrote from the same directives (their records are not made again)."""
+                      written: Sequence[str] = ()) -> list[str]:
+    """Write the titles index into `pagefind/tieu-de-<key>/`, one folder per part (`title_parts`; a
+    part is kept when its records did not change, and copied from `<cache_dir>/pagefind/` when an
+    earlier build indexed the same records) and list them in `pagefind/tieu-de.json`; returns the
+    folders' names. `written`: the folders the indexer beside the page writers wrote from the same
+    directives (their records are not made again)."""
     out = site_dir / PAGEFIND_DIR
     out.mkdir(parents=True, exist_ok=True)
-    if written and (out / written / "pagefind-entry.json").is_file():
-        records, folder = [], written
-    else:
-        records = title_records(directives)
-        if not records:  # an archive with no directive yet: Pagefind writes no index of nothing
-            (out / TITLES_FILE).unlink(missing_ok=True)
-            _drop_titles(out, "")
-            return ""
-        digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
-                                           ensure_ascii=False).encode("utf-8")).hexdigest()
-        folder = f"tieu-de-{digest[:10]}"
     store = cache_dir / PAGEFIND_DIR if cache_dir else None
+    if written and all((out / folder / "pagefind-entry.json").is_file() for folder in written):
+        folders = list(written)
+    else:
+        folders = [_write_title_part(out, store, part) for part in title_parts(directives)]
+    if not folders:  # an archive with no directive yet: Pagefind writes no index of nothing
+        (out / TITLES_FILE).unlink(missing_ok=True)
+        _drop_titles(out, [])
+        return []
+    _write_text(out / TITLES_FILE, _json({"paths": folders}))
+    _drop_titles(out, folders)
+    if store:
+        _drop_titles(store, folders)
+    return folders
+
+
+def _write_title_part(out: Path, store: Path | None, part: list[Directive]) -> str:
+    """One part of the titles index in place (indexed, or copied from the cache); its folder's name."""
+    records = title_records(part)
+    digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
+                                       ensure_ascii=False).encode("utf-8")).hexdigest()
+    folder = f"tieu-de-{digest[:10]}"
     if not (out / folder / "pagefind-entry.json").is_file():
         if store and (store / folder / "pagefind-entry.json").is_file():
             _copy_folder(store / folder, out, folder)
@@ -564,25 +589,23 @@ def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir
             _run_async(_write_titles(records, out, folder))
             if store:
                 _store_titles(store, out, folder)
-    _write_text(out / TITLES_FILE, _json({"path": folder}))
-    _drop_titles(out, folder)
     return folder
 
 
-def _drop_titles(out: Path, keep: str) -> None:
-    for stale in out.iterdir():
-        if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != keep:
+def _drop_titles(folder: Path, keep: Sequence[str]) -> None:
+    """Remove the titles folders other than `keep` (the site's, or the cache's: one version each)."""
+    if not folder.is_dir():
+        return
+    for stale in folder.iterdir():
+        if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name not in keep:
             shutil.rmtree(stale, ignore_errors=True)
 
 
 def _store_titles(store: Path, out: Path, folder: str) -> None:
-    """Keep the titles index just written for the next build (one version: a cache, not an archive)."""
+    """Keep a part of the titles index just written for the next build."""
     try:
         store.mkdir(parents=True, exist_ok=True)
         _copy_folder(out / folder, store, folder)
-        for stale in store.iterdir():
-            if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name != folder:
-                shutil.rmtree(stale, ignore_errors=True)
     except OSError as exc:  # the site is complete without the cache
         log.info(f"Tìm kiếm: không ghi được bộ đệm chỉ mục tiêu đề: {exc}")
 
@@ -594,14 +617,15 @@ async def _write_titles(records: list[dict[str, object]], out: Path, folder: str
         service = await _PipelinedService().launch()
         try:
             index = await _new_index(service)
-            limit = asyncio.Semaphore(64)
+            pending = iter(records)
 
-            async def add(record: dict[str, object]) -> None:
-                async with limit:
+            async def add() -> None:
+                # 64 senders share one iterator: a coroutine per record held 20 000 of them at once.
+                for record in pending:
                     await index.add_custom_record(url=record["url"], content=record["content"], language="vi",
                                                   meta=record["meta"], filters=record["filters"])
 
-            await asyncio.gather(*(add(r) for r in records))
+            await asyncio.gather(*(add() for _ in range(64)))
             await index.write_files(output_path=str(tmp))
             await index.delete_index()
         finally:
@@ -671,6 +695,13 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
                       [b.name for b in cached], time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
 
 
+def _keep_inherited_pages() -> None:
+    """In a forked process: leave the objects inherited from the build out of garbage collections.
+    A collection writes to every object it visits, and each page it writes to is copied: at 100 000
+    directives the titles process grew to ~1 GB of memory of its own."""
+    gc.freeze()
+
+
 class IndexBeside:
     """Indexes search buckets while a cold build's pages are still being written.
 
@@ -724,17 +755,18 @@ class IndexBeside:
         self._conn.close()
         return indexed
 
-    def finish_titles(self) -> str:
-        """Wait for the titles index: the folder it put in place ("" if it did not)."""
+    def finish_titles(self) -> list[str]:
+        """Wait for the titles index: the folders of its parts it put in place (none if it did not)."""
         try:
             titles = self._titles_conn.recv()
         except (EOFError, OSError):
-            titles = ""
+            titles = []
         self._titles.join()
         self._titles_conn.close()
         return titles
 
     def _run(self, conn) -> None:
+        _keep_inherited_pages()
         texts = RenderCache(self._folder)
         stored: set[str] = set()
         waiting = list(self._plan)
@@ -766,12 +798,13 @@ class IndexBeside:
         conn.send(indexed)
 
     def _index_titles(self, conn) -> None:
-        folder = ""
+        _keep_inherited_pages()
+        folders: list[str] = []
         try:
-            folder = write_title_index(self._out.parent, self._directives, self._store.parent if self._store else None)
+            folders = write_title_index(self._out.parent, self._directives, self._store.parent if self._store else None)
         except Exception as exc:  # noqa: BLE001 - the build writes it again, and says what fails
             log.info(f"Tìm kiếm: chưa lập được chỉ mục tiêu đề trong lúc ghi trang: {exc}")
-        conn.send(folder)
+        conn.send(folders)
         conn.close()
 
     def _index(self, planned: tuple, texts: RenderCache) -> bool:

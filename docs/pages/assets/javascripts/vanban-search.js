@@ -643,7 +643,7 @@
 
     /** The titles index (relevance only): every document whose type, number or subject holds the
      *  query, over the whole archive; loaded `RERANK` at a time and the first ones re-ranked. */
-    function titleSource(path) {
+    function titleSource(paths) {
       var source = { results: [], items: [], looked: 0, dropped: 0, shown: 0 };
       source.load = function (wanted) {
         if (source.items.length >= wanted || source.looked >= source.results.length) return Promise.resolve();
@@ -664,8 +664,11 @@
       };
       source.count = function () { return source.results.length - source.dropped; };
       source.done = function () { return source.shown >= source.items.length && source.looked >= source.results.length; };
-      return pf.mergeIndex(new URL("pagefind/" + path + "/", siteRoot).pathname, { indexWeight: 1, baseUrl: siteRoot.pathname })
-        .then(function () { return pf.search(term, { filters: sortOptions.filters }); })
+      // A large archive's titles index is in parts (a Pagefind index holds each record in memory while
+      // it is written): merged together, they answer one search.
+      return Promise.all(paths.map(function (path) {
+        return pf.mergeIndex(new URL("pagefind/" + path + "/", siteRoot).pathname, { indexWeight: 1, baseUrl: siteRoot.pathname });
+      })).then(function () { return pf.search(term, { filters: sortOptions.filters }); })
         .then(function (found) { source.results = found.results; return source.load(RERANK); })
         .then(function () { return source; });
     }
@@ -759,7 +762,7 @@
       }
       buckets = plan(manifest, order, filters.nam);
       if (!loaded[2]) return;
-      return titleSource(loaded[2].path).then(function (source) {
+      return titleSource(loaded[2].paths).then(function (source) {
         titles = source;
         // The buckets' searches now meet the titles' records too: keep to the full text.
         sortOptions.filters = Object.assign({}, sortOptions.filters, { nguon: "toan-van" });
