@@ -130,6 +130,10 @@ def main() -> None:
                             published.unlink()
                     if m.code:
                         raise SystemExit(f"mkdocs build ({name}) failed:\n{m.output[-3000:]}")
+                    if m.wall > 2 * m.cpu + 60:  # a wait, not work: say what the build said about it
+                        said = [line for line in m.output.splitlines() if "Tìm kiếm" in line or "Pagefind" in line]
+                        print(f"  {name}: {m.wall:.0f} s of wall for {m.cpu:.0f} s of CPU; the build said:\n    "
+                              + "\n    ".join(said[-10:] or m.output.splitlines()[-10:]), flush=True)
                     ours[name].append(m.wall)
                     ours_cpu[name].append(m.cpu)
                     ours_mb.append(m.peak_mb)

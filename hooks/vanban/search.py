@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import binascii
 import concurrent.futures
 import errno
 import functools
-import gc
 import hashlib
 import json
 import logging
@@ -695,13 +695,6 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
                       [b.name for b in cached], time.perf_counter() - start, after.ru_maxrss / 1024, cpu)
 
 
-def _keep_inherited_pages() -> None:
-    """In a forked process: leave the objects inherited from the build out of garbage collections.
-    A collection writes to every object it visits, and each page it writes to is copied: at 100 000
-    directives the titles process grew to ~1 GB of memory of its own."""
-    gc.freeze()
-
-
 class IndexBeside:
     """Indexes search buckets while a cold build's pages are still being written.
 
@@ -766,7 +759,6 @@ class IndexBeside:
         return titles
 
     def _run(self, conn) -> None:
-        _keep_inherited_pages()
         texts = RenderCache(self._folder)
         stored: set[str] = set()
         waiting = list(self._plan)
@@ -798,7 +790,6 @@ class IndexBeside:
         conn.send(indexed)
 
     def _index_titles(self, conn) -> None:
-        _keep_inherited_pages()
         folders: list[str] = []
         try:
             folders = write_title_index(self._out.parent, self._directives, self._store.parent if self._store else None)
@@ -1068,6 +1059,8 @@ def _service_class():
             seconds = reply_timeout()
             try:
                 return await asyncio.wait_for(super().send(payload), timeout=seconds)
+            except ConnectionError as exc:  # it exited while a request was being written
+                raise PagefindError(f"Tìm kiếm: Pagefind dừng giữa chừng ({exc.__class__.__name__}).") from None
             except asyncio.TimeoutError:
                 raise PagefindError(f"Tìm kiếm: Pagefind không trả lời sau {seconds:g} giây "
                                     f"({payload.get('type', 'yêu cầu')}); bản dựng dừng. Chạy lại; nếu lặp lại, "
@@ -1082,9 +1075,16 @@ def _service_class():
                     for future in self._responses.values():
                         if not future.done():
                             future.set_exception(PagefindError(f"Tìm kiếm: Pagefind dừng giữa chừng ({exc.__class__.__name__})."))
+                            future.exception()  # a sender that failed on its own leaves it unread: no "never retrieved"
                     self._responses.clear()
                     return
-                response = json.loads(base64.b64decode(output[:-1]))
+                try:
+                    response = _reply(output)
+                except ValueError:
+                    # Text of its standard error with a comma in it: an exception here ended this
+                    # loop, and every request waited out its time unanswered.
+                    log.info(f"Tìm kiếm: Pagefind in ra dòng không phải câu trả lời, bỏ qua: {output[:200]!r}")
+                    continue
                 if not response:
                     continue
                 message_id = response.get("message_id")
@@ -1112,6 +1112,22 @@ def _service_class():
                 await self._backend.wait()
 
     return PipelinedService
+
+
+_REPLY_START = b"ey"  # base64 of a JSON object's opening brace, whatever follows it
+
+
+def _reply(output: bytes) -> dict | None:
+    """A reply of Pagefind's service: base64 JSON ended by a comma. Its standard error shares the
+    pipe (the package's choice): text written there before a reply is skipped."""
+    body = output[:-1]
+    starts = [0] + [i for i in range(1, len(body)) if body.startswith(_REPLY_START, i)]
+    for start in starts:
+        try:
+            return json.loads(base64.b64decode(body[start:], validate=True))
+        except (ValueError, binascii.Error):
+            continue
+    raise ValueError(f"not a Pagefind reply: {output[:200]!r}")
 
 
 class _PipelinedService:
