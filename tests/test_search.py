@@ -496,9 +496,10 @@ def titles_folder(site) -> str:
     return folder
 
 
-def test_a_large_titles_index_is_in_parts_and_an_edit_indexes_its_part_again(tmp_path, monkeypatch):
+def test_a_large_titles_index_is_in_parts_and_an_edit_or_a_new_directive_indexes_one_part_again(tmp_path, monkeypatch):
     """Pagefind holds every record of an index in memory until it writes it: 100 000 directives made
-    a 1.9 GB process. Parts of equal size are written one after the other; an edit renews its part."""
+    a 1.9 GB process. The parts are written one after the other; a directive's part follows from its
+    address, so a publish build indexes one part again, not the whole archive's titles."""
     import dataclasses
 
     from vanban import search
@@ -507,22 +508,38 @@ def test_a_large_titles_index_is_in_parts_and_an_edit_indexes_its_part_again(tmp
     monkeypatch.setattr(search, "TITLES_PART", 5)
     site, cache = tmp_path / "site", tmp_path / "cache"
     folders = search.write_title_index(site, directives, cache)
-    assert len(folders) == -(-len(directives) // 5) > 2
+    assert len(folders) == -(-len(directives) // 5) == -(-(len(directives) + 1) // 5) == 3
     assert json.loads((site / "pagefind" / TITLES_FILE).read_text()) == {"paths": folders}
     parts = [bucket_fragments(site / "pagefind" / f) for f in folders]
-    assert sorted(len(p) for p in parts)[-1] - sorted(len(p) for p in parts)[0] <= 1  # equal sizes
-    assert sorted(u for p in parts for u in p) == sorted(f"/{d.url}#vb-tieu-de" for d in directives)
+    assert all(parts) and sorted(u for p in parts for u in p) == sorted(f"/{d.url}#vb-tieu-de" for d in directives)
 
-    # One subject edited: its part is indexed again, the others are left as they were.
-    before = {f: (site / "pagefind" / f / "pagefind-entry.json").stat().st_mtime_ns for f in folders}
+    def written(names):
+        return {f: (site / "pagefind" / f / "pagefind-entry.json").stat().st_mtime_ns for f in names}
+
+    def changed(before: list[str], after: list[str]) -> list[str]:
+        assert len(after) == len(before)
+        kept = set(before) & set(after)
+        assert all(written([f])[f] == stamps[f] for f in kept)  # left as they were, not indexed again
+        return sorted(set(after) - kept)
+
+    # A subject edited: its part only.
+    stamps = written(folders)
     edited = list(directives)
-    edited[-1] = dataclasses.replace(edited[-1], subject="Về việc thử chỉ mục tiêu đề chia phần")
+    edited[0] = dataclasses.replace(edited[0], subject="Về việc thử chỉ mục tiêu đề chia phần")
     again = search.write_title_index(site, edited, cache)
-    assert again[:-1] == folders[:-1] and again[-1] != folders[-1]
-    assert all((site / "pagefind" / f / "pagefind-entry.json").stat().st_mtime_ns == before[f] for f in again[:-1])
-    assert "chia phần" in json.dumps(bucket_fragments(site / "pagefind" / again[-1]), ensure_ascii=False)
-    assert sorted(p.name for p in (site / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(again)
-    assert sorted(p.name for p in (cache / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(again)
+    assert len(changed(folders, again)) == 1
+    assert any("chia phần" in json.dumps(bucket_fragments(site / "pagefind" / f), ensure_ascii=False)
+               for f in changed(folders, again))
+
+    # A new directive (a copy under another number): one part again.
+    stamps = written(again)
+    plan = next(d for d in directives if d.number.text == "02/KH-UBND")
+    new = dataclasses.replace(plan, slug="02-kh-ubnd-ban-sao", subject="Bản sao để thử một văn bản mới")
+    assert new.url != plan.url
+    published = search.write_title_index(site, [*edited, new], cache)
+    assert len(changed(again, published)) == 1
+    assert sorted(p.name for p in (site / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(published)
+    assert sorted(p.name for p in (cache / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(published)
 
 
 @pytest.mark.browser

@@ -21,8 +21,9 @@ Two things Pagefind does not do for Vietnamese are handled here:
 
 Relevance reads a second, small index first: the titles (`write_title_index`: type, number and
 subject of every directive, over the whole archive, listed in `pagefind/tieu-de.json`; one
-Pagefind index up to 20 000 directives, parts of equal size above, which the search page merges). A document whose number or subject holds the query is found there
-without reading any bucket; the buckets then add the documents that have it in their text.
+Pagefind index up to 20 000 directives, parts above, which the search page merges). A document
+whose number or subject holds the query is found there without reading any bucket; the buckets
+then add the documents that have it in their text.
 
 The index is split into buckets by date (`plan_buckets`: a year each, or parts of a large year), each
 a separate Pagefind index in `pagefind/<bucket>-<key>/`, listed newest first in
@@ -539,16 +540,21 @@ def title_records(directives: Iterable[Directive]) -> list[dict[str, object]]:
 
 
 TITLES_PART = 20_000
-"""Records of one part of the titles index at most. Pagefind holds every record of an index in
-memory until it writes it (~21 KB a record: 1.9 GB for 100 000 directives, the largest process of a
-cold build); parts are written one after the other, and an edit re-indexes only its part."""
+"""Records of one part of the titles index, on average at most. Pagefind holds every record of an
+index in memory until it writes it (~21 KB a record: 1.9 GB for 100 000 directives, the largest
+process of a cold build); parts are written one after the other."""
 
 
 def title_parts(directives: Iterable[Directive]) -> list[list[Directive]]:
-    """The directives split, in their order, into parts of equal size holding `TITLES_PART` at most."""
+    """The directives in ceil(n / `TITLES_PART`) parts, each in their order. A directive's part
+    follows from its address alone, so an edit or a new directive changes one part (and a publish
+    build indexes that part again, not the whole archive's titles) until the count of parts grows."""
     items = list(directives)
     count = -(-len(items) // TITLES_PART)
-    return [items[len(items) * i // count: len(items) * (i + 1) // count] for i in range(count)]
+    parts: list[list[Directive]] = [[] for _ in range(count)]
+    for d in items:
+        parts[zlib.crc32(d.url.encode("utf-8")) % count].append(d)
+    return [part for part in parts if part]
 
 
 def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir: Path | None = None,
