@@ -61,33 +61,34 @@ def test_a_second_build_into_the_same_folder_stops_at_once(held, tmp_path):
     assert time.monotonic() - started < 30  # MkDocs' start-up; no page was built
 
 
-def test_a_pagefind_that_never_answers_ends_the_build_with_a_clear_error(tmp_path):
-    silent = tmp_path / "pagefind-silent"
-    silent.write_text("#!/bin/sh\n# reads every request, answers none\ncat >/dev/null\n")
-    silent.chmod(0o755)
+def build_with_pagefind(tmp_path, script: str, timeout: str):
+    """A build of one directive with `script` as the Pagefind binary; (result, seconds taken)."""
+    binary = tmp_path / "pagefind-fake"
+    binary.write_text(script)
+    binary.chmod(0o755)
     folder = make_archive(tmp_path / "d", {"2023/a.md": fixture_text("ke-hoach-hop-le.md")})
     started = time.monotonic()
-    result = run_build(tmp_path / "site", folder, extra_env={"PAGEFIND_BINARY_PATH": str(silent),
-                                                             "VANBAN_PAGEFIND_TIMEOUT": "2"})
+    result = run_build(tmp_path / "site", folder, extra_env={"PAGEFIND_BINARY_PATH": str(binary),
+                                                             "VANBAN_PAGEFIND_TIMEOUT": timeout})
+    return result, time.monotonic() - started
+
+
+def test_a_pagefind_that_never_answers_ends_the_build_with_a_clear_error(tmp_path):
+    result, seconds = build_with_pagefind(tmp_path, "#!/bin/sh\n# reads every request, answers none\ncat >/dev/null\n", "2")
     assert result.returncode != 0
     assert "Pagefind không trả lời sau 2 giây" in result.output
     assert "Traceback" not in result.output
-    assert time.monotonic() - started < 60
+    assert seconds < 60
 
 
 def test_text_pagefind_writes_instead_of_a_reply_is_named_and_the_build_ends_when_it_exits(tmp_path):
-    garbled = tmp_path / "pagefind-garbled"
-    garbled.write_text("#!/bin/sh\n# answers the first request with text that is not a reply, then exits\n"
-                       "read -r -d , request; printf 'không phải trả lời,'\n")
-    garbled.chmod(0o755)
-    folder = make_archive(tmp_path / "d", {"2023/a.md": fixture_text("ke-hoach-hop-le.md")})
-    started = time.monotonic()
-    result = run_build(tmp_path / "site", folder, extra_env={"PAGEFIND_BINARY_PATH": str(garbled),
-                                                             "VANBAN_PAGEFIND_TIMEOUT": "120"})
+    result, seconds = build_with_pagefind(
+        tmp_path, "#!/bin/sh\n# answers the first request with text that is not a reply, then exits\n"
+                  "read -r -d , request; printf 'không phải trả lời,'\n", "120")
     assert result.returncode != 0
     assert "Pagefind in ra dòng không phải câu trả lời" in result.output and "Pagefind dừng giữa chừng" in result.output
     assert "Traceback" not in result.output
-    assert time.monotonic() - started < 60
+    assert seconds < 60
 
 
 def test_text_pagefind_writes_to_its_error_output_is_not_taken_for_a_reply(tmp_path):
@@ -95,11 +96,7 @@ def test_text_pagefind_writes_to_its_error_output_is_not_taken_for_a_reply(tmp_p
     exception in the loop reading them (a comma in that text) left every request waiting."""
     from pagefind.service import get_executable
 
-    chatty = tmp_path / "pagefind-chatty"
-    chatty.write_text(f"#!/bin/sh\necho 'Pagefind: a warning, then the replies' >&2\nexec {get_executable()} \"$@\"\n")
-    chatty.chmod(0o755)
-    folder = make_archive(tmp_path / "d", {"2023/a.md": fixture_text("ke-hoach-hop-le.md")})
-    result = run_build(tmp_path / "site", folder, extra_env={"PAGEFIND_BINARY_PATH": str(chatty),
-                                                             "VANBAN_PAGEFIND_TIMEOUT": "30"})
+    result, _ = build_with_pagefind(
+        tmp_path, f"#!/bin/sh\necho 'Pagefind: a warning, then the replies' >&2\nexec {get_executable()} \"$@\"\n", "30")
     assert result.returncode == 0, result.output[-2000:]
     assert (tmp_path / "site" / "pagefind" / "buckets.json").is_file()

@@ -1126,13 +1126,12 @@ _REPLY_START = b"ey"  # base64 of a JSON object's opening brace, whatever follow
 def _reply(output: bytes) -> dict | None:
     """A reply of Pagefind's service: base64 JSON ended by a comma. Its standard error shares the
     pipe (the package's choice): text written there before a reply is skipped."""
-    body = output[:-1]
-    starts = [0] + [i for i in range(1, len(body)) if body.startswith(_REPLY_START, i)]
-    for start in starts:
+    body, start = output[:-1], 0
+    while start >= 0:  # a reply is read whole at the first try; other starts only after stray text
         try:
             return json.loads(base64.b64decode(body[start:], validate=True))
         except (ValueError, binascii.Error):
-            continue
+            start = body.find(_REPLY_START, start + 1)
     raise ValueError(f"not a Pagefind reply: {output[:200]!r}")
 
 
