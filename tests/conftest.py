@@ -188,3 +188,16 @@ def csp_problems(page) -> list[str]:
     """Violations the page recorded plus CSP errors in its console."""
     seen = page.evaluate("window.__cspViolations")
     return seen + [m for m in page.console_messages if "Content Security Policy" in m]
+
+
+def fragments_text(site: Path) -> str:
+    """Pagefind's page fragments (gzip JSON) of every bucket of a built or previewed site, decoded:
+    the text the search index holds."""
+    import gzip
+    texts = []
+    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):  # every bucket
+        try:
+            texts.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        except (OSError, EOFError):
+            pass  # being rewritten
+    return "\n".join(texts)

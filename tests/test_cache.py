@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BuildResult, fixture_text, make_archive, run_build
+from conftest import BuildResult, fixture_text, fragments_text, make_archive, run_build
 
 
 def site_files(site: Path) -> dict[str, bytes]:
@@ -290,6 +290,38 @@ def test_a_directive_template_change_reindexes_only_what_it_changes(built_projec
     assert made["body"] == 0 and made["opendata"] == 0 and made["pages"] == made["search"] == len(before["search"])
     assert _buckets_reused(result.output) == _bucket_count(site)
     assert site_files(tmp_path / "site") == site_files(site)
+
+
+def test_a_directive_template_change_outside_the_searchable_part_reindexes_nothing(built_project, tmp_path):
+    # A visible paragraph after the element Pagefind reads (`data-pagefind-body`): every directive
+    # page shows it and is framed again from its cached body, its search page is prepared again and
+    # found equal (the search page holds only that element), so no bucket is indexed again.
+    _, _, site, before = built_project
+    result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(
+        pkg / "templates" / "directive.html", '<p class="vb-upgrade">Bản cập nhật của khung trang.</p>\n'))
+    directives = len(before["search"])
+    assert made["body"] == 0 and made["opendata"] == 0 and made["pages"] == made["search"] == directives
+    assert "Bản cập nhật của khung trang." in result.page("van-ban/2023/02-kh-ubnd/")
+    assert "Bản cập nhật của khung trang." not in fragments_text(tmp_path / "site")
+    assert _buckets_reused(result.output) == _bucket_count(site)
+
+
+def test_a_directive_template_change_inside_the_searchable_part_reindexes_the_buckets(built_project, tmp_path):
+    # The same paragraph in the paper's body, which Pagefind reads, is text a query can find: every
+    # bucket with a directive's full text is indexed again, and the index (not only the page) has it.
+    _, _, site, _ = built_project
+    def edit(pkg: Path) -> None:
+        template = pkg / "templates" / "directive.html"
+        text = template.read_text(encoding="utf-8")
+        start = text.index('<div class="vb-paper__body">') + len('<div class="vb-paper__body">')
+        template.write_text(text[:start] + '\n<p class="vb-upgrade">Bản cập nhật trong phần tìm kiếm.</p>' + text[start:],
+                            encoding="utf-8")
+
+    result, made = _upgrade(built_project, tmp_path, edit)
+    assert made["body"] == 0 and made["search"] == made["pages"] > 0
+    assert _buckets_reused(result.output) < _bucket_count(site)  # those of metadata-only directives (no paper) are kept
+    assert "Bản cập nhật trong phần tìm kiếm." in result.page("van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/")
+    assert "Bản cập nhật trong phần tìm kiếm." in fragments_text(tmp_path / "site")
 
 
 def test_an_open_data_change_remakes_the_open_data_only(built_project, tmp_path):

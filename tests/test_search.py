@@ -14,7 +14,7 @@ from vanban.text import fold
 from vanban.project import load_archive
 from vanban.search import (
     NUMBER_MAP_DIR, NUMBER_SHARDS, TITLES_FILE, SearchPage, d_folds, filter_counts, number_lookup_key, number_map,
-    number_shard, plan_buckets, search_data, sort_value, write_number_map,
+    number_shard, plan_buckets, search_data, searchable_part, sort_value, write_number_map,
 )
 
 PLAN = fixture_text("ke-hoach-hop-le.md")
@@ -63,6 +63,22 @@ def test_number_lookup_key_meets_every_way_of_typing_a_number(raw, key):
 @pytest.mark.parametrize("raw", ["cải cách hành chính", "/STTTT-TTBCXB", "UBND-KT", "1562", "12/", "a/b/c/d"])
 def test_text_that_is_not_a_numbered_document_number_has_no_key(raw):
     assert number_lookup_key(raw) is None
+
+
+def test_the_search_page_holds_only_what_pagefind_reads():
+    # The breadcrumbs before the searchable element and a paragraph a template upgrade adds after it
+    # are left out: changing them leaves the search page, and so its bucket, as it was.
+    body = '<div class="vb-directive" data-pagefind-body><h1>Kế hoạch</h1><div class="vb-paper">Nội dung</div></div>'
+    assert searchable_part('<nav class="vb-breadcrumbs">Trang chủ</nav>\n' + body + '\n<p>Bản cập nhật.</p>') == body
+
+
+@pytest.mark.parametrize("content", [
+    '<div data-pagefind-body>Nội dung</div><p data-pagefind-meta="x">y</p>',  # Pagefind reads this too
+    '<div data-pagefind-filter="loai">Kế hoạch</div><div data-pagefind-body>Nội dung</div>',
+    '<div class="vb-directive">Nội dung</div>',  # no searchable element
+])
+def test_the_search_page_keeps_everything_when_pagefind_may_read_beyond_the_element(content):
+    assert searchable_part(content) == content
 
 
 def test_number_shard_is_the_numeral_modulo_the_shard_count():

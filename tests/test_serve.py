@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, VENV_BIN, fixture_text, make_archive
+from conftest import ROOT, VENV_BIN, fixture_text, fragments_text, make_archive
 
 CONG_VAN = "van-ban/2022/1562-ubnd-kt/"
 KE_HOACH = "van-ban/2023/02-kh-ubnd/"
@@ -188,18 +188,6 @@ def test_a_citation_in_the_text_follows_the_cited_directive(tmp_path):
         assert "Văn bản dẫn chiếu đến văn bản này" in fetch(srv.base, KE_HOACH)[1]
     finally:
         srv.stop()
-
-
-def fragments_text(site: Path) -> str:
-    """Pagefind's page fragments (gzip JSON) of the preview, decoded."""
-    import gzip
-    texts = []
-    for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):  # every bucket
-        try:
-            texts.append(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
-        except (OSError, EOFError):
-            pass  # being rewritten
-    return "\n".join(texts)
 
 
 def test_the_search_index_follows_an_edit(server):

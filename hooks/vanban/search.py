@@ -67,7 +67,7 @@ from .text import fold
 
 __all__ = [
     "SEARCH_PAGE", "NUMBER_MAP_DIR", "NUMBER_SHARDS", "PAGEFIND_DIR", "d_folds", "sort_value",
-    "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document", "search_filters",
+    "number_lookup_key", "number_shard", "number_map", "write_number_map", "index_document", "searchable_part", "search_filters",
     "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
     "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
@@ -115,6 +115,7 @@ BODY_HEADING_WEIGHT = 1
 weigh an h3 5, and a long plan's section headings then outranked the documents whose subject it is)."""
 
 _TITLE_TAG = re.compile(r'<h1 (id="vb-tieu-de" class="vb-title")')
+_BODY_START = re.compile(r"<div\b[^>]*\bdata-pagefind-body\b")
 _BODY_HEADING = re.compile(r"<h([2-6])(?=[\s>])")
 
 _D_LETTERS = "đĐ\u00d0\u00f0\u0189"  # đ with the look-alikes fold() maps to it
@@ -263,9 +264,26 @@ def index_document(d: Directive, content_html: str) -> str:
     """The page Pagefind reads for a directive: its rendered content (`data-pagefind-body`) plus the
     meta, filters and sort key of `search_data`. Only the index sees these, so the published page
     stays small."""
-    content = _TITLE_TAG.sub(rf'<h1 data-pagefind-weight="{TITLE_WEIGHT}" \1', content_html, count=1)
+    content = _TITLE_TAG.sub(rf'<h1 data-pagefind-weight="{TITLE_WEIGHT}" \1', searchable_part(content_html), count=1)
     content = _BODY_HEADING.sub(rf'<h\1 data-pagefind-weight="{BODY_HEADING_WEIGHT}"', content)
     return _TEMPLATES.get_template("search_index.html").render(d=d, content=content, data=search_data(d))
+
+
+def searchable_part(content_html: str) -> str:
+    """What Pagefind reads of a directive's content: from the `data-pagefind-body` element's start
+    tag to the last `</div>` (the template closes that element last). The breadcrumbs before it,
+    and whatever an upgrade of the template adds after it, stay out of the search page, so that
+    such an upgrade leaves every page's search key, and so every bucket, as it was. When something
+    outside that span still speaks to Pagefind, or the span is not found, the whole content is kept:
+    a key that changes too often costs time, one that changes too seldom would serve a stale index."""
+    start = _BODY_START.search(content_html)
+    end = content_html.rfind("</div>")
+    if start is None or end < start.start():
+        return content_html
+    end += len("</div>")
+    if "data-pagefind" in content_html[:start.start()] or "data-pagefind" in content_html[end:]:
+        return content_html
+    return content_html[start.start():end]
 
 
 class SearchPage(NamedTuple):
