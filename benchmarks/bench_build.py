@@ -14,8 +14,9 @@ the newest directive (whose page then lists it). The file is removed again after
 the project (`project_copy`; the worktree is never edited): `UPGRADES` — a visible change to one
 template of the archive (listing.html: every page is framed again from cached bodies), then a
 comment in one module that renders nothing (feeds.py), then a visible change to the directive
-template (directive.html: every directive's searchable page changes, so every search bucket is
-indexed again — the worst one-template upgrade).
+template (directive.html, after the element Pagefind reads: every directive page is made again
+from its cached body; until d3b8504 every search page changed with it and every bucket was
+indexed again, now none is).
 `--check` also times `vanban check` over the same archive.
 """
 

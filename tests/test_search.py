@@ -558,6 +558,28 @@ def test_a_large_titles_index_is_in_parts_and_an_edit_or_a_new_directive_indexes
     assert sorted(p.name for p in (cache / "pagefind").iterdir() if p.name.startswith("tieu-de-")) == sorted(published)
 
 
+def test_the_buckets_leave_a_titles_part_being_written_alone(tmp_path):
+    """The titles index is written beside the buckets (`IndexBeside`), each part into a temporary
+    folder of the site's `pagefind/`. The buckets' clean-up removed it while Pagefind wrote there:
+    Pagefind never answered, and a build waited 300 s (issue 23's benchmarks, 2026-12-03 and 04)."""
+    from vanban import search
+
+    site = tmp_path / "site"
+    writing = site / "pagefind" / ".tmp-tieu-de-0123456789-4242"
+    stale_bucket = site / "pagefind" / ".tmp-nam-2023-0123456789"
+    for folder in (writing, stale_bucket):
+        folder.mkdir(parents=True)
+        (folder / "pagefind-entry.json").write_text("{}")
+    page = SearchPage.of("/van-ban/2023/1/", "<html lang='vi'><body><main data-pagefind-body><p>Đất đai.</p></main></body></html>",
+                         "2023-01-04")
+    search.write_index([page], site)
+    assert (writing / "pagefind-entry.json").is_file() and not stale_bucket.exists()
+    # The titles writer, once done, removes what a stopped build left of its own.
+    folders = search.write_title_index(site, load_archive(ROOT / "directives").archive.directives)
+    assert not writing.exists()
+    assert sorted(p.name for p in (site / "pagefind").iterdir() if p.name.startswith((".tmp", "tieu-de-"))) == sorted(folders)
+
+
 @pytest.mark.browser
 def test_a_titles_index_in_parts_answers_as_one(browser, sample_site, tmp_path, monkeypatch):
     """The search page merges every part: the same results, in the same order, as from one index."""

@@ -81,6 +81,16 @@ def test_a_pagefind_that_never_answers_ends_the_build_with_a_clear_error(tmp_pat
     assert seconds < 60
 
 
+def test_what_a_silent_pagefind_printed_is_named_in_the_error(tmp_path):
+    # A Rust panic has no comma to end it: it waits unread in the pipe, and is the one clue to the wait.
+    result, _ = build_with_pagefind(
+        tmp_path, "#!/bin/sh\nprintf \"thread 'main' panicked at src/output/mod.rs: No such file or directory\"\n"
+                  "cat >/dev/null\n", "2")
+    assert result.returncode != 0
+    assert "Pagefind không trả lời sau 2 giây" in result.output
+    assert "Pagefind in ra: \"thread 'main' panicked at src/output/mod.rs: No such file or directory\"" in result.output
+
+
 def test_text_pagefind_writes_instead_of_a_reply_is_named_and_the_build_ends_when_it_exits(tmp_path):
     result, seconds = build_with_pagefind(
         tmp_path, "#!/bin/sh\n# answers the first request with text that is not a reply, then exits\n"

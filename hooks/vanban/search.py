@@ -616,12 +616,22 @@ def _write_title_part(out: Path, store: Path | None, part: list[Directive]) -> s
     return folder
 
 
+_TITLES_TMP = ".tmp-tieu-de-"
+"""How the temporary folder of a titles part begins (`_write_titles`)."""
+
+
+def _is_bucket_tmp(name: str) -> bool:
+    return name.startswith(".tmp-") and not name.startswith(_TITLES_TMP)
+
+
 def _drop_titles(folder: Path, keep: Sequence[str]) -> None:
-    """Remove the titles folders other than `keep` (the site's, or the cache's: one version each)."""
+    """Remove the titles folders other than `keep` (the site's, or the cache's: one version each),
+    and the temporary folders of titles parts a stopped build left (the titles are written by one
+    process at a time, which calls this when it is done)."""
     if not folder.is_dir():
         return
     for stale in folder.iterdir():
-        if stale.is_dir() and stale.name.startswith("tieu-de-") and stale.name not in keep:
+        if stale.is_dir() and (stale.name.startswith("tieu-de-") or stale.name.startswith(_TITLES_TMP)) and stale.name not in keep:
             shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -636,7 +646,7 @@ def _store_titles(store: Path, out: Path, folder: str) -> None:
 
 async def _write_titles(records: list[dict[str, object]], out: Path, folder: str) -> None:
     for attempt in range(1, WRITE_ATTEMPTS + 1):
-        tmp = out / f".tmp-{folder}-{os.getpid()}"
+        tmp = out / f".tmp-{folder}-{os.getpid()}"  # `_TITLES_TMP`: `folder` is "tieu-de-<key>"
         shutil.rmtree(tmp, ignore_errors=True)
         service = await _PipelinedService().launch()
         try:
@@ -711,7 +721,12 @@ def write_index(pages: Iterable[SearchPage], site_dir: Path, workers: int | None
     }))
     keep = {b.folder for b in buckets}
     for stale in out.iterdir():
-        if stale.is_dir() and (_BUCKET_DIR.match(stale.name) or stale.name.startswith(".tmp-")) and stale.name not in keep:
+        # Not the titles' temporary folders: the titles index may be being written into one beside
+        # this, by the process that indexes it while the pages are written (`IndexBeside`); its
+        # Pagefind, its folder gone, never answered, and the build waited out `reply_timeout()`.
+        # `_drop_titles` removes those left by a build that stopped.
+        if (stale.is_dir() and (_BUCKET_DIR.match(stale.name) or _is_bucket_tmp(stale.name))
+                and stale.name not in keep):
             shutil.rmtree(stale, ignore_errors=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -1087,8 +1102,14 @@ def _service_class():
                 raise PagefindError(f"Tìm kiếm: Pagefind dừng giữa chừng ({exc.__class__.__name__}).") from None
             except asyncio.TimeoutError:
                 raise PagefindError(f"Tìm kiếm: Pagefind không trả lời sau {seconds:g} giây "
-                                    f"({payload.get('type', 'yêu cầu')}); bản dựng dừng. Chạy lại; nếu lặp lại, "
-                                    "kiểm tra bộ nhớ và dung lượng đĩa.") from None
+                                    f"({payload.get('type', 'yêu cầu')}){self._unread()}; bản dựng dừng. Chạy lại; "
+                                    "nếu lặp lại, kiểm tra bộ nhớ và dung lượng đĩa.") from None
+
+        def _unread(self) -> str:
+            # What Pagefind printed that is not a reply and has no comma to end it (a Rust panic):
+            # it waits in the reader's buffer, and is the one clue to why no reply came.
+            text = bytes(getattr(self._backend.stdout, "_buffer", b"")).decode("utf-8", "replace").strip()
+            return f"; Pagefind in ra: {text[-500:]!r}" if text else ""
 
         async def _wait_for_responses(self) -> None:
             assert self._backend.stdout is not None
