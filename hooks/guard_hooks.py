@@ -2,9 +2,9 @@
 `vanban.bodies`, `vanban.oserrors`).
 
 Events used: on_startup (the command, --dirty), on_pre_build (first: lock the site folder before
-MkDocs empties it, and move its old files aside to be deleted in the background,
-`vanban.siteclean`), on_post_build (last:
-give the lock back once every file is written), on_build_error (give it back; a full disk, an
+MkDocs empties it, and move its old files aside, `vanban.siteclean`), on_post_build (last: give
+the lock back once every file is written, and start deleting the old files in the background),
+on_build_error (give it back and start that deletion; a full disk, an
 unwritable folder or a body past its time budget ends the command with one line naming the path
 and the cause instead of a traceback) and on_shutdown.
 """
@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from vanban.bodies import BodyTooSlow
 from vanban.oserrors import describe_os_error, disk_full, is_write_failure
 from vanban.search import PagefindError
-from vanban.siteclean import empty_in_background
+from vanban.siteclean import delete_aside, move_aside
 from vanban.sitelock import SiteBusy, SiteLock
 
 _lock: SiteLock | None = None
@@ -55,16 +55,18 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
         _lock = None
         raise PluginError(describe_os_error(error, _site_dir)) from None
     if _empties_site:
-        empty_in_background(_site_dir)
+        move_aside(_site_dir)
 
 
 @event_priority(-1000)
 def on_post_build(*, config: MkDocsConfig) -> None:
     _release()
+    _delete_old_site()
 
 
 def on_build_error(*, error: Exception) -> None:
     _release()
+    _delete_old_site()
     line = _staff_line(error)
     if line is not None:
         # MkDocs re-raises what is not a BuildError: the traceback would hide the one useful line.
@@ -97,6 +99,11 @@ def _release() -> None:
     if _lock is not None:
         _lock.release()
         _lock = None
+
+
+def _delete_old_site() -> None:
+    if _empties_site and _site_dir is not None:
+        delete_aside(_site_dir)
 
 
 def _staff_line(error: BaseException) -> str | None:

@@ -1,13 +1,13 @@
-"""A full build empties the site folder by moving the old files aside and deleting them in the
-background (`vanban.siteclean`): nothing of the old site stays, hidden entries are kept as MkDocs
-keeps them, and no folder of old files is left behind."""
+"""A full build empties the site folder by moving the old files aside, and deletes them in the
+background once it has written the new ones (`vanban.siteclean`): nothing of the old site stays,
+hidden entries are kept as MkDocs keeps them, and no folder of old files is left behind."""
 
 from __future__ import annotations
 
 import time
 
 from conftest import fixture_text, make_archive, run_build
-from vanban.siteclean import empty_in_background, trash_folders
+from vanban.siteclean import delete_aside, move_aside, trash_folders
 
 
 def _wait_until_gone(site) -> list:
@@ -26,16 +26,19 @@ def test_the_visible_entries_move_aside_and_are_deleted(tmp_path):
     (site / "index.html").write_text("old")
     (site / ".git").mkdir()
     (site / ".nojekyll").write_text("")
-    assert empty_in_background(site) == 2
+    assert move_aside(site) == 2
     assert sorted(p.name for p in site.iterdir()) == [".git", ".nojekyll"]
+    (old,) = trash_folders(site)  # kept while the build writes the new site
+    assert (old / "van-ban" / "2023" / "index.html").read_text() == "old"
+    delete_aside(site)
     assert _wait_until_gone(site) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_an_empty_or_missing_folder_is_left_alone(tmp_path):
-    assert empty_in_background(tmp_path / "missing") == 0
+    assert move_aside(tmp_path / "missing") == 0
     (tmp_path / "site").mkdir()
-    assert empty_in_background(tmp_path / "site") == 0
+    assert move_aside(tmp_path / "site") == 0
     assert trash_folders(tmp_path / "site") == []
 
 
@@ -46,7 +49,8 @@ def test_the_leftovers_of_a_killed_build_are_deleted_by_the_next(tmp_path):
     (left / "van-ban").mkdir(parents=True)
     (left / "van-ban" / "index.html").write_text("old")
     (site / "index.html").write_text("old")
-    empty_in_background(site)
+    move_aside(site)
+    delete_aside(site)
     assert _wait_until_gone(site) == []
     assert not left.exists()
 
