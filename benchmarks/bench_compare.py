@@ -12,6 +12,11 @@ file. Hugo + Pagefind have no such cache: their deploy is their full build. Then
 `bench_build.UPGRADES`, in turn on the same cache (a copy of the project is edited, never the
 worktree): one template of the archive, one module that renders nothing, the directive template.
 
+`--pause S` waits S seconds after each output folder is emptied and before the build is timed,
+as between two deploys: on ext4 without a journal (these machines) files made within a minute or
+so of a large deletion are slow to make (benchmarks/README.md, fifth pass), and back-to-back runs
+charge that to whichever build comes next.
+
 Runs alternate between the two stacks so machine load hits both alike; the table gives medians of
 wall time, the highest peak memory of the process tree (benchmarks/measure.py) and the ratio ours / theirs.
 Numbers only; nothing is asserted.
@@ -26,6 +31,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -88,12 +94,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--upgrades", nargs="*", default=[name for name, *_ in UPGRADES],
                         help="which of bench_build.UPGRADES to time (default: all)")
+    parser.add_argument("--pause", type=float, default=0.0,
+                        help="seconds to wait after emptying an output folder, before timing a build")
     args = parser.parse_args()
     upgrades = [u for u in UPGRADES if u[0] in args.upgrades]
     hugo = shutil.which("hugo")
     if not hugo:
         raise SystemExit("hugo not found: apt-get install hugo (Debian's package)")
-    print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = highest peak PSS of the process tree over the runs")
+    print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = highest peak PSS of the process tree over the runs"
+          + (f"; {args.pause:g} s pause before each build" if args.pause else ""))
     names = ["cold", "warm", "publish", *(f"upgrade {name}" for name, *_ in upgrades)]
     for n in args.sizes:
         directives = archive(n)
@@ -106,6 +115,7 @@ def main() -> None:
             for run in range(args.runs):
                 public = Path(tmp) / "public"
                 shutil.rmtree(public, ignore_errors=True)
+                time.sleep(args.pause)
                 h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
                 p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
                 if h.code or p.code:
@@ -120,6 +130,7 @@ def main() -> None:
                 env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
                 for name in names:
                     shutil.rmtree(site, ignore_errors=True)
+                    time.sleep(args.pause)
                     published = write_published(directives) if name == "publish" else None
                     if name.startswith("upgrade "):
                         apply_upgrade(code, next(u for u in upgrades if f"upgrade {u[0]}" == name))
