@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import http.server
 import os
 import shutil
@@ -193,7 +194,6 @@ def csp_problems(page) -> list[str]:
 def fragments_text(site: Path) -> str:
     """Pagefind's page fragments (gzip JSON) of every bucket of a built or previewed site, decoded:
     the text the search index holds."""
-    import gzip
     texts = []
     for path in (site / "pagefind").glob("*/fragment/*.pf_fragment"):  # every bucket
         try:
