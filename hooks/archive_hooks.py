@@ -228,7 +228,9 @@ def _finish_page(page: Page, output: str, config: MkDocsConfig) -> bool:
     """Write the page; True when it may be kept whole for the next build (`vanban.pagestore`): its
     content carries no inline code, which the CSP hook would need to read again."""
     storable = not may_carry_code(page.content)
-    write_page(Path(page.file.abs_dest_path), config.plugins.on_post_page(output, page=page, config=config))
+    # A build's site is precompressed for nginx (webserver_hooks), a preview's is not.
+    write_page(Path(page.file.abs_dest_path), config.plugins.on_post_page(output, page=page, config=config),
+               compressed=not _build.serving)
     return storable
 
 

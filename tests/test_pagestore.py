@@ -3,6 +3,7 @@ build cache, and frames them again when anything around them changed (theme, nav
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 from conftest import BuildResult, run_build
@@ -31,6 +32,10 @@ def test_a_warm_build_takes_unchanged_pages_whole(tmp_path):
     warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache), "PYTHONHASHSEED": "7"})
     assert warm.returncode == 0, warm.output
     assert (warm.site / DIRECTIVE).stat().st_ino in stored
+    # Its .gz copy for nginx too, written beside it by the cold build's page writer, not compressed again.
+    copy = warm.site / (DIRECTIVE + ".gz")
+    assert copy.stat().st_ino in stored
+    assert gzip.decompress(copy.read_bytes()) == (warm.site / DIRECTIVE).read_bytes()
     # The same bytes, the nginx policy (hashes read from the pages) and the .gz copies included.
     assert site_files(warm.site) == site_files(cold.site)
     assert (warm.site / "_nginx" / "headers.conf").read_bytes() == (cold.site / "_nginx" / "headers.conf").read_bytes()
@@ -73,3 +78,21 @@ def test_a_site_file_written_again_leaves_the_stored_page_as_it_was(tmp_path):
     assert store.place("k" * 40, str(tmp_path / "site3" / "index.html"))
     assert (tmp_path / "site3" / "index.html").read_text(encoding="utf-8") == "<p>Bản cũ</p>"
     assert store.prune(set()) == 1 and not store.place("k" * 40, str(tmp_path / "site4" / "index.html"))
+
+
+def test_a_page_written_compressed_has_a_gz_copy_newer_than_itself(tmp_path):
+    from vanban.build import write_page
+    from vanban.precompress import precompress
+
+    page = tmp_path / "site" / "van-ban" / "a" / "index.html"
+    text = "<p>Triển khai thực hiện kế hoạch.</p>" * 100
+    write_page(page, text, compressed=True)
+    copy = page.with_name("index.html.gz")
+    assert gzip.decompress(copy.read_bytes()).decode("utf-8") == text
+    assert copy.stat().st_mtime_ns >= page.stat().st_mtime_ns
+    written = copy.stat().st_ino
+    precompress(tmp_path / "site", cache_dir=tmp_path / "cache")
+    assert copy.stat().st_ino == written  # looked at, not compressed again
+    # Written again too short to gain: no stale copy of the earlier text is left for nginx to send.
+    write_page(page, "<p>Ngắn</p>", compressed=True)
+    assert not copy.exists()

@@ -40,6 +40,7 @@ from .manifest import MANIFEST_NAME, deleted_directives, public_urls, write_buil
 from .opendata import OpenDataWriter
 from .pagestore import PAGES_DIR, PageStore, page_key
 from .parallel import can_fork, fork_map, worker_count
+from .precompress import gz_copy
 from .preview import PreviewPages, banner_html
 from .project import directives_dir_for, load_archive
 from .redirects import alias_copies, redirect_pages
@@ -649,13 +650,21 @@ class _BackgroundIndex:
                 log.warning(f"Tìm kiếm: chưa cập nhật được chỉ mục: {exc}")
 
 
-def write_page(out: Path, html: str) -> None:
+def write_page(out: Path, html: str, compressed: bool = False) -> None:
     """Write a page as MkDocs would (a character UTF-8 cannot hold as a reference); an error names the file.
-    A file already there is replaced, never written in place: it may be a link into the page store."""
+    A file already there is replaced, never written in place: it may be a link into the page store.
+    `compressed`: its `.gz` copy too, written after it (`vanban.precompress` then only looks at it)
+    while the bytes are at hand, in the worker that framed the page, not re-read after the build."""
     out.parent.mkdir(parents=True, exist_ok=True)
+    copy = out.with_name(out.name + ".gz")
     try:
         out.unlink(missing_ok=True)
-        out.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+        copy.unlink(missing_ok=True)
+        data = html.encode("utf-8", errors="xmlcharrefreplace")
+        out.write_bytes(data)
+        packed = gz_copy(data) if compressed else None
+        if packed is not None:
+            copy.write_bytes(packed)
     except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
         error.filename = error.filename or str(out)
         raise

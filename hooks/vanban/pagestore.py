@@ -11,6 +11,7 @@ creating a file and writing it costs six times as much as a hard link on this ma
 A page comes from the store only where no hook needs to see it whole: pages whose content may carry
 inline code (CSP hashes, `vanban.csp.may_carry_code`) are always framed again. An entry can never be
 stale (a change of either key makes a new name); `prune` deletes what the build did not use.
+A page's `.gz` copy for nginx is kept and placed with it (`vanban.build.write_page` writes it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ __all__ = ["PAGES_DIR", "PageStore", "frame_key", "page_key"]
 
 PAGES_DIR = "pages"
 """The store's folder in the build cache."""
+GZ = ".gz"
+"""A stored page's compressed copy is kept beside it, under its name + this."""
 
 FRAME_LIBRARIES = ("mkdocs", "mkdocs-material", "Jinja2", "MarkupSafe", "Markdown", "pymdown-extensions")
 """The libraries whose version changes a page's frame."""
@@ -65,26 +68,35 @@ class PageStore:
         return f"{self.folder}/{key[:2]}/{key}"
 
     def place(self, key: str, target: str) -> bool:
-        """Put the stored page `key` at `target` (its folder made); False when none is stored."""
+        """Put the stored page `key` at `target` (its folder made), and its `.gz` copy beside it
+        when one is stored; False when no page is stored."""
         source = self._path(key)
         try:
             _link(source, target)
         except FileNotFoundError:
-            if os.path.isfile(source):  # the target's folder is missing, not the page
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                _link(source, target)
-                return True
-            return False
+            if not os.path.isfile(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)  # the target's folder was missing
+            _link(source, target)
+        try:
+            # Linked after the page, and written after it: `vanban.precompress` keeps a copy newer than its file.
+            _link(source + GZ, target + GZ)
+        except FileNotFoundError:
+            pass  # the page gains nothing from compression, or was stored without its copy
         return True
 
     def keep(self, key: str, written: str) -> None:
-        """Keep the page just `written` (a failure leaves the site complete: this is a cache)."""
+        """Keep the page just `written`, and its `.gz` copy when it has one (a failure leaves the
+        site complete: this is a cache)."""
         path = self._path(key)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
-            _link(written, tmp)
-            os.replace(tmp, path)
+            for suffix in ("", GZ):
+                if suffix and not os.path.isfile(written + suffix):
+                    break
+                tmp = f"{path}{suffix}.{os.getpid()}.{threading.get_ident()}.tmp"
+                _link(written + suffix, tmp)
+                os.replace(tmp, path + suffix)
         except OSError:
             pass
 
@@ -95,7 +107,7 @@ class PageStore:
             for folder in os.scandir(self.folder):
                 if folder.is_dir():
                     for entry in os.scandir(folder.path):
-                        if entry.name not in used:
+                        if entry.name.removesuffix(GZ) not in used:
                             os.unlink(entry.path)
                             dropped += 1
         except OSError:

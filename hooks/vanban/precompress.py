@@ -23,21 +23,32 @@ from pathlib import Path
 
 from .parallel import worker_count
 
-__all__ = ["COMPRESSIBLE", "MIN_SIZE", "precompress"]
+__all__ = ["COMPRESSIBLE", "LEVEL", "MIN_SIZE", "gz_copy", "precompress"]
 
 COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".atom", ".svg", ".txt", ".csv", ".map",
                 ".webmanifest")
 MIN_SIZE = 512
 """nginx's `gzip_min_length` in deploy/nginx.conf: smaller files are sent as they are."""
+LEVEL = 9
 SKIPPED = ("_nginx",)
 CHUNK = 256
 
 
-def precompress(site_dir: Path, level: int = 9, cache_dir: Path | None = None, prune: bool = True) -> tuple[int, int]:
+def gz_copy(data: bytes, level: int = LEVEL) -> bytes | None:
+    """`data` as its `.gz` copy holds it, or None when it is too small or gains too little to have one."""
+    if len(data) < MIN_SIZE:
+        return None
+    packed = gzip.compress(data, compresslevel=level, mtime=0)
+    return None if len(packed) >= len(data) * 0.95 else packed
+
+
+def precompress(site_dir: Path, level: int = LEVEL, cache_dir: Path | None = None, prune: bool = True) -> tuple[int, int]:
     """Write `name.gz` beside every compressible file of `site_dir` that gains from it; returns
     (files written, bytes saved). An existing `.gz` newer than its file is kept (sitemap.xml.gz).
     With `cache_dir`, copies come from `<cache_dir>/gzip/` when an earlier build made them, and
-    (`prune`) the copies this build did not use are deleted there."""
+    (`prune`) the copies this build did not use are deleted there. A file whose copy was written
+    after it (the generated pages, compressed as they were written: `vanban.build.write_page`) is
+    only looked at."""
     todo = []
     for folder, dirs, names in os.walk(site_dir):
         if folder == str(site_dir):
@@ -70,8 +81,9 @@ def _look_up(path: str, level: int, store: Path | None) -> tuple[int | None, str
     if stat.st_size < MIN_SIZE:
         return 0, ""
     try:
-        if os.stat(target).st_mtime_ns >= stat.st_mtime_ns:
-            return 0, ""
+        copy = os.stat(target)
+        if copy.st_mtime_ns >= stat.st_mtime_ns:
+            return stat.st_size - copy.st_size, ""
     except FileNotFoundError:
         pass
     if store is None:
@@ -95,8 +107,8 @@ def _compress(path: str, level: int, store: Path | None, digest: str) -> tuple[i
     target = path + ".gz"
     with open(path, "rb") as f:
         data = f.read()
-    packed = gzip.compress(data, compresslevel=level, mtime=0)
-    if len(packed) >= len(data) * 0.95:
+    packed = gz_copy(data, level)
+    if packed is None:
         if store is not None:
             _keep(store / digest[:2] / digest, None)
         return 0, digest
