@@ -82,7 +82,12 @@ class PageStore:
             # Linked after the page, and written after it: `vanban.precompress` keeps a copy newer than its file.
             _link(source + GZ, target + GZ)
         except FileNotFoundError:
-            pass  # the page gains nothing from compression, or was stored without its copy
+            # The page gains nothing from compression, or was stored without its copy: no older
+            # copy may stay beside it (`build --dirty` keeps the site folder).
+            try:
+                os.unlink(target + GZ)
+            except FileNotFoundError:
+                pass
         return True
 
     def keep(self, key: str, written: str) -> None:

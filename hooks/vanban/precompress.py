@@ -30,6 +30,7 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".atom", ".svg"
 MIN_SIZE = 512
 """nginx's `gzip_min_length` in deploy/nginx.conf: smaller files are sent as they are."""
 LEVEL = 9
+"""zlib level of every copy (level 6 was 28 % faster on the pages, for copies 0.25 % larger)."""
 SKIPPED = ("_nginx",)
 CHUNK = 256
 
