@@ -96,12 +96,9 @@ class PageStore:
         path = self._path(key)
         try:
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            for suffix in ("", GZ):
-                if suffix and not os.path.isfile(written + suffix):
-                    break
-                tmp = f"{path}{suffix}.{os.getpid()}.{threading.get_ident()}.tmp"
-                _link(written + suffix, tmp)
-                os.replace(tmp, path + suffix)
+            _store(written, path)
+            if os.path.isfile(written + GZ):
+                _store(written + GZ, path + GZ)
         except OSError:
             pass
 
@@ -118,6 +115,13 @@ class PageStore:
         except OSError:
             pass
         return dropped
+
+
+def _store(written: str, path: str) -> None:
+    """Link `written` in at `path` through a name of this thread's own (pages of equal bytes may be kept at once)."""
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    _link(written, tmp)
+    os.replace(tmp, path)
 
 
 def _link(source: str, target: str) -> None:
