@@ -3,6 +3,8 @@
 import base64
 import hashlib
 
+import pytest
+
 from vanban.csp import collect_inline_code, content_security_policy, csp_hash, inline_code
 
 
@@ -81,6 +83,21 @@ def test_a_generated_page_whose_content_carries_inline_code_still_gets_its_hash(
     assert code.style_attributes == {sha("color: red")} and code.script_attributes == {sha("go()")}
     assert pages.read == 4  # the first page of each frame, the page with code, the hand-written one
 
+
+
+@pytest.mark.parametrize("content", ['<p style="color: blue">y</p>', '<p>a</p><a href="#" onmouseover="x()">b</a>',
+                                     '<p>a</p><p\tSTYLE="color: blue">y</p>'.lower()])
+def test_a_code_attribute_alone_in_a_generated_page_content_gets_its_hash(tmp_path, content):
+    # No <script> or <style> tag: only the attribute says the page must be read whole.
+    from vanban.csp import PageCode
+    pages = PageCode()
+    plain = "<p>Nội dung</p>"
+    pages.add(tmp_path / "p.html", FRAME.format(depth=2, content=plain), plain, frame=("gen", 2))
+    pages.add(tmp_path / "q.html", FRAME.format(depth=2, content=plain), plain, frame=("gen", 2))
+    pages.add(tmp_path / "c.html", FRAME.format(depth=2, content=content), content, frame=("gen", 2))
+    code = pages.with_files(tmp_path)
+    assert pages.read == 2  # the frame once, and the page whose content has the attribute
+    assert code.style_attributes | code.script_attributes == ({sha("color: blue")} if "style" in content else {sha("x()")})
 
 def _headers_policy(site) -> str:
     import re

@@ -73,3 +73,24 @@ def test_the_garbage_collector_is_left_as_it_was_found():
         assert garbage() is None
     finally:
         gc.unfreeze()
+
+
+def test_spread_items_give_every_chunk_its_share_of_each_kind(monkeypatch):
+    # A directive-template upgrade: 30 directive pages made again, 10 listing pages taken whole from
+    # the page store. In their plan's order the last chunk was all listings (cheap) and one worker
+    # did the last costly chunk alone; spread, every chunk holds three directives to one listing.
+    from vanban.parallel import spread
+    items = [f"d{i}" for i in range(30)] + [f"l{i}" for i in range(10)]
+    ordered = spread(items, lambda item: item[0])
+    assert sorted(ordered) == sorted(items)
+    assert [i for i in ordered if i[0] == "d"] == items[:30]  # each kind keeps its order
+    monkeypatch.setattr(parallel, "CHUNK_LIMIT", 10)
+    chunks = list(fork_map(lambda chunk: [chunk], ordered, 2, in_order=True))
+    assert len(chunks) == 4 and all(sum(i[0] == "l" for i in chunk) in (2, 3) for chunk in chunks)
+
+
+def test_a_large_input_is_split_into_a_multiple_of_the_workers_chunks(monkeypatch):
+    monkeypatch.setattr(parallel, "CHUNK_LIMIT", 10)
+    # 50 items: five chunks of ten would leave the fifth to one worker of two; six chunks do not.
+    chunks = list(fork_map(lambda chunk: [chunk], list(range(50)), 2))
+    assert len(chunks) % 2 == 0 and max(map(len, chunks)) <= 10

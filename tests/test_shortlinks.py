@@ -56,3 +56,39 @@ def test_redirect_page_keeps_the_anchor_and_escapes_the_title(tmp_path):
     assert '<link rel="canonical" href="https://vanban.example.gov.vn/van-ban/2023/02-kh-ubnd/">' in html
     assert "location.hash" in html and '<html lang="vi">' in html
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; cải cách" in html
+
+
+def test_a_build_moves_the_previous_sites_equal_stubs_back_and_writes_the_others(tmp_path):
+    # A full build moves the old site aside (vanban.siteclean); a stub equal to the old one comes
+    # back as the same folder, a stub that changed or a folder holding more is written anew.
+    import os
+
+    from vanban.siteclean import delete_aside, move_aside, moved_site
+    from vanban.webserver import write_short_link_stubs
+
+    archive = archive_of(tmp_path, {"a.md": PLAN, "b.md": fixture_text("cong-van-hop-le.md")})
+    site = tmp_path / "site"
+    site.mkdir()
+    assert write_short_link_stubs(site, archive, "https://a.example/") == []
+    stub = site / "so/02-kh-ubnd/index.html"
+    first = {p.relative_to(site): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("index.html")}
+    (site / "so/02-kh-ubnd/index.html.gz").write_bytes(b"old copy")
+    (site / "so/2-kh-ubnd/extra.txt").write_text("x")
+    move_aside(site)
+    old = moved_site(site)
+    assert old is not None and not stub.exists()
+    assert write_short_link_stubs(site, archive, "https://a.example/", None, old) == []
+    second = {p.relative_to(site): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("index.html")}
+    assert {k: v[1] for k, v in second.items()} == {k: v[1] for k, v in first.items()}
+    assert second[stub.relative_to(site)][0] == first[stub.relative_to(site)][0]  # moved back
+    assert not (site / "so/02-kh-ubnd/index.html.gz").exists()  # its copy is made again from its bytes
+    assert not (site / "so/2-kh-ubnd/extra.txt").exists()  # not moved back: written anew
+    assert (old / "so/2-kh-ubnd/extra.txt").exists()
+    # Another address changes every stub: none is taken from the old site.
+    move_aside(site)
+    write_short_link_stubs(site, archive, "https://b.example/", None, moved_site(site))
+    third = {p.relative_to(site): (p.stat().st_ino, p.read_bytes()) for p in site.rglob("index.html")}
+    assert set(third) == set(first) and all(b"https://b.example/" in v[1] for v in third.values())
+    assert os.listdir(moved_site(site) / "so") != []
+    delete_aside(site)
+    assert moved_site(site) is None

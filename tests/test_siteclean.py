@@ -66,3 +66,24 @@ def test_a_second_build_leaves_nothing_of_the_first(tmp_path):
     assert not (site / "cu.html").exists() and (site / ".giu-lai").exists()
     assert (site / "index.html").is_file() and (site / "pagefind" / "buckets.json").is_file()
     assert _wait_until_gone(site) == []
+
+
+def test_a_second_build_takes_equal_short_link_stubs_back_and_equals_a_build_into_an_empty_folder(tmp_path):
+    from test_cache import site_files
+
+    plan = fixture_text("ke-hoach-hop-le.md")
+    folder = make_archive(tmp_path / "d", {"2023/a.md": plan, "2022/b.md": fixture_text("cong-van-hop-le.md")})
+    site = tmp_path / "site"
+    assert run_build(site, folder).returncode == 0
+    kept, moved = site / "so/1562-ubnd-kt/index.html", site / "so/02-kh-ubnd/index.html"
+    inode = kept.stat().st_ino
+    # The plan gets another address: its short links point there, the letter's stay as they were.
+    (folder / "2023/a.md").write_text(plan.replace("type: ke-hoach", "type: ke-hoach\nslug: cchc-2023"), encoding="utf-8")
+    result = run_build(site, folder)
+    assert result.returncode == 0, result.output
+    assert kept.stat().st_ino == inode  # moved back from the old site, not written again
+    assert "van-ban/2023/cchc-2023/" in moved.read_text(encoding="utf-8")
+    fresh = run_build(tmp_path / "fresh", folder)
+    assert fresh.returncode == 0, fresh.output
+    assert site_files(site) == site_files(fresh.site)  # the .gz copies too
+    assert _wait_until_gone(site) == []

@@ -39,7 +39,7 @@ from .loader import LoadMemo
 from .manifest import MANIFEST_NAME, deleted_directives, public_urls, write_build_manifest
 from .opendata import OpenDataWriter
 from .pagestore import PAGES_DIR, PageStore, page_key
-from .parallel import can_fork, fork_map, worker_count
+from .parallel import can_fork, fork_map, spread, worker_count
 from .precompress import gz_copy
 from .preview import PreviewPages, banner_html
 from .project import directives_dir_for, load_archive
@@ -54,6 +54,7 @@ from .seo import Lastmods, directive_head, head_html, last_commit_dates
 from .shell import ShellBook
 from .shortlinks import ambiguity_pages
 from .site import HOME_MARKER, PARALLEL_THRESHOLD, PageSpec, SitePlan, registries_stamp, stable_hash
+from .siteclean import moved_site
 from .sitemap import gzipped, sitemap_files
 from .webserver import write_redirects, write_short_link_stubs
 
@@ -340,6 +341,8 @@ class Build:
 
         beside = self._index_beside()
         plan = self.plan
+        # Pages of one kind cost alike in a build (all made again, or all taken from the page store).
+        uris = spread(uris, lambda uri: plan.pages[uri].kind)
         for name, state in fork_map(write, uris, workers, in_order=beside is not None):
             if name:
                 hooks[name].merge_worker_state(state)
@@ -446,7 +449,7 @@ class Build:
             self._write_redirect_pages(site, site_url)
             # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
             write_redirects(site, plan.archive)
-            for url in write_short_link_stubs(site, plan.archive, site_url, kept.stubs):
+            for url in write_short_link_stubs(site, plan.archive, site_url, kept.stubs, moved_site(site)):
                 log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
             self._forget_unless_dirty(kept.stubs.clear)
             # Each feed is written again only when its entries' front matter changed.

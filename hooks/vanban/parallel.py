@@ -6,9 +6,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from typing import Callable, Iterator, TypeVar
+from typing import Callable, Hashable, Iterator, TypeVar
 
-__all__ = ["worker_count", "can_fork", "fork_map"]
+__all__ = ["worker_count", "can_fork", "fork_map", "spread"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,7 +45,9 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int, in
         # Runs of neighbouring items: they were made one after the other, so they share memory
         # pages, and a process touching 4 000 of them copies fewer of the parent's pages than
         # one touching every 25th item of the archive (at 10 000 directives, ~90 MB against ~145).
-        size = -(-len(items) // max(workers * 2, -(-len(items) // CHUNK_LIMIT)))
+        # As many chunks as a multiple of the workers: the last round keeps every worker busy.
+        count = -(-max(workers * 2, -(-len(items) // CHUNK_LIMIT)) // workers) * workers
+        size = -(-len(items) // count)
         chunks = [items[i:i + size] for i in range(0, len(items), size)]
     elif in_order:
         size = -(-len(items) // (workers * 4))
@@ -69,6 +71,20 @@ def fork_map(job: Callable[[list[T]], list[R]], items: list[T], workers: int, in
         _job = None
         if not frozen_before:
             gc.unfreeze()
+
+
+def spread(items: list[T], kind: Callable[[T], Hashable]) -> list[T]:
+    """`items` reordered so that the items of each kind are spread evenly through the list, each kind
+    in its own order: any run of neighbouring items (a chunk of `fork_map`) then holds every kind
+    in proportion. A build where one kind of page is made again and another taken from a cache
+    otherwise gave one worker a chunk of cheap pages and the other the last costly chunk alone
+    (at 10 000 directives, 13 s of a directive-template upgrade on one core of two)."""
+    groups: dict[Hashable, list[T]] = {}
+    for item in items:
+        groups.setdefault(kind(item), []).append(item)
+    places = sorted(((i + 0.5) / len(group), g, i) for g, group in enumerate(groups.values()) for i in range(len(group)))
+    ordered = list(groups.values())
+    return [ordered[g][i] for _, g, i in places]
 
 
 def _run(chunk: list) -> list:

@@ -26,9 +26,11 @@ import subprocess
 import threading
 from pathlib import Path
 
-__all__ = ["delete_aside", "move_aside", "trash_folders"]
+__all__ = ["delete_aside", "move_aside", "moved_site", "trash_folders"]
 
 _counter = itertools.count()
+_moved: dict[Path, Path] = {}
+"""Site folder → the folder its previous entries were last moved into by this process."""
 
 
 def trash_folders(site_dir: Path) -> list[Path]:
@@ -63,11 +65,20 @@ def move_aside(site_dir: Path) -> int:
             moved += 1
         except OSError:  # another file system, a busy mount point: MkDocs deletes it
             pass
+    _moved[site_dir] = trash
     return moved
+
+
+def moved_site(site_dir: Path) -> Path | None:
+    """Where this build moved the previous site's entries (until `delete_aside`): a step that
+    writes a file equal to one there may move the old one back instead (`webserver.write_short_link_stubs`)."""
+    trash = _moved.get(Path(site_dir).resolve())
+    return trash if trash is not None and trash.is_dir() else None
 
 
 def delete_aside(site_dir: Path) -> None:
     """Delete, in the background, what `move_aside` moved (and what a killed build left there)."""
+    _moved.pop(Path(site_dir).resolve(), None)
     _delete(trash_folders(site_dir))
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .archive import Archive
-from .csp import InlineCode, PageCode, collect_inline_code, content_security_policy
+from .csp import InlineCode, PageCode, collect_inline_code, content_security_policy, inline_code, with_csp_meta
 from .shortlinks import redirect_stub, short_links
 
 __all__ = [
@@ -133,12 +133,14 @@ def write_redirects(site_dir: Path, archive: Archive) -> Path:
 
 
 def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
-                           known: dict[str, str] | None = None) -> list[str]:
+                           known: dict[str, str] | None = None, old_site: Path | None = None) -> list[str]:
     """Redirect pages `so/{slug}/index.html`; returns the paths it could not write (taken).
 
     `known`: the stubs this process wrote into `site_dir` before (`mkdocs serve --dirty` keeps the
     folder), path → HTML; updated here. A stub already there is neither read nor written again, and
     one whose short link is gone is removed.
+    `old_site`: the previous build's site, moved aside (`siteclean.moved_site`): a stub's folder
+    holding just the same stub is moved back instead of made again.
     """
     taken = []
     previous = dict(known or {})
@@ -152,6 +154,9 @@ def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
             current[rel] = stub
             continue
         out = site_dir / rel
+        if old_site is not None and _move_back(old_site, site_dir, link.url, stub):
+            current[rel] = stub
+            continue
         if out.exists():
             # `mkdocs serve --dirty` keeps the previous build's output: our own stub is not a clash.
             existing = out.read_text(encoding="utf-8", errors="replace")
@@ -173,6 +178,30 @@ def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
         known.clear()
         known.update(current)
     return taken
+
+
+def _move_back(old_site: Path, site_dir: Path, url: str, stub: str) -> bool:
+    """Move the folder `url` of the previous site back into `site_dir` when it holds only `stub`
+    (with or without its CSP policy; and its `.gz` copy, dropped: `precompress` makes or links it again from the stub's bytes) and
+    nothing is in its place. At 10 000 directives a rename each instead of a new folder and file
+    each (an ext4 file system without journal allocates inodes slowly)."""
+    folder, target = old_site / url, site_dir / url
+    try:
+        names = os.listdir(folder)
+        if not set(names) <= {"index.html", "index.html.gz"} or "index.html" not in names:
+            return False
+        # As written, or as the CSP hook then gave it its policy (`csp.protect_files`, which leaves
+        # a page that has one as it is).
+        if (folder / "index.html").read_bytes().decode("utf-8", errors="replace") not in (stub, with_csp_meta(stub, inline_code(stub))):
+            return False
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            return False
+        (folder / "index.html.gz").unlink(missing_ok=True)
+        os.rename(folder, target)
+        return True
+    except OSError:
+        return False
 
 
 def write_headers(site_dir: Path, pages: PageCode | None = None) -> InlineCode:
