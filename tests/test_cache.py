@@ -229,7 +229,8 @@ def _upgrade(built_project, tmp_path: Path, edit) -> tuple[BuildResult, dict[str
     result = _build_project(copy, tmp_path / "site", tmp_path / "cache")
     assert result.returncode == 0, result.output
     after = _entries(tmp_path / "cache")
-    return result, {kind: len(after.get(kind, set()) - before.get(kind, set())) for kind in ("body", "pages", "search", "opendata")}
+    return result, {kind: len(after.get(kind, set()) - before.get(kind, set()))
+                    for kind in ("body", "pages", "search", "search-text", "opendata")}
 
 
 def _append(path: Path, text: str) -> None:
@@ -251,7 +252,7 @@ def test_a_feed_writer_change_makes_nothing_but_the_feeds_again(built_project, t
     # open-data record and search bucket comes from the cache, and the site is the same.
     _, _, site, _ = built_project
     result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(pkg / "feeds.py", "\n# upgraded\n"))
-    assert made == {"body": 0, "pages": 0, "search": 0, "opendata": 0}
+    assert made == {"body": 0, "pages": 0, "search": 0, "search-text": 0, "opendata": 0}
     assert _buckets_reused(result.output) == _bucket_count(site)
     assert (tmp_path / "site" / "van-ban" / "atom.xml").read_bytes() == (site / "van-ban" / "atom.xml").read_bytes()
     assert site_files(tmp_path / "site") == site_files(site)
@@ -265,7 +266,7 @@ def test_a_listing_template_change_makes_the_listing_pages_only(built_project, t
     result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(
         pkg / "templates" / "listing.html", '<p class="vb-upgrade">Danh sách cập nhật theo phiên bản mới.</p>\n'))
     listing_pages = len([k for k in site_files(site) if k.endswith("index.html")]) - len(before["search"])
-    assert made == {"body": 0, "pages": made["pages"], "search": 0, "opendata": 0}
+    assert made == {"body": 0, "pages": made["pages"], "search": 0, "search-text": 0, "opendata": 0}
     assert 0 < made["pages"] < listing_pages  # not the hand-written pages, indexes and statistics either
     assert _buckets_reused(result.output) == _bucket_count(site)
     assert "Danh sách cập nhật theo phiên bản mới." in result.page("van-ban/")
@@ -279,8 +280,8 @@ def test_a_listing_template_change_makes_the_listing_pages_only(built_project, t
 
 def test_a_directive_template_change_reindexes_only_what_it_changes(built_project, tmp_path):
     # A Jinja comment changes the template's file but not one byte of any page: directive pages are
-    # made again from the cached bodies, their search pages are prepared again and found equal, so
-    # nothing is indexed again.
+    # made again from the cached bodies, their search pages are taken from the earlier ones made of
+    # the same text (`search.text_key`), so nothing is indexed again.
     _, _, site, before = built_project
     def edit(pkg: Path) -> None:
         template = pkg / "templates" / "directive.html"
@@ -288,19 +289,22 @@ def test_a_directive_template_change_reindexes_only_what_it_changes(built_projec
 
     result, made = _upgrade(built_project, tmp_path, edit)
     assert made["body"] == 0 and made["opendata"] == 0 and made["pages"] == made["search"] == len(before["search"])
+    assert made["search-text"] == 0
     assert _buckets_reused(result.output) == _bucket_count(site)
     assert site_files(tmp_path / "site") == site_files(site)
 
 
 def test_a_directive_template_change_outside_the_searchable_part_reindexes_nothing(built_project, tmp_path):
     # A visible paragraph after the element Pagefind reads (`data-pagefind-body`): every directive
-    # page shows it and is framed again from its cached body, its search page is prepared again and
-    # found equal (the search page holds only that element), so no bucket is indexed again.
+    # page shows it and is framed again from its cached body, its search page is the earlier one of
+    # the same text (the search page holds only that element), so no bucket is indexed again.
     _, _, site, before = built_project
     result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(
         pkg / "templates" / "directive.html", '<p class="vb-upgrade">Bản cập nhật của khung trang.</p>\n'))
     directives = len(before["search"])
     assert made["body"] == 0 and made["opendata"] == 0 and made["pages"] == made["search"] == directives
+    # Stored under the pages' new keys, but taken from the earlier search pages of the same text.
+    assert made["search-text"] == 0
     assert "Bản cập nhật của khung trang." in result.page("van-ban/2023/02-kh-ubnd/")
     assert "Bản cập nhật của khung trang." not in fragments_text(tmp_path / "site")
     assert _buckets_reused(result.output) == _bucket_count(site)
@@ -319,6 +323,7 @@ def test_a_directive_template_change_inside_the_searchable_part_reindexes_the_bu
 
     result, made = _upgrade(built_project, tmp_path, edit)
     assert made["body"] == 0 and made["search"] == made["pages"] > 0
+    assert 0 < made["search-text"] <= made["search"]  # made again: those with a paper body, whose text changed
     assert _buckets_reused(result.output) < _bucket_count(site)  # those of metadata-only directives (no paper) are kept
     assert "Bản cập nhật trong phần tìm kiếm." in result.page("van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/")
     assert "Bản cập nhật trong phần tìm kiếm." in fragments_text(tmp_path / "site")
@@ -327,7 +332,7 @@ def test_a_directive_template_change_inside_the_searchable_part_reindexes_the_bu
 def test_an_open_data_change_remakes_the_open_data_only(built_project, tmp_path):
     _, _, site, before = built_project
     result, made = _upgrade(built_project, tmp_path, lambda pkg: _append(pkg / "opendata.py", "\n# upgraded\n"))
-    assert made == {"body": 0, "pages": 0, "search": 0, "opendata": len(before["opendata"])}
+    assert made == {"body": 0, "pages": 0, "search": 0, "search-text": 0, "opendata": len(before["opendata"])}
     assert _buckets_reused(result.output) == _bucket_count(site)
     assert site_files(tmp_path / "site") == site_files(site)
 

@@ -47,8 +47,8 @@ from .redirects import alias_copies, redirect_pages
 from .rules import exit_status, log_level, outcome, summary_line
 from .render import relative_url
 from .search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, IndexBeside, SearchPage, prepare_pages, search_entry_key, search_page,
-    store_search_pages, stored_search_pages, title_opening, write_filter_counts, write_index, write_number_map, write_title_index,
+    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, IndexBeside, SearchPage, make_search_pages, prepare_pages, search_entry_key,
+    stored_search_pages, title_opening, write_filter_counts, write_index, write_number_map, write_title_index,
 )
 from .seo import Lastmods, directive_head, head_html, last_commit_dates
 from .shell import ShellBook
@@ -380,10 +380,10 @@ class Build:
                 if spec.src_uri not in placed and write_page(spec) and self.page_store is not None and spec.key:
                     self.page_store[0].keep(self.page_store_keys[spec.src_uri], f"{site}/{_dest(spec)}")
                 if streamed and spec.kind == "directive" and search_entry_key(spec.key) not in indexed:
-                    search.append(search_page(spec.directive, spec.html()[0], search_entry_key(spec.key)))
+                    search.append((search_entry_key(spec.key), spec.directive, spec.data_key, spec.html()[0]))
             if streamed:
                 plan.store(fresh)
-                store_search_pages(cache, search)
+                make_search_pages(cache, search)
                 cache.flush()  # the directive bodies rendered here
                 for spec in specs:
                     spec.rendered = None
@@ -477,7 +477,7 @@ class Build:
             if pruned:
                 log.info(f"Bộ đệm: bỏ {pruned} mục của phiên bản mã trước.")
             if self.page_store is not None:
-                self.page_store[0].prune(set(self.page_store_keys.values()))
+                self.page_store[0].prune(set(self.page_store_keys.values()), background=True)
                 self.page_store, self.page_store_keys = None, {}
         if self.dirty:
             log.debug(f"on_post_build without search: {time.perf_counter() - started:.2f} s")

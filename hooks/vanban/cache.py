@@ -97,7 +97,7 @@ PAGE_STAGES = ("page:directive", "page:listing", "page:index", "page:stats", "pa
 """The stages of the cached pages, "page:" + `PageSpec.kind`."""
 
 KIND_STAGES: dict[str, tuple[str, ...]] = {"body": ("body",), "body-check": ("body",), "pages": PAGE_STAGES, "search": ("search",),
-                                           "search-key": ("search",), "opendata": ("opendata",)}
+                                           "search-key": ("search",), "search-text": ("search",), "opendata": ("opendata",)}
 """The stages whose code each kind of render-cache entry is made under (the first unless `put_many`
 names another)."""
 
@@ -172,7 +172,8 @@ class RenderCache:
 
     Kinds of entries (`KIND_STAGES`): "body" (a directive body's HTML and table of contents, JSON,
     by `key()` of its text and link targets), "pages" (the archive's HTML of a page, by page key),
-    "search" and "search-key" (a directive's search page and its digest, by `search.search_entry_key`)
+    "search" and "search-key" (a directive's search page and its digest, by `search.search_entry_key`),
+    "search-text" (the entry key of the search page made of a text, by `search.text_key`)
     and "opendata" (a directive's open-data file and export lines, by `opendata` key of its fields). As files, the ~33 000 entries of a cold 10 000-directive
     build cost ~10 CPU-s on this machine's file system (a mkdir, open and rename each); in one
     database, written a batch per transaction, well under a second. `put` only queues a body entry:

@@ -10,7 +10,9 @@ creating a file and writing it costs six times as much as a hard link on this ma
 
 A page comes from the store only where no hook needs to see it whole: pages whose content may carry
 inline code (CSP hashes, `vanban.csp.may_carry_code`) are always framed again. An entry can never be
-stale (a change of either key makes a new name); `prune` deletes what the build did not use.
+stale (a change of either key makes a new name); `prune` deletes what the build did not use (after
+an upgrade that frames every page again, 20 000 files: in a low-priority process of its own, which
+the build does not wait for).
 A page's `.gz` copy for nginx is kept and placed with it (`vanban.build.write_page` writes it).
 """
 
@@ -19,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import subprocess
 import threading
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
@@ -102,19 +106,48 @@ class PageStore:
         except OSError:
             pass
 
-    def prune(self, used: set[str]) -> int:
-        """Delete the stored pages not in `used`; returns how many."""
-        dropped = 0
+    def prune(self, used: set[str], background: bool = False) -> int:
+        """Delete the stored pages not in `used` (`background`: in a detached low-priority process,
+        `_delete_later`); returns how many."""
+        stale = []
         try:
             for folder in os.scandir(self.folder):
                 if folder.is_dir():
-                    for entry in os.scandir(folder.path):
-                        if entry.name.removesuffix(GZ) not in used:
-                            os.unlink(entry.path)
-                            dropped += 1
+                    stale += [entry.path for entry in os.scandir(folder.path) if entry.name.removesuffix(GZ) not in used]
         except OSError:
             pass
-        return dropped
+        if background and len(stale) > 1:
+            _delete_later(stale, self.folder)
+        else:
+            for path in stale:
+                _unlink(path)
+        return len(stale)
+
+
+def _delete_later(paths: list[str], folder: str) -> None:
+    """Delete `paths` in a process of their own at low priority, their list in a file under
+    `folder`; here and now where there is no `sh` or `xargs`. A later build that meets an entry
+    not deleted yet takes it (nothing stale is ever stored); one deleted under it is only a miss."""
+    sh, xargs, nice = shutil.which("sh"), shutil.which("xargs"), shutil.which("nice")
+    listing = os.path.join(folder, f".stale-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        if not (sh and xargs):
+            raise OSError("no sh or xargs")
+        with open(listing, "wb") as f:
+            f.write(b"\0".join(os.fsencode(path) for path in paths))
+        command = ([nice, "-n", "15"] if nice else []) + [sh, "-c", 'xargs -0 rm -f -- < "$1"; rm -f -- "$1"', "sh", listing]
+        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
+    except OSError:
+        for path in paths:
+            _unlink(path)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _store(written: str, path: str) -> None:
