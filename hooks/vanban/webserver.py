@@ -182,9 +182,10 @@ def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
 
 def _move_back(old_site: Path, site_dir: Path, url: str, stub: str) -> bool:
     """Move the folder `url` of the previous site back into `site_dir` when it holds only `stub`
-    (with or without its CSP policy; and its `.gz` copy, dropped: `precompress` makes or links it again from the stub's bytes) and
-    nothing is in its place. At 10 000 directives a rename each instead of a new folder and file
-    each (an ext4 file system without journal allocates inodes slowly)."""
+    (with or without its CSP policy; and its `.gz` copy, dropped: `precompress` links or makes it
+    again from the stub's bytes) and nothing is in its place. At 10 000 directives a rename each
+    instead of a new folder and file each (an ext4 file system without journal allocates inodes
+    slowly)."""
     folder, target = old_site / url, site_dir / url
     try:
         names = os.listdir(folder)
@@ -192,7 +193,8 @@ def _move_back(old_site: Path, site_dir: Path, url: str, stub: str) -> bool:
             return False
         # As written, or as the CSP hook then gave it its policy (`csp.protect_files`, which leaves
         # a page that has one as it is).
-        if (folder / "index.html").read_bytes().decode("utf-8", errors="replace") not in (stub, with_csp_meta(stub, inline_code(stub))):
+        old = (folder / "index.html").read_bytes().decode("utf-8", errors="replace")
+        if old not in (stub, with_csp_meta(stub, inline_code(stub))):
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
