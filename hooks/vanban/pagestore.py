@@ -124,7 +124,7 @@ class PageStore:
         return len(stale)
 
 
-def _delete_later(paths: list[str], folder: str) -> None:
+def _delete_later(paths: list[str], folder: str | Path) -> None:
     """Delete `paths` in a process of their own at low priority, their list in a file under
     `folder`; here and now where there is no `sh` or `xargs`. A later build that meets an entry
     not deleted yet takes it (nothing stale is ever stored); one deleted under it is only a miss."""

@@ -367,7 +367,8 @@ def make_search_pages(cache: RenderCache, items: list[tuple[str, Directive, str,
         else:
             pages.append(search_page(d, html, entry))
     store_search_pages(cache, pages)
-    cache.put_many(SEARCH_BY_TEXT, ((text, page.entry.encode("ascii")) for text, page in zip(texts, pages) if text and text not in earlier))
+    made = [(text, page.entry.encode("ascii")) for text, page in zip(texts, pages) if text and text not in earlier]
+    cache.put_many(SEARCH_BY_TEXT, made)
     return pages
 
 
