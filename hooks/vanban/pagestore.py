@@ -21,12 +21,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import subprocess
 import threading
-import time
 from importlib import metadata
 from pathlib import Path
 from typing import Iterable
+
+from .siteclean import delete_later
 
 __all__ = ["PAGES_DIR", "PageStore", "frame_key", "page_key"]
 
@@ -107,8 +107,9 @@ class PageStore:
             pass
 
     def prune(self, used: set[str], background: bool = False) -> int:
-        """Delete the stored pages not in `used` (`background`: in a detached low-priority process,
-        `_delete_later`); returns how many."""
+        """Delete the stored pages not in `used` (`background`: in a low-priority process the build
+        does not wait for, `siteclean.delete_later`; a later build that meets an entry not deleted
+        yet takes it, nothing stale is ever stored; one deleted under it is only a miss); returns how many."""
         stale = []
         try:
             for folder in os.scandir(self.folder):
@@ -117,30 +118,11 @@ class PageStore:
         except OSError:
             pass
         if background and len(stale) > 1:
-            _delete_later(stale, self.folder)
+            delete_later(stale, self.folder)
         else:
             for path in stale:
                 _unlink(path)
         return len(stale)
-
-
-def _delete_later(paths: list[str], folder: str | Path) -> None:
-    """Delete `paths` in a process of their own at low priority, their list in a file under
-    `folder`; here and now where there is no `sh` or `xargs`. A later build that meets an entry
-    not deleted yet takes it (nothing stale is ever stored); one deleted under it is only a miss."""
-    sh, xargs, nice = shutil.which("sh"), shutil.which("xargs"), shutil.which("nice")
-    listing = os.path.join(folder, f".stale-{os.getpid()}-{time.monotonic_ns()}")
-    try:
-        if not (sh and xargs):
-            raise OSError("no sh or xargs")
-        with open(listing, "wb") as f:
-            f.write(b"\0".join(os.fsencode(path) for path in paths))
-        command = ([nice, "-n", "15"] if nice else []) + [sh, "-c", 'xargs -0 rm -f -- < "$1"; rm -f -- "$1"', "sh", listing]
-        subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
-    except OSError:
-        for path in paths:
-            _unlink(path)
 
 
 def _unlink(path: str) -> None:

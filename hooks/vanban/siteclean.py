@@ -26,7 +26,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-__all__ = ["delete_aside", "move_aside", "moved_site", "trash_folders"]
+__all__ = ["delete_aside", "delete_later", "move_aside", "moved_site", "trash_folders"]
 
 _counter = itertools.count()
 _moved: dict[Path, Path] = {}
@@ -83,14 +83,40 @@ def delete_aside(site_dir: Path) -> None:
 
 
 def _delete(folders: list[Path]) -> None:
-    if not folders:
+    delete_later([str(f) for f in folders])
+
+
+def delete_later(paths: list[str], listing_dir: str | Path | None = None) -> None:
+    """Delete the files or folders `paths` in a process of their own at low priority, which the
+    caller does not wait for. Many paths (`listing_dir` given) go to it as a list in a file there,
+    removed after them (a command line holds ~2 MB; a pipe would make the caller wait for the
+    deleter). Without `rm` (or `sh` and `xargs` for a list), a thread of this process deletes them."""
+    if not paths:
         return
-    rm, nice = shutil.which("rm"), shutil.which("nice")
-    if rm:
-        command = ([nice, "-n", "15"] if nice else []) + [rm, "-rf", "--", *map(str, folders)]
+    sh, xargs, rm, nice = shutil.which("sh"), shutil.which("xargs"), shutil.which("rm"), shutil.which("nice")
+    low = [nice, "-n", "15"] if nice else []
+    try:
+        if listing_dir is None and rm:
+            command = low + [rm, "-rf", "--", *paths]
+        elif listing_dir is not None and sh and xargs:
+            listing = os.path.join(listing_dir, f".stale-{os.getpid()}-{next(_counter)}")
+            with open(listing, "wb") as f:
+                f.write(b"\0".join(os.fsencode(path) for path in paths))
+            command = low + [sh, "-c", 'xargs -0 rm -rf -- < "$1"; rm -f -- "$1"', "sh", listing]
+        else:
+            raise OSError("no rm, sh or xargs")
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
-        return
-    thread = threading.Thread(target=lambda: [shutil.rmtree(f, ignore_errors=True) for f in folders],
-                              name="vanban-site-clean", daemon=True)
-    thread.start()
+    except OSError:
+        threading.Thread(target=_delete_now, args=(paths,), name="vanban-delete", daemon=True).start()
+
+
+def _delete_now(paths: list[str]) -> None:
+    for path in paths:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass

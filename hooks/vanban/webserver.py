@@ -194,7 +194,7 @@ def _move_back(old_site: Path, site_dir: Path, url: str, stub: str) -> bool:
         # As written, or as the CSP hook then gave it its policy (`csp.protect_files`, which leaves
         # a page that has one as it is).
         old = (folder / "index.html").read_bytes().decode("utf-8", errors="replace")
-        if old not in (stub, with_csp_meta(stub, inline_code(stub))):
+        if old != stub and old != with_csp_meta(stub, inline_code(stub)):
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
