@@ -63,3 +63,28 @@ def test_a_file_that_does_not_gain_gets_no_copy_from_the_cache_either(tmp_path):
         assert precompress(site, cache_dir=cache) == (0, 0)
         assert not (site / "x.json.gz").exists()
     assert [p.stat().st_size for p in (cache / "gzip").rglob("*") if p.is_file()] == [0]
+
+
+def test_a_copy_carries_no_name_and_no_time(tmp_path):
+    # The same page gives the same copy on every build and machine (warm = cold, byte for byte).
+    site = _site(tmp_path / "site", {"a/index.html": PAGE})
+    precompress(site)
+    gz = (site / "a/index.html.gz").read_bytes()
+    assert gz[:3] == b"\x1f\x8b\x08" and gz[3] == 0 and gz[4:8] == b"\0\0\0\0"
+    assert gzip.decompress(gz) == PAGE.encode("utf-8")
+
+
+def test_copies_kept_by_another_compressor_are_made_again(tmp_path, monkeypatch):
+    from vanban import precompress as module
+
+    cache = tmp_path / "cache"
+    precompress(_site(tmp_path / "first", {"a/index.html": PAGE}), cache_dir=cache)
+    before = set(_cached(cache))
+    monkeypatch.setattr(module, "COMPRESSOR", "libdeflate 0.0.1")
+    module._person.cache_clear()
+    try:
+        precompress(_site(tmp_path / "second", {"a/index.html": PAGE}), cache_dir=cache)
+    finally:
+        module._person.cache_clear()
+    after = set(_cached(cache))
+    assert after and after.isdisjoint(before)

@@ -79,10 +79,11 @@ STAGES: dict[str, Stage] = {
     "opendata": Stage(("opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE)),
     # What frames a generated page around its HTML (`vanban.pagestore`): its head (seo.py,
     # templates/head.html), the page values the build hands Material (build.py), the page shells,
-    # and the hooks' last touches (csp.py, markup.py). Material, the overrides, the adapters and
+    # and the hooks' last touches (csp.py, markup.py); a page's `.gz` copy is kept with it (precompress.py,
+    # libdeflate's version). Material, the overrides, the adapters and
     # MkDocs' configuration are added by `pagestore.frame_key`.
-    "frame": Stage(("build.py", "seo.py", "templates/head.html", "shell.py", "csp.py", "markup.py", *_MODEL, *_ARCHIVE),
-                   ("Jinja2",), ("page",)),
+    "frame": Stage(("build.py", "seo.py", "templates/head.html", "shell.py", "csp.py", "markup.py", "precompress.py",
+                    *_MODEL, *_ARCHIVE), ("Jinja2", "deflate"), ("page",)),
     # Atom feeds: not cached across builds, keyed for `mkdocs serve --dirty` rewrites.
     "feeds": Stage(("feeds.py", "listings.py", "opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE), ("feedgen",)),
 }
