@@ -587,7 +587,8 @@ class Build:
         assert self.plan is not None
         titles = self.beside.finish_titles() if self.beside is not None else []
         self.beside = None
-        write_title_index(site, self.plan.archive.directives, self._search_cache(), written=titles)
+        # A preview's later rebuilds make the records again: it remembers their opening words.
+        write_title_index(site, self.plan.archive.directives, self._search_cache(), written=titles, remember=self.dirty)
 
     def _search_cache(self) -> Path | None:
         # Buckets indexed by an earlier build, by key, beside the render cache (the project root is the
