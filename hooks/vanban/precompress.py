@@ -6,9 +6,9 @@ loopback); a `.gz` written once by the build is sent as it is. Files Pagefind al
 carry no timestamp and no file name, so the same build gives the same bytes.
 
 The copies are made by libdeflate (the `deflate` package) at level 9: on the files of a 10 000-directive
-site its copies are smaller than zlib's level 9, in 56 % of the time (benchmarks/README.md, eighth pass).
-Compressing ~28 000 files at zlib's level 9 took ~15 s of a 10 000-directive build, warm or cold. Given a
-cache folder, each copy is kept there under the digest of the file it compresses
+site its copies are smaller than zlib's level 9, in two thirds of the time (benchmarks/README.md,
+eighth pass). Compressing ~28 000 files at zlib's level 9 took ~15 s of a 10 000-directive build,
+warm or cold. Given a cache folder, each copy is kept there under the digest of the file it compresses
 (`<cache>/gzip/<ab>/<digest>`, hard-linked into the site where the file system allows): a later
 build compresses only the files whose bytes changed, and drops the copies no file needs any more.
 """
