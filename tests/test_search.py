@@ -1033,3 +1033,29 @@ def test_a_build_makes_the_title_records_without_keeping_their_opening_words():
     assert once == search.title_records(directives)
     assert search._remembered_words.cache_info().currsize > 0
     assert all(r["filters"][search.SHOWN_FILTER] for r in once)
+
+
+def test_a_pagefind_failure_in_several_senders_is_one_error_without_a_traceback(caplog):
+    # Pagefind exiting fails every sender: the first one's error ends the run, the others (cancelled
+    # as the run shuts down) fail with the same error, which asyncio used to print as a traceback.
+    import asyncio
+    import logging
+
+    from vanban import search
+
+    async def run() -> None:
+        async def sibling() -> None:
+            try:
+                await asyncio.sleep(30)
+            except asyncio.CancelledError:
+                raise search.PagefindError("Tìm kiếm: Pagefind dừng giữa chừng (ConnectionResetError).") from None
+
+        asyncio.get_running_loop().create_task(sibling())
+        await asyncio.sleep(0)
+        raise search.PagefindError("Tìm kiếm: Pagefind dừng giữa chừng (BrokenPipeError).")
+
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(search.PagefindError, match="BrokenPipeError"):
+        search._run_async(run())
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert any("ConnectionResetError" in r.getMessage() for r in caplog.records)

@@ -982,10 +982,26 @@ def _run_async(coroutine) -> None:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(coroutine)
+        asyncio.run(_quiet_siblings(coroutine))
         return
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, coroutine).result()
+        pool.submit(asyncio.run, _quiet_siblings(coroutine)).result()
+
+
+async def _quiet_siblings(coroutine):
+    """`coroutine`, on a loop that does not print the same Pagefind failure twice: when Pagefind
+    exits, the first sender's `PagefindError` ends the run and becomes the build's error; the other
+    senders, cancelled as asyncio.run shuts down, fail with the same error, which asyncio printed
+    as a traceback (seen once in CI after the error staff read). Those go to the debug log."""
+    asyncio.get_running_loop().set_exception_handler(_sibling_failure)
+    return await coroutine
+
+
+def _sibling_failure(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+    if isinstance(context.get("exception"), PagefindError):
+        log.debug(f"Tìm kiếm: {context.get('message')}: {context['exception']}")
+    else:
+        loop.default_exception_handler(context)
 
 
 async def _write_buckets(buckets: list[Bucket], out: Path, primary: bool, workers: int,
