@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
-from .siteclean import delete_later
+from .siteclean import delete_later, delete_now
 
 __all__ = ["PAGES_DIR", "PageStore", "frame_key", "page_key"]
 
@@ -120,16 +120,8 @@ class PageStore:
         if background and len(stale) > 1:
             delete_later(stale, self.folder)
         else:
-            for path in stale:
-                _unlink(path)
+            delete_now(stale)
         return len(stale)
-
-
-def _unlink(path: str) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
 
 
 def _store(written: str, path: str) -> None:

@@ -979,13 +979,14 @@ def _primary_is_current(out: Path) -> bool:
 def _run_async(coroutine) -> None:
     """Run `coroutine` to its end, in a thread of its own if this one already runs an event loop
     (asyncio.run refuses to: a caller inside async code, a browser-test driver's loop)."""
+    quiet = _quiet_siblings(coroutine)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(_quiet_siblings(coroutine))
+        asyncio.run(quiet)
         return
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _quiet_siblings(coroutine)).result()
+        pool.submit(asyncio.run, quiet).result()
 
 
 async def _quiet_siblings(coroutine):

@@ -26,7 +26,7 @@ import subprocess
 import threading
 from pathlib import Path
 
-__all__ = ["delete_aside", "delete_later", "move_aside", "moved_site", "trash_folders"]
+__all__ = ["delete_aside", "delete_later", "delete_now", "move_aside", "moved_site", "trash_folders"]
 
 _counter = itertools.count()
 _moved: dict[Path, Path] = {}
@@ -108,10 +108,11 @@ def delete_later(paths: list[str], listing_dir: str | Path | None = None) -> Non
         subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, start_new_session=True)
     except OSError:
-        threading.Thread(target=_delete_now, args=(paths,), name="vanban-delete", daemon=True).start()
+        threading.Thread(target=delete_now, args=(paths,), name="vanban-delete", daemon=True).start()
 
 
-def _delete_now(paths: list[str]) -> None:
+def delete_now(paths: list[str]) -> None:
+    """Delete the files or folders `paths` here and now; one that is gone already is no error."""
     for path in paths:
         if os.path.isdir(path) and not os.path.islink(path):
             shutil.rmtree(path, ignore_errors=True)
