@@ -93,7 +93,9 @@ def test_without_a_delay_the_thresholds_come_back_at_once_and_what_exists_is_fro
     later = Node()
     collection.resume()  # again (on_post_build after on_files): nothing to restore or freeze
     assert gc.get_threshold() == thresholds
-    assert gc.get_freeze_count() == frozen and any(o is later for o in gc.get_objects())
+    # Not frozen again: the count does not grow (it may shrink: a frozen object whose last
+    # reference goes, e.g. a finished timer thread's, leaves the permanent generation).
+    assert gc.get_freeze_count() <= frozen and any(o is later for o in gc.get_objects())
 
 
 def test_a_build_forks_its_workers_with_the_usual_thresholds(thresholds, tmp_path, monkeypatch):
