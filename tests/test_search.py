@@ -1059,3 +1059,50 @@ def test_a_pagefind_failure_in_several_senders_is_one_error_without_a_traceback(
         search._run_async(run())
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
     assert any("ConnectionResetError" in r.getMessage() for r in caplog.records)
+
+
+def test_the_titles_process_beside_the_writers_never_reads_a_directive(tmp_path, monkeypatch):
+    # Reading a directive writes its reference counts, copying the memory page it is on: a titles
+    # process that read the archive kept most of it for as long as it lived (479 MB at 100 000
+    # directives). A short-lived process makes the records; the titles process writes the same index.
+    import os
+
+    from vanban import search
+    from vanban.cache import RenderCache
+
+    directives = load_archive(ROOT / "directives").archive.directives
+    readers = tmp_path / "readers"
+    made = search.title_records
+
+    def recorded(part, remember=True):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return made(part, remember)
+
+    monkeypatch.setattr(search, "title_records", recorded)
+    beside = search.IndexBeside([(d.url, d) for d in directives], tmp_path / "site", None, RenderCache(None))
+    titles_pid, maker_pid = beside._titles.pid, beside._records.pid
+    assert beside.finish() == []
+    folders = beside.finish_titles()
+    assert set(readers.read_text().split()) == {str(maker_pid)} and str(titles_pid) != str(maker_pid)
+    assert folders and folders == search.write_title_index(tmp_path / "again", directives)
+    for folder in folders:
+        assert (tmp_path / "site" / "pagefind" / folder / "pagefind-entry.json").is_file()
+
+
+def test_records_that_cannot_be_made_beside_the_writers_leave_the_titles_to_the_build(tmp_path, monkeypatch, capfd):
+    # The maker fails: the titles process sees its pipe end instead of waiting for ever, no
+    # traceback reaches the build's output, and the build writes the titles itself (`_write_titles`).
+    from vanban import search
+    from vanban.cache import RenderCache
+
+    def fails(part, remember=True):
+        raise ValueError("hỏng")
+
+    directives = load_archive(ROOT / "directives").archive.directives
+    monkeypatch.setattr(search, "title_records", fails)
+    beside = search.IndexBeside([(d.url, d) for d in directives], tmp_path / "site", None, RenderCache(None))
+    beside.finish()
+    assert beside.finish_titles() == []
+    assert not (tmp_path / "site" / "pagefind" / search.TITLES_FILE).exists()
+    assert "Traceback" not in capfd.readouterr().err

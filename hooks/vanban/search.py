@@ -46,6 +46,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import re
 import resource
 import shutil
@@ -624,13 +625,20 @@ def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir
     earlier build indexed the same records) and list them in `pagefind/tieu-de.json`; returns the
     folders' names. `written`: the folders the indexer beside the page writers wrote from the same
     directives (their records are not made again). `remember`: see `title_records`."""
+    return _place_title_index(site_dir, (title_records(part, remember) for part in title_parts(directives)),
+                              cache_dir, written)
+
+
+def _place_title_index(site_dir: Path, parts: Iterable[list[dict[str, object]]], cache_dir: Path | None,
+                       written: Sequence[str] = ()) -> list[str]:
+    """`write_title_index` from the records of each part (`title_parts`, `title_records`)."""
     out = site_dir / PAGEFIND_DIR
     out.mkdir(parents=True, exist_ok=True)
     store = cache_dir / PAGEFIND_DIR if cache_dir else None
     if written and all((out / folder / "pagefind-entry.json").is_file() for folder in written):
         folders = list(written)
     else:
-        folders = [_write_title_part(out, store, part, remember) for part in title_parts(directives)]
+        folders = [_write_title_part(out, store, records) for records in parts]
     if not folders:  # an archive with no directive yet: Pagefind writes no index of nothing
         (out / TITLES_FILE).unlink(missing_ok=True)
         _drop_titles(out, [])
@@ -642,9 +650,8 @@ def write_title_index(site_dir: Path, directives: Iterable[Directive], cache_dir
     return folders
 
 
-def _write_title_part(out: Path, store: Path | None, part: list[Directive], remember: bool = True) -> str:
+def _write_title_part(out: Path, store: Path | None, records: list[dict[str, object]]) -> str:
     """One part of the titles index in place (indexed, or copied from the cache); its folder's name."""
-    records = title_records(part, remember)
     digest = hashlib.sha256(json.dumps([INDEX_FORMAT, _pagefind_version(), records], sort_keys=True,
                                        ensure_ascii=False).encode("utf-8")).hexdigest()
     folder = f"tieu-de-{digest[:10]}"
@@ -786,7 +793,7 @@ class IndexBeside:
     bucket in place (its folder is named by its content) or in the cache folder. The indexer is a
     process forked before the writers (no thread of this process runs while they fork): it holds
     no page, only which entries each bucket has. A second process writes the titles index
-    (`write_title_index`) meanwhile. `finish()` stops the first after the bucket it is indexing
+    (`write_title_index`) meanwhile, from records a third makes and sends it. `finish()` stops the first after the bucket it is indexing
     (the buckets left are `write_index`'s, on every core); `finish_titles()` waits for the second,
     which the build calls last (a publish build's other writers work meanwhile).
     """
@@ -806,12 +813,22 @@ class IndexBeside:
         self._process.start()
         child.close()
         # The titles index in a process of its own: in a thread of the buckets' indexer, the two
-        # took turns holding the interpreter, and the buckets waited.
+        # took turns holding the interpreter, and the buckets waited. Its records are made by a
+        # third, short-lived process: reading a directive writes its reference counts, which copies
+        # the memory page holding it, and a process that read the whole archive kept a copy of
+        # most of it for as long as it lived (479 of 829 MB at 100 000 directives) while Pagefind
+        # indexed the titles. The maker exits once the titles process has every record.
         self._titles_conn, titles_child = context.Pipe(duplex=False)
-        self._titles = context.Process(target=self._index_titles, args=(titles_child,), name="vanban-titles-beside",
-                                       daemon=True)
+        records_in, records_out = context.Pipe(duplex=False)
+        self._titles = context.Process(target=self._index_titles, args=(titles_child, records_in, records_out),
+                                       name="vanban-titles-beside", daemon=True)
         self._titles.start()
         titles_child.close()
+        self._records = context.Process(target=self._make_title_records, args=(records_out,),
+                                        name="vanban-title-records", daemon=True)
+        self._records.start()
+        records_in.close()
+        records_out.close()
 
     def written(self, entries: list[str]) -> None:
         """These search pages are in the render cache."""
@@ -837,6 +854,7 @@ class IndexBeside:
             titles = []
         self._titles.join()
         self._titles_conn.close()
+        self._records.join()
         return titles
 
     def _run(self, conn) -> None:
@@ -870,13 +888,30 @@ class IndexBeside:
                         stored.update(message)
         conn.send(indexed)
 
-    def _index_titles(self, conn) -> None:
+    def _make_title_records(self, records) -> None:
+        """The records of each part of the titles index, pickled, then b"" (all sent)."""
+        try:
+            for part in title_parts(self._directives):
+                records.send_bytes(pickle.dumps(title_records(part, remember=False), pickle.HIGHEST_PROTOCOL))
+            records.send_bytes(b"")
+        except Exception as exc:  # noqa: BLE001 - the titles process sees the pipe end, and the build writes them
+            log.info(f"Tìm kiếm: chưa lập được bản ghi chỉ mục tiêu đề trong lúc ghi trang: {exc}")
+        records.close()
+
+    def _index_titles(self, conn, records, records_out) -> None:
+        records_out.close()  # the maker's end: without its last copy closed, a maker that failed is never seen
         folders: list[str] = []
         try:
-            folders = write_title_index(self._out.parent, self._directives, self._store.parent if self._store else None,
-                                        remember=False)
+            # Every part is taken before any is indexed: the maker, blocked on a full pipe, would
+            # otherwise live (with its copy of the archive) until the last part is indexed.
+            parts = list(iter(records.recv_bytes, b""))
+            folders = _place_title_index(self._out.parent, (pickle.loads(parts.pop(0)) for _ in range(len(parts))),
+                                         self._store.parent if self._store else None)
+        except EOFError:
+            log.info("Tìm kiếm: chưa lập được chỉ mục tiêu đề trong lúc ghi trang: không nhận đủ bản ghi.")
         except Exception as exc:  # noqa: BLE001 - the build writes it again, and says what fails
             log.info(f"Tìm kiếm: chưa lập được chỉ mục tiêu đề trong lúc ghi trang: {exc}")
+        records.close()
         conn.send(folders)
         conn.close()
 
