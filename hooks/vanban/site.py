@@ -80,7 +80,9 @@ class PageSpec:
     def html(self) -> tuple[str, list[dict[str, Any]]]:
         """(HTML, table-of-contents tokens)."""
         if self.rendered is None:
-            self.rendered = Rendered.pack(*self.render())
+            html, toc = self.render()
+            self.rendered = Rendered.pack(html, toc)
+            return html, toc  # not unpacked again: a page made in a build is written at once
         return self.rendered.unpack()
 
 
