@@ -129,11 +129,24 @@ def on_env(env, *, config: MkDocsConfig, files: Files):
 def on_post_build(*, config: MkDocsConfig) -> None:
     try:
         _build.post_build(lambda: [(f.page.canonical_url or f.page.abs_url or "", f.page.update_date or None)
-                                   for f in _build.doc_pages if f.page is not None and not f.page.is_link])
+                                   for f in _build.doc_pages if f.page is not None and not f.page.is_link],
+                          _finish_file(config))
     except ArchiveHasErrors as error:
         raise PluginError(str(error)) from None
     finally:
         _build.collections.resume()
+
+
+def _finish_file(config: MkDocsConfig):
+    """What the hooks that define `finish_file(html) -> html` make of an HTML file this project
+    writes outside MkDocs' pages (the short-link stubs), in the hooks' order."""
+    finishers = [hook.finish_file for hook in config.plugins.values() if hasattr(hook, "finish_file")]
+
+    def finish(html: str) -> str:
+        for finisher in finishers:
+            html = finisher(html)
+        return html
+    return finish
 
 
 def on_build_error(*, error: Exception) -> None:

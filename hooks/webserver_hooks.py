@@ -107,6 +107,12 @@ def on_nav(nav, *, config: MkDocsConfig, files: Files):
     return nav
 
 
+def finish_file(html: str) -> str:
+    """A short-link stub as `protect_files` would leave it (`vanban.build.Build.post_build`): written
+    final, it is kept in the build cache and hard-linked by the next build, never written into."""
+    return html if _serving else with_csp_meta(html, inline_code(html))
+
+
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
     # The preview needs no nginx headers, and hashing every page on each rebuild would slow it down.

@@ -123,3 +123,35 @@ def test_a_page_written_compressed_has_a_gz_copy_newer_than_itself(tmp_path):
     # Written again too short to gain: no stale copy of the earlier text is left for nginx to send.
     write_page(page, "<p>Ngắn</p>", compressed=True)
     assert not copy.exists()
+
+
+def test_short_link_stubs_are_written_final_and_linked_from_the_store(tmp_path):
+    # A build into an empty site folder (a CI job's) linked the finished pages from the store but
+    # wrote a folder and a file for each of 7 366 short-link stubs at 10 000 directives (7.6 s of a
+    # 22 s publish build). A stub is kept by its bytes, with the CSP policy the hook gives it: the
+    # policy step finds nothing to write into it afterwards, so the store's copy stays what its name says.
+    from vanban.csp import META_MARK
+    from vanban.webserver import STUBS_DIR, stub_key
+
+    cache = tmp_path / "cache"
+    cold = run_build(tmp_path / "cold", extra_env={"VANBAN_CACHE": str(cache)})
+    assert cold.returncode == 0, cold.output
+    stubs = sorted(p.relative_to(cold.site) for p in (cold.site / "so").glob("*/index.html")
+                   if 'http-equiv="refresh"' in p.read_text(encoding="utf-8"))  # not so/index.html, a folder page
+    assert len(stubs) >= 5
+
+    def stored(site: Path, rel: Path) -> Path:
+        text = (site / rel).read_text(encoding="utf-8")
+        assert META_MARK in text  # final: with its policy
+        key = stub_key(text)
+        entry = cache / STUBS_DIR / key[:2] / key
+        assert entry.read_text(encoding="utf-8") == text  # never written into after it was kept
+        return entry
+
+    for rel in stubs:
+        assert (cold.site / rel).stat().st_ino == stored(cold.site, rel).stat().st_ino
+    warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache)})
+    assert warm.returncode == 0, warm.output
+    for rel in stubs:
+        assert (warm.site / rel).stat().st_ino == stored(warm.site, rel).stat().st_ino
+    assert site_files(warm.site) == site_files(cold.site)

@@ -56,7 +56,7 @@ from .shortlinks import ambiguity_pages
 from .site import HOME_MARKER, PARALLEL_THRESHOLD, PageSpec, SitePlan, registries_stamp, stable_hash
 from .siteclean import moved_site
 from .sitemap import gzipped, sitemap_files
-from .webserver import write_redirects, write_short_link_stubs
+from .webserver import STUBS_DIR, write_redirects, write_short_link_stubs
 
 __all__ = ["Build", "ArchiveHasErrors", "Kept", "Site", "TITLE_ID", "write_page"]
 
@@ -412,9 +412,11 @@ class Build:
             self._search_pages()
             self.plan.release(lambda spec: spec.in_nav)
 
-    def post_build(self, doc_entries: Callable[[], list[tuple[str, str | None]]]) -> None:
+    def post_build(self, doc_entries: Callable[[], list[tuple[str, str | None]]],
+                   finish_file: Callable[[str], str] | None = None) -> None:
         """Write what follows MkDocs' pages; `doc_entries` gives the sitemap entries (address, date)
-        of MkDocs' own pages."""
+        of MkDocs' own pages; `finish_file`, what the hooks make of an HTML file written outside
+        MkDocs' pages (`webserver.write_short_link_stubs`)."""
         kept, plan, site_settings = self.kept, self.plan, self.site
         if plan is None or site_settings is None:
             return
@@ -449,7 +451,9 @@ class Build:
             self._write_redirect_pages(site, site_url)
             # nginx: aliases and short links as HTTP 301 (and redirect pages for hosts without nginx).
             write_redirects(site, plan.archive)
-            for url in write_short_link_stubs(site, plan.archive, site_url, kept.stubs, moved_site(site)):
+            # Stubs kept in the build cache wherever finished pages are (`write_pages`).
+            stubs = PageStore(self.page_store[0].folder.parent / STUBS_DIR) if self.page_store is not None else None
+            for url in write_short_link_stubs(site, plan.archive, site_url, kept.stubs, moved_site(site), stubs, finish_file):
                 log.warning(f"Liên kết ngắn /{url} trùng với một trang đang có; không tạo trang chuyển hướng.")
             self._forget_unless_dirty(kept.stubs.clear)
             # Each feed is written again only when its entries' front matter changed.

@@ -793,9 +793,10 @@ class IndexBeside:
     bucket in place (its folder is named by its content) or in the cache folder. The indexer is a
     process forked before the writers (no thread of this process runs while they fork): it holds
     no page, only which entries each bucket has. A second process writes the titles index
-    (`write_title_index`) meanwhile, from records a third makes and sends it. `finish()` stops the first after the bucket it is indexing
-    (the buckets left are `write_index`'s, on every core); `finish_titles()` waits for the second,
-    which the build calls last (a publish build's other writers work meanwhile).
+    (`write_title_index`) meanwhile, from the records a third makes and sends it. `finish()` stops
+    the first after the bucket it is indexing (the buckets left are `write_index`'s, on every core);
+    `finish_titles()` waits for the second, which the build calls last (a publish build's other
+    writers work meanwhile).
     """
 
     def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache) -> None:
