@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
@@ -137,7 +138,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
         _build.collections.resume()
 
 
-def _finish_file(config: MkDocsConfig):
+def _finish_file(config: MkDocsConfig) -> Callable[[str], str]:
     """What the hooks that define `finish_file(html) -> html` make of an HTML file this project
     writes outside MkDocs' pages (the short-link stubs), in the hooks' order."""
     finishers = [hook.finish_file for hook in config.plugins.values() if hasattr(hook, "finish_file")]

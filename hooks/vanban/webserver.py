@@ -30,7 +30,7 @@ from .shortlinks import redirect_stub, short_links
 
 __all__ = [
     "SERVER_DIR", "DEPLOY_DIR", "alias_redirects", "short_link_redirects", "redirect_map",
-    "security_headers", "headers_conf", "write_redirects", "write_short_link_stubs", "write_headers",
+    "security_headers", "headers_conf", "write_redirects", "write_short_link_stubs", "STUBS_DIR", "stub_key", "write_headers",
     "render_server_config", "render_standalone_config", "write_standalone",
 ]
 
