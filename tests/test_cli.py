@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, fixture_text, make_archive
+from conftest import ROOT, fixture_text, make_archive, run_build
 
 VANBAN = str(Path(sys.executable).parent / "vanban")
 
@@ -173,6 +173,36 @@ def test_make_serve_installs_no_test_tools():
     runtime = re.search(r"^\$\(VENV\)/\.runtime:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
     assert serve == ["$(VENV)/.runtime"] and "-e ." in runtime and "[test]" not in runtime
     assert "test-tools" not in serve and "npm" not in runtime
+
+
+def test_check_and_build_take_unchanged_directives_from_what_the_other_kept(tmp_path):
+    """Staff check, then preview or build, then check again: each reads only the files that changed
+    since the other ran. Seen from outside: the memo in the cache folder is not written again."""
+    good = fixture_text("ke-hoach-hop-le.md")
+    folder = make_archive(tmp_path / "d", {"2023/a.md": good, "2023/b.md": fixture_text("cong-van-hop-le.md")})
+    cache = tmp_path / "cache"
+    env = dict(os.environ, VANBAN_CACHE=str(cache))
+
+    def check() -> None:
+        proc = subprocess.run([VANBAN, "check", "--directives", str(folder)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    def kept() -> tuple[int, int]:
+        st = (cache / "loaded.pickle").stat()  # replaced, never written in place: a new inode when rewritten
+        return st.st_ino, st.st_mtime_ns
+
+    built = run_build(tmp_path / "site", folder, extra_env={"VANBAN_CACHE": str(cache)})
+    assert built.returncode == 0, built.output[-2000:]
+    after_build = kept()
+    check()
+    assert kept() == after_build
+    (folder / "2023" / "b.md").write_text(fixture_text("cong-van-hop-le.md") + "\nThêm một dòng.\n", encoding="utf-8")
+    check()
+    after_edit = kept()
+    assert after_edit != after_build  # the memo is live: an edited file is read again and kept
+    assert run_build(tmp_path / "site", folder, extra_env={"VANBAN_CACHE": str(cache)}).returncode == 0
+    assert kept() == after_edit
 
 
 def test_check_named_files_reports_only_them_with_the_archive_around(tmp_path):

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from .pagestore import PAGES_DIR, PageStore, page_key
 from .parallel import can_fork, fork_map, spread, worker_count
 from .precompress import gz_copy
 from .preview import PreviewPages, banner_html
-from .project import directives_dir_for, load_archive
+from .project import LOAD_MEMO, SCAN_MEMO, directives_dir_for, load_archive, memo_stamp
 from .redirects import alias_copies, redirect_pages
 from .rules import exit_status, log_level, outcome, summary_line
 from .render import relative_url
@@ -63,9 +62,6 @@ __all__ = ["Build", "ArchiveHasErrors", "Kept", "Site", "TITLE_ID", "write_page"
 # MkDocs counts the warnings of its own loggers ("mkdocs.*") against `mkdocs build --strict`.
 log = logging.getLogger("mkdocs.hooks.vanban")
 
-LOAD_MEMO = "loaded.pickle"
-SCAN_MEMO = "citations.pickle"
-"""The citations found in each directive's body (`vanban.crossrefs.save_scans`)."""
 SERVE_COLLECTION_DELAY = 2.0
 """Seconds from the end of a preview rebuild to its full garbage collection: the page reloads first."""
 WRITE_BATCH = 200
@@ -200,7 +196,7 @@ class Build:
         self.site = site
         root = site.root
         directives, cache = directives_dir_for(root), cache_dir_for(root)
-        stamp = stable_hash(stage_key("load"), sys.version, str(root), str(directives))
+        stamp = memo_stamp(root, directives)  # the one `vanban check` keeps its memo under
         if kept.first_load and cache is not None:
             kept.memo = LoadMemo.read(cache / LOAD_MEMO, stamp)
             load_scans(cache / SCAN_MEMO, stamp)
