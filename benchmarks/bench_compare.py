@@ -13,9 +13,12 @@ file. Hugo + Pagefind have no such cache: their deploy is their full build. Then
 worktree): one template of the archive, one module that renders nothing, the directive template.
 
 `--pause S` waits S seconds after each output folder is emptied and before the build is timed,
-as between two deploys: on ext4 without a journal (these machines) files made within a minute or
-so of a large deletion are slow to make (benchmarks/README.md, fifth pass), and back-to-back runs
-charge that to whichever build comes next.
+as between two deploys: on ext4 without a journal (these machines) the inode allocator passes over
+every inode freed in the last 60 s (65 s while its block is unwritten), so a build that makes its
+~30 000 folders and files within that time of a large deletion spends most of its CPU in the
+kernel (`recently_deleted`; benchmarks/README.md, fifth and tenth passes). Back-to-back runs, or a
+pause under ~65 s, charge that to whichever build comes next: use `--pause 70` for figures. The
+"kernel s" column is the system part of the CPU time.
 
 Runs alternate between the two stacks so machine load hits both alike; the table gives medians of
 wall time, the highest peak memory of the process tree (benchmarks/measure.py) and the ratio ours / theirs.
@@ -110,6 +113,8 @@ def main() -> None:
         hugo_s, pf_s, theirs, theirs_mb, ours_mb, theirs_cpu = [], [], [], [], [], []
         ours: dict[str, list[float]] = {name: [] for name in names}
         ours_cpu: dict[str, list[float]] = {name: [] for name in names}
+        ours_kernel: dict[str, list[float]] = {name: [] for name in names}
+        theirs_kernel: list[float] = []
         with tempfile.TemporaryDirectory() as tmp:
             env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
             for run in range(args.runs):
@@ -125,6 +130,7 @@ def main() -> None:
                 theirs.append(h.wall + p.wall)
                 theirs_mb.append(max(h.peak_mb, p.peak_mb))
                 theirs_cpu.append(h.cpu + p.cpu)
+                theirs_kernel.append(h.kernel + p.kernel)
                 site = Path(tmp) / "site"
                 code = project_copy(Path(tmp) / "project")
                 env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
@@ -147,21 +153,23 @@ def main() -> None:
                               + "\n    ".join(said[-10:] or m.output.splitlines()[-10:]), flush=True)
                     ours[name].append(m.wall)
                     ours_cpu[name].append(m.cpu)
+                    ours_kernel[name].append(m.kernel)
                     ours_mb.append(m.peak_mb)
                 shutil.rmtree(Path(tmp) / f"cache-{run}", ignore_errors=True)
-                print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s); "
-                      + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s)" for name in names), flush=True)
+                print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s, kernel {theirs_kernel[-1]:.1f} s); "
+                      + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s, kernel {ours_kernel[name][-1]:.1f} s)"
+                                  for name in names), flush=True)
         med = statistics.median
         theirs_s, publish_s = med(theirs), med(ours["publish"])
         print(f"N={n}: Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
               f"ours peak {max(ours_mb):.0f} MB")
         theirs_c, publish_c = med(theirs_cpu), med(ours_cpu["publish"])
-        print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13}")
+        print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13} {'kernel s':>8}")
         for name in names:
             c = med(ours_cpu[name])
             print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f} "
-                  f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f}")
-        print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f}")
+                  f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f} {med(ours_kernel[name]):>8.1f}")
+        print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f} {'':>9} {'':>13} {med(theirs_kernel):>8.1f}")
         print(flush=True)
 
 

@@ -20,7 +20,8 @@ __all__ = ["Measured", "run", "median_time"]
 
 
 class Measured:
-    def __init__(self, wall: float, peak_mb: float, code: int, output: str, cpu: float = 0.0) -> None:
+    def __init__(self, wall: float, peak_mb: float, code: int, output: str, cpu: float = 0.0,
+                 kernel: float = 0.0) -> None:
         self.wall = wall
         self.peak_mb = peak_mb
         self.code = code
@@ -28,6 +29,9 @@ class Measured:
         self.cpu = cpu
         """User + system CPU seconds of the command and every descendant it waited for: on a
         machine shared with other work, far steadier than the wall time."""
+        self.kernel = kernel
+        """The system (kernel) part of `cpu`: on ext4 without a journal, creating files and folders
+        within ~60 s of deleting many costs most of it (benchmarks/README.md, tenth pass)."""
 
 
 def _children() -> dict[int, list[int]]:
@@ -84,8 +88,9 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measured(wall, peak, proc.returncode, stderr or "", cpu)
+    kernel = after.ru_stime - before.ru_stime
+    cpu = (after.ru_utime - before.ru_utime) + kernel
+    return Measured(wall, peak, proc.returncode, stderr or "", cpu, kernel)
 
 
 def median_time(fn, runs: int) -> float:
