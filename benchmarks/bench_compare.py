@@ -12,13 +12,15 @@ file. Hugo + Pagefind have no such cache: their deploy is their full build. Then
 `bench_build.UPGRADES`, in turn on the same cache (a copy of the project is edited, never the
 worktree): one template of the archive, one module that renders nothing, the directive template.
 
-`--pause S` waits S seconds after each output folder is emptied and before the build is timed,
-as between two deploys: on ext4 without a journal (these machines) the inode allocator passes over
-every inode freed in the last 60 s (65 s while its block is unwritten), so a build that makes its
-~30 000 folders and files within that time of a large deletion spends most of its CPU in the
-kernel (`recently_deleted`; benchmarks/README.md, fifth and tenth passes). Back-to-back runs, or a
-pause under ~65 s, charge that to whichever build comes next: use `--pause 70` for figures. The
-"kernel s" column is the system part of the CPU time.
+Nothing is deleted while builds are timed: an output folder or a run's cache is renamed into a
+folder set aside (`SetAside`) and deleted once a size is done. On ext4 without a journal (these
+machines) the inode allocator passes over every inode freed in the last 60 s, or 360 s when the
+block of the inode table holding it is dirty, which a build making files next to it keeps it: a
+build that makes its ~30 000 folders and files within minutes of a large deletion spends much of
+its CPU in the kernel (`recently_deleted`; benchmarks/README.md, fifth and tenth passes), and
+which build pays depended on what the benchmark had deleted before it. A deploy on a fresh CI
+runner deletes nothing before its build. `--pause S` waits S seconds before each timed build (the
+previous build's writes reach the disk). The "kernel s" column is the system part of the CPU time.
 
 Runs alternate between the two stacks so machine load hits both alike; the table gives medians of
 wall time, the highest peak memory of the process tree (benchmarks/measure.py) and the ratio ours / theirs.
@@ -63,6 +65,23 @@ LIST = """{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Paginator.Pages 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
+class SetAside:
+    """Folders moved out of the way by a rename (no inode freed), deleted together by `delete`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.count = 0
+
+    def put(self, path: Path) -> None:
+        if path.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            path.rename(self.folder / f"{self.count}-{path.name}")
+
+    def delete(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def hugo_site(directives: Path, out: Path) -> Path:
     """A Hugo project over the same directives: title, date, number, type, issuer and body."""
     import yaml
@@ -98,7 +117,7 @@ def main() -> None:
     parser.add_argument("--upgrades", nargs="*", default=[name for name, *_ in UPGRADES],
                         help="which of bench_build.UPGRADES to time (default: all)")
     parser.add_argument("--pause", type=float, default=0.0,
-                        help="seconds to wait after emptying an output folder, before timing a build")
+                        help="seconds to wait before timing each build (the previous one's writes reach the disk)")
     args = parser.parse_args()
     upgrades = [u for u in UPGRADES if u[0] in args.upgrades]
     hugo = shutil.which("hugo")
@@ -107,71 +126,82 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = highest peak PSS of the process tree over the runs"
           + (f"; {args.pause:g} s pause before each build" if args.pause else ""))
     names = ["cold", "warm", "publish", *(f"upgrade {name}" for name, *_ in upgrades)]
-    for n in args.sizes:
-        directives = archive(n)
-        project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
-        hugo_s, pf_s, theirs, theirs_mb, ours_mb, theirs_cpu = [], [], [], [], [], []
-        ours: dict[str, list[float]] = {name: [] for name in names}
-        ours_cpu: dict[str, list[float]] = {name: [] for name in names}
-        ours_kernel: dict[str, list[float]] = {name: [] for name in names}
-        theirs_kernel: list[float] = []
-        with tempfile.TemporaryDirectory() as tmp:
-            env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
-            for run in range(args.runs):
-                public = Path(tmp) / "public"
-                shutil.rmtree(public, ignore_errors=True)
-                time.sleep(args.pause)
-                h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
-                p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
-                if h.code or p.code:
-                    raise SystemExit(f"Hugo/Pagefind failed:\n{h.output[-2000:]}\n{p.output[-2000:]}")
-                hugo_s.append(h.wall)
-                pf_s.append(p.wall)
-                theirs.append(h.wall + p.wall)
-                theirs_mb.append(max(h.peak_mb, p.peak_mb))
-                theirs_cpu.append(h.cpu + p.cpu)
-                theirs_kernel.append(h.kernel + p.kernel)
-                site = Path(tmp) / "site"
-                code = project_copy(Path(tmp) / "project")
-                env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
-                for name in names:
-                    shutil.rmtree(site, ignore_errors=True)
-                    time.sleep(args.pause)
-                    published = write_published(directives) if name == "publish" else None
-                    if name.startswith("upgrade "):
-                        apply_upgrade(code, next(u for u in upgrades if f"upgrade {u[0]}" == name))
-                    try:
-                        m = measure.run(build_cmd(code, site), env, ROOT)
-                    finally:
-                        if published:
-                            published.unlink()
-                    if m.code:
-                        raise SystemExit(f"mkdocs build ({name}) failed:\n{m.output[-3000:]}")
-                    if m.wall > 2 * m.cpu + 60:  # a wait, not work: say what the build said about it
-                        said = [line for line in m.output.splitlines() if "Tìm kiếm" in line or "Pagefind" in line]
-                        print(f"  {name}: {m.wall:.0f} s of wall for {m.cpu:.0f} s of CPU; the build said:\n    "
-                              + "\n    ".join(said[-10:] or m.output.splitlines()[-10:]), flush=True)
-                    ours[name].append(m.wall)
-                    ours_cpu[name].append(m.cpu)
-                    ours_kernel[name].append(m.kernel)
-                    ours_mb.append(m.peak_mb)
-                shutil.rmtree(Path(tmp) / f"cache-{run}", ignore_errors=True)
-                print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s, kernel {theirs_kernel[-1]:.1f} s); "
-                      + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s, kernel {ours_kernel[name][-1]:.1f} s)"
-                                  for name in names), flush=True)
-        med = statistics.median
-        theirs_s, publish_s = med(theirs), med(ours["publish"])
-        print(f"N={n}: Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
-              f"ours peak {max(ours_mb):.0f} MB")
-        theirs_c, publish_c = med(theirs_cpu), med(ours_cpu["publish"])
-        print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13} {'kernel s':>8}")
-        for name in names:
-            c = med(ours_cpu[name])
-            print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f} "
-                  f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f} {med(ours_kernel[name]):>8.1f}")
-        print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f} {'':>9} {'':>13} {med(theirs_kernel):>8.1f}")
-        print(flush=True)
+    aside = SetAside(Path(tempfile.mkdtemp(prefix="bench-compare-aside-")))
+    try:
+        for n in args.sizes:
+            compare(n, args, hugo, upgrades, names, aside)
+    finally:
+        aside.delete()
 
+
+def compare(n: int, args: argparse.Namespace, hugo: str, upgrades: list, names: list[str], aside: SetAside) -> None:
+    """Runs of Hugo + Pagefind and of our builds at `n` directives, alternating; prints the table."""
+    directives = archive(n)
+    project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
+    hugo_s, pf_s, theirs, theirs_mb, ours_mb, theirs_cpu = [], [], [], [], [], []
+    ours: dict[str, list[float]] = {name: [] for name in names}
+    ours_cpu: dict[str, list[float]] = {name: [] for name in names}
+    ours_kernel: dict[str, list[float]] = {name: [] for name in names}
+    theirs_kernel: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
+        for run in range(args.runs):
+            public = Path(tmp) / "public"
+            aside.put(public)
+            time.sleep(args.pause)
+            h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
+            p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
+            if h.code or p.code:
+                raise SystemExit(f"Hugo/Pagefind failed:\n{h.output[-2000:]}\n{p.output[-2000:]}")
+            hugo_s.append(h.wall)
+            pf_s.append(p.wall)
+            theirs.append(h.wall + p.wall)
+            theirs_mb.append(max(h.peak_mb, p.peak_mb))
+            theirs_cpu.append(h.cpu + p.cpu)
+            theirs_kernel.append(h.kernel + p.kernel)
+            site = Path(tmp) / "site"
+            aside.put(Path(tmp) / "project")
+            code = project_copy(Path(tmp) / "project")
+            env["VANBAN_CACHE"] = str(Path(tmp) / f"cache-{run}")
+            for name in names:
+                aside.put(site)
+                time.sleep(args.pause)
+                published = write_published(directives) if name == "publish" else None
+                if name.startswith("upgrade "):
+                    apply_upgrade(code, next(u for u in upgrades if f"upgrade {u[0]}" == name))
+                try:
+                    m = measure.run(build_cmd(code, site), env, ROOT)
+                finally:
+                    if published:
+                        published.unlink()
+                if m.code:
+                    raise SystemExit(f"mkdocs build ({name}) failed:\n{m.output[-3000:]}")
+                if m.wall > 2 * m.cpu + 60:  # a wait, not work: say what the build said about it
+                    said = [line for line in m.output.splitlines() if "Tìm kiếm" in line or "Pagefind" in line]
+                    print(f"  {name}: {m.wall:.0f} s of wall for {m.cpu:.0f} s of CPU; the build said:\n    "
+                          + "\n    ".join(said[-10:] or m.output.splitlines()[-10:]), flush=True)
+                ours[name].append(m.wall)
+                ours_cpu[name].append(m.cpu)
+                ours_kernel[name].append(m.kernel)
+                ours_mb.append(m.peak_mb)
+            aside.put(Path(tmp) / f"cache-{run}")
+            print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s, kernel {theirs_kernel[-1]:.1f} s); "
+                  + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s, kernel {ours_kernel[name][-1]:.1f} s)"
+                              for name in names), flush=True)
+        for left in list(Path(tmp).iterdir()):  # the next size's builds come next: delete nothing yet
+            aside.put(left)
+    med = statistics.median
+    theirs_s, publish_s = med(theirs), med(ours["publish"])
+    print(f"N={n}: Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
+          f"ours peak {max(ours_mb):.0f} MB")
+    theirs_c, publish_c = med(theirs_cpu), med(ours_cpu["publish"])
+    print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13} {'kernel s':>8}")
+    for name in names:
+        c = med(ours_cpu[name])
+        print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f} "
+              f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f} {med(ours_kernel[name]):>8.1f}")
+    print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f} {'':>9} {'':>13} {med(theirs_kernel):>8.1f}")
+    print(flush=True)
 
 if __name__ == "__main__":
     main()
