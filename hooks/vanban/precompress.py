@@ -5,9 +5,10 @@ loopback); a `.gz` written once by the build is sent as it is. Files Pagefind al
 (its index, fragments, filters, metadata) and files too small to gain are left alone. The copies
 carry no timestamp and no file name, so the same build gives the same bytes.
 
-The copies are made by libdeflate (the `deflate` package) at level 9: on the files of a 10 000-directive
-site its copies are smaller than zlib's level 9, in two thirds of the time (benchmarks/README.md,
-eighth pass). Compressing ~28 000 files at zlib's level 9 took ~15 s of a 10 000-directive build,
+The copies are made by libdeflate (the `deflate` package) at level 6: on the directive pages of a
+10 000-directive site its copies are 0.8 % larger than at its level 9 (6 572 against 6 520 bytes a
+page) in half the time (0.17 against 0.35 ms a page), which every page framed again pays: a cold
+build, a directive-template upgrade (benchmarks/README.md, eighth and tenth passes). Compressing ~28 000 files at zlib's level 9 took ~15 s of a 10 000-directive build,
 warm or cold. Given a cache folder, each copy is kept there under the digest of the file it compresses
 (`<cache>/gzip/<ab>/<digest>`, hard-linked into the site where the file system allows): a later
 build compresses only the files whose bytes changed, and drops the copies no file needs any more.
@@ -33,8 +34,8 @@ COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".xml", ".atom", ".svg"
                 ".webmanifest")
 MIN_SIZE = 512
 """nginx's `gzip_min_length` in deploy/nginx.conf: smaller files are sent as they are."""
-LEVEL = 9
-"""libdeflate level of every copy (level 8 is faster still, level 10 and up several times slower)."""
+LEVEL = 6
+"""libdeflate level of every copy (level 9 saves 0.8 % in twice the time; 10 and up are several times slower)."""
 COMPRESSOR = f"libdeflate {deflate.__version__}"
 """What makes the copies: the cache keeps a copy under the digest of its file, this and the level."""
 SKIPPED = ("_nginx",)

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
+import deflate
 import jinja2
 
 from .archive import Archive
@@ -307,7 +308,7 @@ class SearchPage(NamedTuple):
     @classmethod
     def of(cls, url: str, html: str, sort: str, key: str | None = None, entry: str = "") -> "SearchPage":
         data = html.encode("utf-8")
-        return cls(url, sort, key or hashlib.sha1(data).hexdigest(), zlib.compress(data, 1), entry)
+        return cls(url, sort, key or hashlib.sha1(data).hexdigest(), bytes(deflate.zlib_compress(data, 1)), entry)
 
     @property
     def html(self) -> str:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+import deflate
+
 from .archive import Archive
 from .cache import RenderCache, stage_key
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
@@ -38,7 +40,8 @@ class Rendered:
 
     @classmethod
     def pack(cls, html: str, toc_tokens: list[dict[str, Any]]) -> "Rendered":
-        return cls(zlib.compress(html.encode("utf-8"), 1), toc_tokens)
+        # libdeflate's level 1: a third of zlib's time for smaller output, in zlib's format (unpack).
+        return cls(bytes(deflate.zlib_compress(html.encode("utf-8"), 1)), toc_tokens)
 
     def unpack(self) -> tuple[str, list[dict[str, Any]]]:
         return zlib.decompress(self.packed).decode("utf-8"), self.toc_tokens
