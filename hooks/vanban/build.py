@@ -212,8 +212,9 @@ class Build:
         for problem in self.problems:
             log.log(log_level(problem), problem.format())
         plan = self.plan = SitePlan(loaded.archive, site.name, RenderCache(cache), site.url)
-        # A build renders the directive template 10 000 times: no stat() of each template file per
-        # render; the preview still picks up a template edited while it runs.
+        # The archive's templates, for this process (their environment is shared): a build renders
+        # the directive template 10 000 times, without a stat() of its files each time; the preview
+        # still picks up a template edited while it runs.
         plan.renderer.env.auto_reload = self.serving
         self.lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
         plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(plan))

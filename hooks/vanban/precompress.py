@@ -8,8 +8,9 @@ carry no timestamp and no file name, so the same build gives the same bytes.
 The copies are made by libdeflate (the `deflate` package) at level 6: on the directive pages of a
 10 000-directive site its copies are 0.8 % larger than at its level 9 (6 572 against 6 520 bytes a
 page) in half the time (0.17 against 0.35 ms a page), which every page framed again pays: a cold
-build, a directive-template upgrade (benchmarks/README.md, eighth and tenth passes). Compressing ~28 000 files at zlib's level 9 took ~15 s of a 10 000-directive build,
-warm or cold. Given a cache folder, each copy is kept there under the digest of the file it compresses
+build, a directive-template upgrade (benchmarks/README.md, eighth and tenth passes). Compressing
+~28 000 files at zlib's level 9 took ~15 s of a 10 000-directive build, warm or cold. Given a
+cache folder, each copy is kept there under the digest of the file it compresses
 (`<cache>/gzip/<ab>/<digest>`, hard-linked into the site where the file system allows): a later
 build compresses only the files whose bytes changed, and drops the copies no file needs any more.
 """
