@@ -173,7 +173,8 @@ def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
         if finish is not None:
             stub = finish(stub)
         key = stub_key(stub) if store is not None else ""
-        used.add(key)
+        if store is not None:
+            used.add(key)
         if previous.get(rel) == stub:
             current[rel] = stub
             continue
@@ -188,6 +189,7 @@ def write_short_link_stubs(site_dir: Path, archive: Archive, site_url: str = "",
                 taken.append(link.url)
                 continue
             if existing != stub:
+                out.unlink()  # replaced, never written in place: it may share its inode with the store
                 out.write_text(stub, encoding="utf-8")
         else:
             if store is None or not store.place(key, str(out)):
