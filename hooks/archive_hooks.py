@@ -119,10 +119,11 @@ def on_nav(nav, *, config: MkDocsConfig, files: Files):
 
 def on_env(env, *, config: MkDocsConfig, files: Files):
     env.globals["vb_nav_cache"] = {}
-    # MkDocs makes a new environment per build: keep Material's compiled templates across the
-    # rebuilds of `mkdocs serve` (Jinja checks each template's source before reusing its code).
-    env.bytecode_cache = _build.kept.template_code
-    _write_pages(env, config, files)
+    # MkDocs makes a new environment per build: keep Material's compiled templates for the next
+    # (Jinja checks each template's source before reusing its code).
+    frame = _frame_key(config) if _build.nav is not None else ""
+    env.bytecode_cache = _build.template_code("theme", frame)
+    _write_pages(env, config, files, frame)
     _build.drop_generated_html()
     return env
 
@@ -164,7 +165,7 @@ def _site(config: MkDocsConfig) -> Site:
                 site_dir=Path(config.site_dir), docs_dir=Path(config.docs_dir), strict=bool(config.strict))
 
 
-def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
+def _write_pages(env, config: MkDocsConfig, files: Files, frame: str) -> None:
     """Write the generated pages outside the navigation with the theme, as MkDocs' `_populate_page`
     and `_build_page` would (why not MkDocs itself, and the workers: `Build.write_pages`)."""
     _build.doc_pages = files.documentation_pages()
@@ -172,7 +173,7 @@ def _write_pages(env, config: MkDocsConfig, files: Files) -> None:
         return
     theme = _Theme(env, config)
     _build.write_pages(_build.pages_to_write(), lambda spec: _finish_page(*theme.output(spec), config),
-                       theme.shells, config.plugins, frame=_frame_key(config))
+                       theme.shells, config.plugins, frame=frame)
 
 
 def _page_for(spec, config: MkDocsConfig) -> Page:

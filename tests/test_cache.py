@@ -347,6 +347,46 @@ def test_a_body_renderer_change_renders_the_bodies_again(built_project, tmp_path
     assert site_files(tmp_path / "site") == site_files(site)
 
 
+def _template_folders(cache: Path) -> dict[str, str]:
+    return {p.name.split("-")[0]: p.name for p in (cache / "templates").iterdir()}
+
+
+def test_compiled_templates_are_kept_and_never_served_stale(built_project, tmp_path):
+    # Each template environment keeps its compiled templates in the cache (forked page writers read
+    # them instead of compiling them). An edited template is compiled again; a change to the code
+    # that configures an environment moves it to a new folder, and the old one is deleted.
+    _, cache, _, _ = built_project
+    kept = _template_folders(cache)
+    assert set(kept) == {"archive", "theme"}
+    assert all(any((cache / "templates" / name).iterdir()) for name in kept.values())
+
+    def edit(pkg: Path) -> None:
+        _append(pkg / "seo.py", "\n# upgraded\n")  # frame code: the theme's environment moves
+        _append(pkg / "templates" / "listing.html", '<p class="vb-upgrade">Mẫu danh sách mới.</p>\n')
+
+    result, _ = _upgrade(built_project, tmp_path, edit)
+    # The archive's environment kept its folder, and compiled the edited template again.
+    assert "Mẫu danh sách mới." in result.page("van-ban/")
+    now = _template_folders(tmp_path / "cache")
+    assert now["archive"] == kept["archive"] and now["theme"] != kept["theme"]
+    assert len(list((tmp_path / "cache" / "templates").iterdir())) == 2
+
+
+def test_a_damaged_compiled_template_is_compiled_again(built_project, tmp_path):
+    # A cache left half-written (a full disk, a killed build): every kept compiled template cut in
+    # half. The build compiles them again and writes the same site.
+    _, _, site, _ = built_project
+
+    def damage(pkg: Path) -> None:
+        files = [f for f in (tmp_path / "cache" / "templates").rglob("*") if f.is_file()]
+        assert files
+        for f in files:
+            f.write_bytes(f.read_bytes()[: f.stat().st_size // 2])
+
+    _upgrade(built_project, tmp_path, damage)
+    assert site_files(tmp_path / "site") == site_files(site)
+
+
 def test_each_stage_key_follows_its_own_inputs(monkeypatch):
     # Injecting the key inputs: a new Python-Markdown changes the body and page keys (and the keys of
     # what is made from pages: search pages are keyed by page key), not the others.

@@ -29,7 +29,9 @@ from html import escape
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from .cache import MemoryBytecodeCache, RenderCache, cache_dir_for, stage_key
+import jinja2
+
+from .cache import FolderBytecodeCache, MemoryBytecodeCache, RenderCache, cache_dir_for, stage_key
 from .collector import FullCollections
 from .crossrefs import load_scans, save_scans
 from .feeds import FeedWriter, build_feeds
@@ -216,6 +218,7 @@ class Build:
         # the directive template 10 000 times, without a stat() of its files each time; the preview
         # still picks up a template edited while it runs.
         plan.renderer.env.auto_reload = self.serving
+        plan.renderer.env.bytecode_cache = self.template_code("archive", stage_key("page"))
         self.lastmods = Lastmods(loaded.archive, last_commit_dates(directives))
         plan.pages.update((spec.src_uri, spec) for spec in ambiguity_pages(plan))
         plan.reuse(kept.previous)
@@ -224,6 +227,15 @@ class Build:
         self.streamed = not self.dirty and cache is not None
         plan.prerender(only=(lambda spec: spec.in_nav) if self.streamed else None)
         return plan
+
+    def template_code(self, name: str, key: str) -> jinja2.BytecodeCache:
+        """Where environment `name` (configured by the code `key`) keeps its compiled templates: in a
+        build with a cache folder, there (the forked page writers read them); in the preview, in
+        this process's memory, across its rebuilds."""
+        cache = cache_dir_for(self.site.root) if self.site is not None else None
+        if self.serving or cache is None:
+            return self.kept.template_code
+        return FolderBytecodeCache(cache, name, key)
 
     def archive_changed(self) -> bool:
         """The archive's metadata differs from the previous build's (hand-written pages may show it)."""
