@@ -387,6 +387,7 @@ class Build:
             # A page taken whole still needs its HTML when its search page is not stored yet.
             specs = [s for s in specs if s.src_uri not in placed or (s.kind == "directive" and search_entry_key(s.key) not in indexed)]
             fresh = plan.fetch(specs) if streamed else []
+            plan.renderer.fetch_bodies([s.directive for s in fresh if s.directive is not None and s.kind == "directive"])
             search = []
             for spec in specs:
                 if spec.src_uri not in placed and write_page(spec) and self.page_store is not None and spec.key:
