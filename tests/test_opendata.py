@@ -204,44 +204,6 @@ def test_a_rebuild_into_the_same_folder_leaves_unchanged_data_files_alone(tmp_pa
     os.utime(path, (1, 1))
     assert not write_if_changed(path, b"{}\n") and path.stat().st_mtime == 1
     assert write_if_changed(path, b"[]\n") and path.read_bytes() == b"[]\n"
-    # A file that shares its inode with the build cache's copy is replaced, not written into.
-    kept = tmp_path / "kept.json"
-    os.link(path, kept)
-    assert write_if_changed(path, b'{"moi": 1}\n') and path.read_bytes() == b'{"moi": 1}\n'
-    assert kept.read_bytes() == b"[]\n"
-
-
-def test_a_build_links_each_directive_json_from_the_build_cache(tmp_path):
-    # A build into an empty site folder (a CI job's) wrote 10 000 new JSON files at 10 000
-    # directives; it now hard-links the ones the build cache keeps, by the directive's open-data key.
-    # What a build does not use is deleted from the cache (in the background).
-    import os
-    import time
-
-    from conftest import run_build
-    from vanban.opendata import OPEN_DATA_STORE
-
-    cache = tmp_path / "cache"
-    cold = run_build(tmp_path / "cold", extra_env={"VANBAN_CACHE": str(cache)})
-    assert cold.returncode == 0, cold.output
-    files = sorted(p.relative_to(cold.site) for p in cold.site.glob("van-ban/*/*/index.json"))
-    assert len(files) >= len(_directive_pages(cold.site)) >= 5  # and copies at old addresses
-    store = {p.stat().st_ino: p for p in (cache / OPEN_DATA_STORE).rglob("*") if p.is_file()}
-    assert {(page / "index.json").stat().st_ino for page in _directive_pages(cold.site)} <= set(store)
-    stale = cache / OPEN_DATA_STORE / "zz" / ("z" * 40)
-    stale.parent.mkdir(parents=True, exist_ok=True)
-    stale.write_bytes(b"{}\n")
-
-    warm = run_build(tmp_path / "warm", extra_env={"VANBAN_CACHE": str(cache)})
-    assert warm.returncode == 0, warm.output
-    for rel in files:
-        linked = store[(warm.site / rel).stat().st_ino]
-        assert linked.read_bytes() == (warm.site / rel).read_bytes() == (cold.site / rel).read_bytes()
-        json.loads(linked.read_bytes())
-    end = time.monotonic() + 20
-    while stale.exists() and time.monotonic() < end:
-        time.sleep(0.05)
-    assert not stale.exists() and all(os.path.exists(p) for p in store.values())
 
 
 # ------------------------------------------------------------------------------------------------

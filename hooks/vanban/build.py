@@ -38,7 +38,7 @@ from .feeds import FeedWriter, build_feeds
 from .listings import ATOM_TYPE, feed_path
 from .loader import LoadMemo
 from .manifest import MANIFEST_NAME, deleted_directives, public_urls, write_build_manifest
-from .opendata import OPEN_DATA_STORE, OpenDataWriter
+from .opendata import OpenDataWriter
 from .pagestore import PAGES_DIR, PageStore, page_key
 from .parallel import can_fork, fork_map, spread, worker_count
 from .precompress import gz_copy
@@ -473,9 +473,7 @@ class Build:
             kept.feeds.write(site, build_feeds(plan.listings, site_settings.name), site_url, site_settings.copyright,
                              _code_and_registries_key(plan.archive))
         directive_keys = {spec.directive.url: spec.data_key for spec in plan.pages.values() if spec.kind == "directive"}
-        # JSON files kept in the build cache wherever finished pages are (`write_pages`).
-        json_store = PageStore(self.page_store[0].folder.parent / OPEN_DATA_STORE) if self.page_store is not None else None
-        kept.open_data.write(site, plan.archive, site_url, directive_keys, cache=plan.renderer.cache, store=json_store)
+        kept.open_data.write(site, plan.archive, site_url, directive_keys, cache=plan.renderer.cache)
         self._forget_unless_dirty(kept.open_data.forget)
         for source, copy in alias_copies(plan.archive):
             # Attachments under an old directory address stay where links expect them.

@@ -25,10 +25,6 @@ stage's code, `cache.STAGES["opendata"]`, and the attachments' sizes): a directi
 whose key is unchanged is neither computed nor written again, and the whole-archive export is put
 together from the records it keeps (the bytes `json.dumps` of the whole document would give) and
 written only when those bytes change. An edit of one directive's text rewrites its JSON alone.
-
-A build with a cache folder keeps each directive's JSON file there too (`OPEN_DATA_STORE`, by the
-same key) and hard-links it into the next build's empty site folder instead of writing 10 000 new
-files (a `FileStore`, `pagestore.PageStore` in a build: neither side is ever written in place).
 """
 
 from __future__ import annotations
@@ -43,7 +39,7 @@ import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Protocol
+from typing import Any, Iterable, Iterator, Mapping
 
 from .archive import Archive
 from .cache import RenderCache, stage_key
@@ -56,7 +52,7 @@ __all__ = [
     "DATA_DIR", "SCHEMA_DIR", "DIRECTIVE_SCHEMA", "EXPORT_SCHEMA", "CSV_COLUMNS",
     "json_url", "alias_json_urls", "open_data_urls", "directive_record", "write_if_changed", "export_document", "export_csv", "dumps", "write_open_data",
     "csv_cell",
-    "OpenDataWriter", "OPEN_DATA_STORE",
+    "OpenDataWriter",
 ]
 
 DATA_DIR = "du-lieu/"
@@ -302,20 +298,12 @@ def _separated(separator: bytes, items: Iterable[bytes]) -> Iterator[bytes]:
 
 def write_if_changed(path: Path, data: bytes) -> bool:
     """Write unless the file already holds these bytes (`mkdocs serve --dirty` keeps the site folder:
-    an unchanged file is neither rewritten nor seen as changed). True when written. A file that
-    holds other bytes is replaced, never written in place (it may share its inode with a store)."""
+    an unchanged file is neither rewritten nor seen as changed). True when written."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
-    except FileNotFoundError:
-        pass
     except OSError:
         pass
-    else:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-        return True
     # Folders usually exist (the page beside it was written first): create them only when missing,
     # one system call fewer per file on a cold build.
     try:
@@ -370,15 +358,13 @@ class OpenDataWriter:
 
     def write(self, site_dir: Path, archive: Archive, site_url: str = "",
               keys: Mapping[str, str] | None = None, workers: int | None = None,
-              cache: RenderCache | None = None, store: FileStore | None = None) -> OpenDataResult:
+              cache: RenderCache | None = None) -> OpenDataResult:
         """Write the open data of `archive` into `site_dir`.
 
         `keys`: directive URL → key of everything its record shows. A directive whose key equals
         the one of the previous call is trusted to be on disk already; without a key it is written.
         `workers`: processes for a large archive's first write (default: every core).
         `cache`: where a directive's files and export lines are kept by that key between builds.
-        `store`: where its JSON file is kept, by that key, to be hard-linked into the next build's
-        site (`OPEN_DATA_STORE`); what this call does not use is deleted.
         """
         keys = keys or {}
         kept, self._kept = self._kept, {}
@@ -392,14 +378,12 @@ class OpenDataWriter:
                 todo.append((i, key))
             else:
                 self._kept[d.url] = old
-        for i, key, paths, record, row, changed in _compute(site_dir, archive, site_url, todo, workers, cache, store):
+        for i, key, paths, record, row, changed in _compute(site_dir, archive, site_url, todo, workers, cache):
             self._kept[archive.directives[i].url] = _Directive(key, paths, record, row)
             written += changed
         computed = len(todo)
         for d in archive.directives:
             files += self._kept[d.url].files
-        if store is not None:
-            store.prune({kept.key for kept in self._kept.values() if kept.key}, background=True)
         # A directive removed or moved since the previous build of the preview: its files go too.
         current = set(files)
         for gone in kept.values():
@@ -432,27 +416,17 @@ PARALLEL_THRESHOLD = 2000
 
 OPEN_DATA_CACHE = "opendata"
 """Render-cache kind of a directive's JSON file, export record and CSV line (pickled), by its key."""
-OPEN_DATA_STORE = "opendata"
-"""Folder of the cache folder where a build keeps each directive's JSON file, by its key."""
-
-
-class FileStore(Protocol):
-    """Files kept by key across builds and hard-linked into a site (`pagestore.PageStore`)."""
-
-    def place(self, key: str, target: str) -> bool: ...
-    def keep(self, key: str, written: str) -> None: ...
-    def prune(self, used: set[str], background: bool = False) -> int: ...
 
 
 def _compute(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
-             workers: int | None, cache: RenderCache | None, store: FileStore | None = None) -> Iterable[tuple]:
+             workers: int | None, cache: RenderCache | None) -> Iterable[tuple]:
     """Compute (or take from the render cache, by key) and write the directives of `todo` ((index,
     key)): (index, key, paths, export record JSON, CSV line, paths written) for each, on all cores
     when there are many."""
     workers = workers or worker_count()
     if workers < 2 or len(todo) < PARALLEL_THRESHOLD or not can_fork():
-        return _compute_chunk_of(site_dir, archive, site_url, todo, cache, store)
-    return fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, cache, store), todo, workers)
+        return _compute_chunk_of(site_dir, archive, site_url, todo, cache)
+    return fork_map(lambda chunk: _compute_chunk_of(site_dir, archive, site_url, chunk, cache), todo, workers)
 
 
 CACHE_BATCH = 500
@@ -461,7 +435,7 @@ more of the directives' files (their text included) than that."""
 
 
 def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: list[tuple[int, str]],
-                      cache: RenderCache | None, store: FileStore | None = None) -> list:
+                      cache: RenderCache | None) -> list:
     row = _CsvRows()
     out = []
     for start in range(0, len(todo), CACHE_BATCH):
@@ -480,12 +454,7 @@ def _compute_chunk_of(site_dir: Path, archive: Archive, site_url: str, todo: lis
                 if key:
                     made.append((key, pickle.dumps((data, record_json, line), pickle.HIGHEST_PROTOCOL)))
             paths = (json_url(d), *alias_json_urls(d))  # the archive refuses aliases that are another's URL
-            if store is not None and key and all(store.place(key, f"{site_dir}/{rel}") for rel in paths):
-                changed = list(paths)
-            else:
-                changed = [rel for rel in paths if write_if_changed(site_dir / rel, data)]
-                if store is not None and key:
-                    store.keep(key, f"{site_dir}/{paths[0]}")
+            changed = [rel for rel in paths if write_if_changed(site_dir / rel, data)]
             out.append((i, key, paths, record_json, line, changed))
         if cache:
             cache.put_many(OPEN_DATA_CACHE, made)
