@@ -119,8 +119,8 @@ def on_nav(nav, *, config: MkDocsConfig, files: Files):
 
 def on_env(env, *, config: MkDocsConfig, files: Files):
     env.globals["vb_nav_cache"] = {}
-    # MkDocs makes a new environment per build: keep Material's compiled templates for the next
-    # (Jinja checks each template's source before reusing its code).
+    # MkDocs makes a new environment per build: Material's compiled templates are kept for the
+    # forked page writers and the next build (Jinja checks each template's source before reusing its code).
     frame = _frame_key(config) if _build.nav is not None else ""
     env.bytecode_cache = _build.template_code("theme", frame)
     _write_pages(env, config, files, frame)
