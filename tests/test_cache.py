@@ -224,13 +224,25 @@ def _upgrade(built_project, tmp_path: Path, edit) -> tuple[BuildResult, dict[str
     project, cache, _, before = built_project
     copy = tmp_path / "project"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(cache, tmp_path / "cache")
+    _copy_cache(cache, tmp_path / "cache")
     edit(copy / "hooks" / "vanban")
     result = _build_project(copy, tmp_path / "site", tmp_path / "cache")
     assert result.returncode == 0, result.output
     after = _entries(tmp_path / "cache")
     return result, {kind: len(after.get(kind, set()) - before.get(kind, set()))
                     for kind in ("body", "pages", "search", "search-text", "opendata")}
+
+
+def _copy_cache(cache: Path, dest: Path) -> None:
+    """The cache as one consistent copy: its database's journal written into the database first,
+    then left out (SQLite deletes the journal files when its last connection closes, which a
+    process of an earlier build may do while the folder is being copied)."""
+    db = sqlite3.connect(cache / "entries.sqlite")
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    shutil.copytree(cache, dest, ignore=shutil.ignore_patterns("entries.sqlite-wal", "entries.sqlite-shm"))
 
 
 def _append(path: Path, text: str) -> None:
