@@ -270,9 +270,9 @@ class Renderer:
         self.cache = cache or RenderCache(None)
         self.md = make_markdown()
         self.env = template_environment()
-        self._fetched: dict[int, tuple[dict, str, bytes | None]] = {}
-        """What `fetch_bodies` read ahead, by directive (its targets, body key, cached body, if
-        any), until `directive` takes it."""
+        self._fetched: dict[int, tuple[dict, str, bytes | None, str]] = {}
+        """What `fetch_bodies` read ahead, by directive (its targets, body key, cached body if any,
+        else its text), until `directive` takes it."""
 
     def _link(self, base: str):
         return lambda target: relative_url(target, base)
@@ -288,11 +288,16 @@ class Renderer:
     def fetch_bodies(self, directives: list[Directive]) -> None:
         """Read the cached bodies of `directives` in one query, for `directive` to take (one query
         a page took ~0.1 ms, 1.1 CPU-s of a 10 000-page upgrade)."""
-        ahead = {id(d): (targets, self._body_key(d.body, targets))
-                 for d in directives if d.body_packed for targets in [self._targets(d)]}
-        found = self.cache.get_many("body", [key for _, key in ahead.values()])
-        # What an earlier batch read and no page took is let go.
-        self._fetched = {ident: (targets, key, found.get(key)) for ident, (targets, key) in ahead.items()}
+        ahead: dict[int, tuple[dict, str, str]] = {}
+        for d in directives:
+            if d.body_packed:
+                text, targets = d.body, self._targets(d)
+                ahead[id(d)] = (targets, self._body_key(text, targets), text)
+        found = self.cache.get_many("body", [key for _, key, _ in ahead.values()])
+        # What an earlier batch read and no page took is let go; the text is kept for a body to
+        # render (not unpacked twice), not for one found.
+        self._fetched = {ident: (targets, key, found.get(key), "" if key in found else text)
+                         for ident, (targets, key, text) in ahead.items()}
 
     def body_html(self, text: str, targets: dict[tuple[str, int | None], str] | None = None) -> tuple[str, list[dict[str, Any]]]:
         """The body's HTML and table of contents, from the cache when this text was rendered before
@@ -315,12 +320,12 @@ class Renderer:
 
     def directive(self, d: Directive) -> RenderedDirective:
         links = self.archive.links
-        targets, key, found = self._fetched.pop(id(d), None) or (self._targets(d), "", None)
+        targets, key, found, text = self._fetched.pop(id(d), None) or (self._targets(d), "", None, "")
         try:
             if found is not None:
                 body, toc = json.loads(found)
             elif key:  # read ahead, and not in the cache
-                body, toc = self._render_body(d.body, targets, key)
+                body, toc = self._render_body(text, targets, key)
             else:
                 body, toc = self.body_html(d.body, targets) if d.body_packed else ("", [])
         except TimeoutError:

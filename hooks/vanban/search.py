@@ -56,12 +56,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple, Sequence
 
-import deflate
 import jinja2
 
 from .archive import Archive
 from .cache import RenderCache, stage_key
-from .model import STATUSES, Directive
+from .model import STATUSES, Directive, pack_bytes, unpack_text
 from .numbers import DocumentNumber, NumberError
 from .oserrors import disk_full
 from .parallel import can_fork, fork_map, worker_count
@@ -299,7 +298,7 @@ class SearchPage(NamedTuple):
     """Names the page's content: equal keys, equal pages (a bucket is keyed by its pages' keys).
     The SHA-1 of the document `SearchPage.of` was given, or a key that hashes all of its inputs."""
     packed: bytes | None = None
-    """`index_document`, zlib-compressed, or None when it is in the render cache under `entry`
+    """`index_document`, compressed (`model.pack_bytes`), or None when it is in the render cache under `entry`
     (SEARCH_CACHE): a build keeps no directive's text in memory, and reads a bucket's pages only
     to index it. Build with `SearchPage.of`, read as `html`."""
     entry: str = ""
@@ -308,12 +307,12 @@ class SearchPage(NamedTuple):
     @classmethod
     def of(cls, url: str, html: str, sort: str, key: str | None = None, entry: str = "") -> "SearchPage":
         data = html.encode("utf-8")
-        return cls(url, sort, key or hashlib.sha1(data).hexdigest(), bytes(deflate.zlib_compress(data, 1)), entry)
+        return cls(url, sort, key or hashlib.sha1(data).hexdigest(), pack_bytes(data), entry)
 
     @property
     def html(self) -> str:
         assert self.packed is not None, f"{self.url}: the page is in the render cache"
-        return zlib.decompress(self.packed).decode("utf-8")
+        return unpack_text(self.packed)
 
     @property
     def cache_key(self) -> str:
@@ -1108,7 +1107,7 @@ def _documents(bucket: Bucket, texts: RenderCache | None) -> list[tuple[str, str
     missing = [page.url for page in bucket.pages if page.packed is None and page.cache_key not in stored]
     if missing:
         raise RuntimeError(f"Tìm kiếm: không đọc được trang của {len(missing)} văn bản từ bộ đệm, ví dụ {missing[0]}")
-    return [(page.url, page.html if page.packed is not None else zlib.decompress(stored[page.cache_key]).decode("utf-8"))
+    return [(page.url, page.html if page.packed is not None else unpack_text(stored[page.cache_key]))
             for page in bucket.pages]
 
 

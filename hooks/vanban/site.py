@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import deflate
-
 from .archive import Archive
 from .cache import RenderCache, stage_key
 from .listings import GroupIndex, Listing, ListingPage, build_indexes, build_listings
-from .model import Directive
+from .model import Directive, pack_text, unpack_text
 from .parallel import can_fork, fork_map, worker_count
 from .render import Renderer
 from .stats import STATS_URL, build_charts
@@ -40,11 +37,10 @@ class Rendered:
 
     @classmethod
     def pack(cls, html: str, toc_tokens: list[dict[str, Any]]) -> "Rendered":
-        # libdeflate's level 1: a third of zlib's time for smaller output, in zlib's format (unpack).
-        return cls(bytes(deflate.zlib_compress(html.encode("utf-8"), 1)), toc_tokens)
+        return cls(pack_text(html), toc_tokens)
 
     def unpack(self) -> tuple[str, list[dict[str, Any]]]:
-        return zlib.decompress(self.packed).decode("utf-8"), self.toc_tokens
+        return unpack_text(self.packed), self.toc_tokens
 
     def to_bytes(self) -> bytes:
         """The table of contents as a JSON line (JSON escapes newlines), then the packed HTML."""
