@@ -63,3 +63,23 @@ def test_a_shell_fills_each_slot_where_its_placeholder_was():
     shell = Shell.cut(f"a{placeholder('title')}b{placeholder('content')}c{placeholder('title')}d")
     assert shell is not None
     assert shell.fill({"title": "T", "content": "<h1>C</h1>"}) == "aTb<h1>C</h1>cTd"
+
+
+def test_a_tidy_step_is_applied_once_to_a_trusted_shell_and_never_to_the_values():
+    from vanban.markup import fix_material_markup
+
+    template = jinja2.Environment().from_string('<label for="x" tabindex="">{{ page.title }}</label>{{ page.content }}')
+    pages = PAGES[:3] + [PAGES[3] | {"content": '<h1>D</h1><label tabindex="">trong nội dung</label>'}]
+    book = ShellBook(tidy=fix_material_markup)
+    out = []
+    for page in pages:
+        values = {slot: "" for slot in SLOTS} | {"title": page["title"], "content": page["content"]}
+        out.append(book.page("shape", values, lambda page=page: template.render(page=page),
+                             lambda page=page: template.render(page=page | {"title": placeholder("title"),
+                                                                            "content": placeholder("content")})))
+    # The two verified pages are the full renderings (the page's own pass tidies them); the
+    # filled-in ones come with the frame tidied and the content as it was given.
+    assert [o.startswith('<label for="x" tabindex="">') for o in out] == [True, True, False, False]
+    assert '<label tabindex="">trong nội dung</label>' in out[3]
+    # After the page's own pass, every page is what tidying its full rendering gives.
+    assert [fix_material_markup(o) for o in out] == [fix_material_markup(template.render(page=p)) for p in pages]

@@ -398,7 +398,9 @@ class Build:
                 plan.store(fresh)
                 make_search_pages(cache, search)
                 cache.flush()  # the directive bodies rendered here
-                for spec in specs:
+            for spec in specs:
+                spec.forget_text()
+                if streamed:
                     spec.rendered = None
         if shells is not None:
             log.debug(f"Trang dựng từ khuôn: {shells.filled}, dựng đủ: {shells.rendered}.")
@@ -630,7 +632,7 @@ class Build:
             elif key in stored:
                 documents[key] = stored[key]
             else:
-                todo.append((key, spec.directive, lambda spec=spec: spec.html()[0]))
+                todo.append((key, spec.directive, lambda spec=spec: _html_once(spec)))
         documents.update(prepare_pages(todo, plan.renderer.cache))
         self.kept.search_documents = documents  # for post_build, and for the next rebuild of serve --dirty
         return list(documents.values())
@@ -676,19 +678,45 @@ def write_page(out: Path, html: str, compressed: bool = False) -> None:
     A file already there is replaced, never written in place: it may be a link into the page store.
     `compressed`: its `.gz` copy too, written after it (`vanban.precompress` then only looks at it)
     while the bytes are at hand, in the worker that framed the page, not re-read after the build."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    copy = out.with_name(out.name + ".gz")
+    # Plain os calls, and the folder made only when the page is its first file: 0.43 against 0.46 ms
+    # of CPU a page with pathlib's mkdir(exist_ok=True), unlink and write_bytes (30 KB page and its copy).
+    path = os.fspath(out)
+    copy = path + ".gz"
     try:
-        out.unlink(missing_ok=True)
-        copy.unlink(missing_ok=True)
+        _unlink(path)
+        _unlink(copy)
         data = html.encode("utf-8", errors="xmlcharrefreplace")
-        out.write_bytes(data)
+        _write_new(path, data)
         packed = gz_copy(data) if compressed else None
         if packed is not None:
-            copy.write_bytes(packed)
+            _write_new(copy, packed)
     except OSError as error:  # a full disk fails the write, not the open: name the file (guard_hooks)
-        error.filename = error.filename or str(out)
+        error.filename = error.filename or path
         raise
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _write_new(path: str, data: bytes) -> None:
+    try:
+        file = open(path, "wb")
+    except FileNotFoundError:  # the page's folder is new (a cold build's pages)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        file = open(path, "wb")
+    with file:
+        file.write(data)
+
+
+def _html_once(spec: PageSpec) -> str:
+    """A page's HTML, read for its search page only: nothing of it is kept as text."""
+    html = spec.html()[0]
+    spec.forget_text()
+    return html
 
 
 def _deleted_directives(root: Path, directives: Path, archive) -> list:

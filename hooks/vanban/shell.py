@@ -64,6 +64,10 @@ class Shell:
             return None
         return cls(parts, slots)
 
+    def tidied(self, tidy: Callable[[str], str]) -> "Shell":
+        """The shell with `tidy` applied to its literal parts (once, not to every page filled in)."""
+        return Shell([tidy(part) for part in self.parts], self.slots)
+
     def fill(self, values: Mapping[str, str]) -> str:
         out = [self.parts[0]]
         for slot, part in zip(self.slots, self.parts[1:]):
@@ -81,9 +85,15 @@ class ShellBook:
     The first page of a shape is rendered in full and probed; the shell must reproduce it. The
     second is rendered in full too and must be reproduced as well (a value the template takes from
     the page that is not a slot shows here); from the third on, pages are filled in.
+
+    `tidy`, a change every page goes through after this (an `on_post_page` hook), is applied to a
+    trusted shell's parts once: what it would change in them is changed, and the page's own pass
+    then finds nothing there. It must change text only within a part's own matches, as a
+    substitution of tags does.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tidy: Callable[[str], str] | None = None) -> None:
+        self._tidy = tidy
         self._shells: dict[Hashable, Shell | str] = {}
         self._pending: dict[Hashable, Shell] = {}
         self.filled = 0
@@ -109,5 +119,5 @@ class ShellBook:
         elif first:
             self._pending[key] = shell
         else:
-            self._shells[key] = shell
+            self._shells[key] = shell.tidied(self._tidy) if self._tidy else shell
         return output

@@ -76,13 +76,24 @@ class PageSpec:
     other directives, the registries, the site's name and address. The other stages that make
     something of a directive (open data) key it by this and their own code."""
 
+    text: tuple[str, list[dict[str, Any]]] | None = None
+    """What `html()` just rendered, as text, until `forget_text()`: a page made in a build is read
+    twice at once (its page, then its search page), and unpacking it again cost ~0.1 ms a page."""
+
     def html(self) -> tuple[str, list[dict[str, Any]]]:
         """(HTML, table-of-contents tokens)."""
+        if self.text is not None:
+            return self.text
         if self.rendered is None:
             html, toc = self.render()
             self.rendered = Rendered.pack(html, toc)
-            return html, toc  # not unpacked again: a page made in a build is written at once
+            self.text = (html, toc)
+            return self.text
         return self.rendered.unpack()
+
+    def forget_text(self) -> None:
+        """Drop the text `html()` kept (the packed copy stays)."""
+        self.text = None
 
 
 @dataclass
