@@ -1106,3 +1106,20 @@ def test_records_that_cannot_be_made_beside_the_writers_leave_the_titles_to_the_
     assert beside.finish_titles() == []
     assert not (tmp_path / "site" / "pagefind" / search.TITLES_FILE).exists()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_without_the_titles_beside_the_writers_the_build_writes_the_same_titles_index_after(tmp_path):
+    # Beyond TITLES_BESIDE_MAX directives the indexer beside the writers leaves the titles alone (no
+    # process of theirs runs beside the writers) and `_write_titles` writes them after the pages.
+    from vanban import search
+    from vanban.cache import RenderCache
+
+    directives = load_archive(ROOT / "directives").archive.directives
+    beside = search.IndexBeside([(d.url, d) for d in directives], tmp_path / "site", None, RenderCache(None), titles=False)
+    assert beside._titles is None and beside._records is None
+    assert beside.finish() == []
+    assert beside.finish_titles() == []
+    assert not (tmp_path / "site" / "pagefind" / search.TITLES_FILE).exists()
+    after = search.write_title_index(tmp_path / "site", directives)
+    assert after and after == search.write_title_index(tmp_path / "again", directives)
+    assert json.loads((tmp_path / "site" / "pagefind" / search.TITLES_FILE).read_text(encoding="utf-8"))

@@ -48,8 +48,9 @@ from .redirects import alias_copies, redirect_pages
 from .rules import exit_status, log_level, outcome, summary_line
 from .render import relative_url
 from .search import (
-    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, IndexBeside, SearchPage, make_search_pages, prepare_pages, search_entry_key,
-    stored_search_pages, title_opening, write_filter_counts, write_index, write_number_map, write_title_index,
+    BUCKETS_FILE, PAGEFIND_DIR, SEARCH_DIGESTS, TITLES_BESIDE_MAX, IndexBeside, SearchPage, make_search_pages,
+    prepare_pages, search_entry_key, stored_search_pages, title_opening, write_filter_counts, write_index,
+    write_number_map, write_title_index,
 )
 from .seo import Lastmods, directive_head, head_html, last_commit_dates
 from .shell import ShellBook
@@ -369,7 +370,8 @@ class Build:
         if self.streamed and os.environ.get("VANBAN_INDEX_BESIDE", "1") != "0":
             specs = [spec for spec in self.plan.pages.values() if spec.kind == "directive"]
             self.beside = IndexBeside([(search_entry_key(spec.key), spec.directive) for spec in specs],
-                                      self.site.site_dir, self._search_cache(), self.plan.renderer.cache)
+                                      self.site.site_dir, self._search_cache(), self.plan.renderer.cache,
+                                      titles=len(specs) <= TITLES_BESIDE_MAX)
         return self.beside
 
     def _write_chunk(self, uris: list[str], write_page: Callable[[PageSpec], bool], shells: ShellBook | None) -> None:

@@ -72,7 +72,7 @@ __all__ = [
     "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
     "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout", "TITLES_FILE", "TITLES_PART", "title_opening", "title_parts", "title_records", "write_title_index", "IndexBeside",
+    "reply_timeout", "TITLES_BESIDE_MAX", "TITLES_FILE", "TITLES_PART", "title_opening", "title_parts", "title_records", "write_title_index", "IndexBeside",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -606,6 +606,14 @@ index in memory until it writes it (~21 KB a record: 1.9 GB for 100 000 directiv
 process of a cold build); parts are written one after the other."""
 
 
+TITLES_BESIDE_MAX = 50_000
+"""Directives of the largest archive whose titles index a cold build makes beside its page writers
+(`IndexBeside`). Beyond it, the titles' two processes (their records and Pagefind: ~790 MB at
+100 000 directives) would run beside two page writers, the buckets' indexer and the main process,
+and took the build past 2 GB; the titles index is then made after the pages, by `write_title_index`
+(benchmarks/README.md, twelfth pass)."""
+
+
 def title_parts(directives: Iterable[Directive]) -> list[list[Directive]]:
     """The directives in ceil(n / `TITLES_PART`) parts, each in their order. A directive's part
     follows from its address alone, so an edit or a new directive changes one part (and a publish
@@ -805,7 +813,10 @@ class IndexBeside:
     writers work meanwhile).
     """
 
-    def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache) -> None:
+    def __init__(self, items: list[tuple[str, Directive]], site_dir: Path, cache_dir: Path | None, texts: RenderCache,
+                 titles: bool = True) -> None:
+        """`titles`: make the titles index beside the writers too (see `TITLES_BESIDE_MAX`); without
+        it, `finish_titles()` returns at once and the build writes the titles index after the pages."""
         import multiprocessing
 
         pages = [SearchPage(f"/{d.url}", sort_value(d), entry, None, entry) for entry, d in items]
@@ -819,6 +830,11 @@ class IndexBeside:
         self._process = context.Process(target=self._run, args=(child,), name="vanban-index-beside", daemon=True)
         self._process.start()
         child.close()
+        self._titles = self._records = None
+        if titles:
+            self._start_titles(context)
+
+    def _start_titles(self, context) -> None:
         # The titles index in a process of its own: in a thread of the buckets' indexer, the two
         # took turns holding the interpreter, and the buckets waited. Its records are made by a
         # third, short-lived process: reading a directive writes its reference counts, which copies
@@ -855,6 +871,8 @@ class IndexBeside:
 
     def finish_titles(self) -> list[str]:
         """Wait for the titles index: the folders of its parts it put in place (none if it did not)."""
+        if self._titles is None:
+            return []
         try:
             titles = self._titles_conn.recv()
         except (EOFError, OSError):
