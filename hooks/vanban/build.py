@@ -363,8 +363,9 @@ class Build:
                 beside.written([search_entry_key(plan.pages[uri].key) for uri in state if plan.pages[uri].kind == "directive"])
 
     def _index_beside(self) -> IndexBeside | None:
-        """A cold build's search buckets, indexed while its pages are written (`search.IndexBeside`);
-        `VANBAN_INDEX_BESIDE=0` indexes them after."""
+        """A cold build's search buckets, indexed while its pages are written (`search.IndexBeside`),
+        and its titles index up to `TITLES_BESIDE_MAX` directives; `VANBAN_INDEX_BESIDE=0` indexes
+        them all after."""
         assert self.plan is not None and self.site is not None
         self.beside = None
         if self.streamed and os.environ.get("VANBAN_INDEX_BESIDE", "1") != "0":

@@ -72,7 +72,8 @@ __all__ = [
     "SearchPage", "search_page", "SEARCH_CACHE", "SEARCH_DIGESTS", "search_entry_key", "store_search_pages",
     "stored_search_pages", "prepare_pages", "BUCKET_LIMIT", "BUCKETS_FILE", "FILTER_COUNTS_FILE", "Bucket",
     "plan_buckets", "filter_counts", "write_filter_counts", "IndexStats", "write_index", "PagefindError",
-    "reply_timeout", "TITLES_BESIDE_MAX", "TITLES_FILE", "TITLES_PART", "title_opening", "title_parts", "title_records", "write_title_index", "IndexBeside",
+    "reply_timeout", "TITLES_BESIDE_MAX", "TITLES_FILE", "TITLES_PART", "title_opening", "title_parts",
+    "title_records", "write_title_index", "IndexBeside",
 ]
 
 log = logging.getLogger("mkdocs.hooks.vanban.search")
@@ -807,7 +808,8 @@ class IndexBeside:
     bucket in place (its folder is named by its content) or in the cache folder. The indexer is a
     process forked before the writers (no thread of this process runs while they fork): it holds
     no page, only which entries each bucket has. A second process writes the titles index
-    (`write_title_index`) meanwhile, from the records a third makes and sends it. `finish()` stops
+    (`write_title_index`) meanwhile, from the records a third makes and sends it (in archives of
+    up to `TITLES_BESIDE_MAX` directives). `finish()` stops
     the first after the bucket it is indexing (the buckets left are `write_index`'s, on every core);
     `finish_titles()` waits for the second, which the build calls last (a publish build's other
     writers work meanwhile).
