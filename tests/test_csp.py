@@ -111,3 +111,14 @@ def test_the_built_policy_equals_one_read_from_every_page_of_the_sample(sample_s
 def test_the_built_policy_equals_one_read_from_every_page_of_a_synthetic_archive(synthetic_site):
     # Hundreds of generated pages at every depth, paginated listings, short links, feeds.
     assert _headers_policy(synthetic_site.site) == content_security_policy(collect_inline_code(synthetic_site.site))
+
+
+def test_the_code_check_answers_each_text_for_itself_when_asked_again():
+    from vanban.csp import may_carry_code
+
+    plain, coded = "<p>Kế hoạch số 02/KH-UBND</p>", '<p onclick="x()">Kế hoạch</p>'
+    # The same text object is asked several times in a row (the page store, then the CSP hook);
+    # a different text, even after it, gets its own answer.
+    assert [may_carry_code(t) for t in (plain, plain, coded, coded, plain, "".join(["<p>", "a</p>"]))] == \
+        [False, False, True, True, False, False]
+    assert may_carry_code("".join(["<style>", "p{}</style>"])) is True

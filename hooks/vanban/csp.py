@@ -134,9 +134,18 @@ def may_carry_code(html: str) -> bool:
     (~0.05 ms for a directive's content of 16 KB; hashing the whole page costs ~0.4 ms). Attribute names
     are matched in lower case, as the archive's templates and Markdown write them; hand-written
     pages are always read whole."""
-    if _CODE_TAG.search(html):
-        return True
-    return any(m.start() > 0 and html[m.start() - 1].isspace() for pattern in _CODE_ATTRIBUTES for m in pattern.finditer(html))
+    # Asked three times of each written page's content (whether the page store may keep it, and
+    # twice by the CSP hook): the answer for the same text object is remembered.
+    global _last_answer
+    if _last_answer[0] is html:
+        return _last_answer[1]
+    found = bool(_CODE_TAG.search(html)) or any(
+        m.start() > 0 and html[m.start() - 1].isspace() for pattern in _CODE_ATTRIBUTES for m in pattern.finditer(html))
+    _last_answer = (html, found)
+    return found
+
+
+_last_answer: tuple[str | None, bool] = (None, False)
 
 
 class PageCode:
