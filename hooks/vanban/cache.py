@@ -27,8 +27,8 @@ from typing import Any, Iterable, Iterator
 
 import jinja2
 
-__all__ = ["RenderCache", "MemoryBytecodeCache", "FolderBytecodeCache", "TEMPLATE_CODE_DIR", "Stage", "STAGES", "PAGE_STAGES", "KIND_STAGES", "stage_key", "stage_files",
-           "code_fingerprint", "cache_dir_for", "read_kept", "keep"]
+__all__ = ["RenderCache", "MemoryBytecodeCache", "FolderBytecodeCache", "TEMPLATE_CODE_DIR", "Stage", "STAGES",
+           "PAGE_STAGES", "KIND_STAGES", "stage_key", "stage_files", "code_fingerprint", "cache_dir_for", "read_kept", "keep"]
 
 _PACKAGE = Path(__file__).resolve().parent
 

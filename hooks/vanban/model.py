@@ -15,8 +15,8 @@ from .numbers import DocumentNumber
 from .registry import DocType, Issuer, Topic
 from .text import display_subject
 
-__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Withdrawal", "Directive", "pack_body", "pack_bytes", "pack_text", "unpack_text", "Predicate",
-           "RELATIONS", "SIGNING_FORMS", "STATUSES", "WRITTEN_STATUSES", "WITHDRAWN"]
+__all__ = ["PartialDate", "Signer", "Attachment", "RelationRef", "Withdrawal", "Directive", "pack_body", "pack_bytes",
+           "pack_text", "unpack_text", "Predicate", "RELATIONS", "SIGNING_FORMS", "STATUSES", "WRITTEN_STATUSES", "WITHDRAWN"]
 
 # Decree 30/2020/NĐ-CP, Art. 13 and Appendix I: how the signer signs.
 SIGNING_FORMS = {
