@@ -7,6 +7,7 @@ the cross references (citations, relations, computed status: see `crossrefs.py`)
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -155,7 +156,7 @@ class _Seniority:
         """Folder → the files git tracks in it (asked only when two files collide)."""
 
     def order(self, group: list[Directive]) -> list[Directive]:
-        return sorted(group, key=lambda d: (not self._in_git(d.source), _mtime(d), d.rel_path))
+        return sorted(group, key=lambda d: (not self._in_git(d.source_path), _mtime(d), d.rel_path))
 
     def _in_git(self, source: Path) -> bool:
         folder = source.parent
@@ -172,7 +173,7 @@ class _Seniority:
 
 def _mtime(d: Directive) -> int:
     try:
-        return d.source.stat().st_mtime_ns
+        return os.stat(d.source).st_mtime_ns
     except OSError:
         return 0
 

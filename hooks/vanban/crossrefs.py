@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["CrossRefs", "CitedDocument", "Relation", "Resolution", "load_scans", "save_scans"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """What a reference found: the one target, or how many candidates (0: not in the archive)."""
 
@@ -39,7 +39,7 @@ class Resolution:
         return self.target is None and len(self.candidates) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CitedDocument:
     """One line of "Văn bản dẫn chiếu": a cited document (first citation of it in the text)."""
 
@@ -53,7 +53,7 @@ class CitedDocument:
         return self.resolution.target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Relation:
     """A front-matter relation: `source` <predicate> `ref` (resolved to `target` when in the archive)."""
 

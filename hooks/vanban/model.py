@@ -47,7 +47,7 @@ WITHDRAWN = "thu-hoi"
 WRITTEN_STATUSES = tuple(key for key in STATUSES if key != "chua-co-hieu-luc")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Predicate:
     """A kind of relation, read both ways: "thay thế" on one page, "bị thay thế bởi" on the other."""
 
@@ -79,7 +79,7 @@ RELATIONS: dict[str, Predicate] = {p.key: p for p in (
 )}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class PartialDate:
     """A date whose month or day may be blank, as on a real copy ("ngày   tháng   năm 2023")."""
 
@@ -125,7 +125,7 @@ class PartialDate:
         return _date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signer:
     name: str = ""
     position: str = ""
@@ -134,7 +134,7 @@ class Signer:
     """The signing-form line: "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"; empty when the head signs."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attachment:
     title: str
     path: str | None = None
@@ -157,7 +157,7 @@ class Attachment:
         return Path(self.path).name if self.path else ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelationRef:
     """A reference to another directive by number (and year, where the number alone is ambiguous)."""
 
@@ -172,7 +172,7 @@ class RelationRef:
     shown without a link, and never reported as missing."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Withdrawal:
     """`withdrawal:` of a directive with `status: thu-hoi`: when, why and by which document."""
 
@@ -186,8 +186,9 @@ class Withdrawal:
 class Directive:
     """One published directive, as read from its Markdown file."""
 
-    source: Path
-    """Absolute path of the Markdown file."""
+    source: str
+    """Absolute path of the Markdown file (`source_path` as a Path). A string, as in the loader's
+    memo: a `Path` kept ~0.5 KB a directive in memory, held by every forked page writer."""
     rel_path: str
     """Path shown to staff, relative to the project root."""
     number: DocumentNumber
@@ -244,6 +245,10 @@ class Directive:
     def body(self) -> str:
         """The text below the front matter; "" when there is none (blank lines count as none)."""
         return unpack_text(self.body_packed) if self.body_packed else ""
+
+    @property
+    def source_path(self) -> Path:
+        return Path(self.source)
 
     @property
     def year(self) -> int | None:

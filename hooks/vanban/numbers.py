@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from .text import fold, normalize, slugify
 
@@ -35,7 +34,7 @@ _NUMBER = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocumentNumber:
     """A parsed "số/ký hiệu"; build it with `DocumentNumber.parse`."""
 
@@ -47,6 +46,11 @@ class DocumentNumber:
     """The ký hiệu split on "-": ("KH", "UBND")."""
     text: str = field(compare=False)
     """The number as printed, normalised (NFC, Đ look-alikes fixed, spaces removed)."""
+    # `key`, `slug` and `folded`, once asked (the instance is frozen; every lookup of the archive
+    # asks for the key). Slots rather than a __dict__: an unpickled instance had one of ~0.3 KB.
+    _key: str | None = field(default=None, init=False, repr=False, compare=False)
+    _slug: str | None = field(default=None, init=False, repr=False, compare=False)
+    _folded: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def parse(cls, raw: str) -> "DocumentNumber":
@@ -72,23 +76,28 @@ class DocumentNumber:
     def is_numbered(self) -> bool:
         return self.numeral is not None
 
-    @cached_property
+    @property
     def key(self) -> str:
         """Identity for matching: upper-case, numeral without leading zeros ("2/KH-UBND")."""
-        # Cached (the instance is frozen): every lookup of the archive asks for it.
-        numeral = str(int(re.sub(r"\D", "", self.numeral))) + re.sub(r"\d", "", self.numeral) if self.numeral else ""
-        year = f"{self.year}/" if self.year else ""
-        return f"{numeral.upper()}/{year}{self.symbol.upper()}"
+        if self._key is None:
+            numeral = str(int(re.sub(r"\D", "", self.numeral))) + re.sub(r"\d", "", self.numeral) if self.numeral else ""
+            year = f"{self.year}/" if self.year else ""
+            object.__setattr__(self, "_key", f"{numeral.upper()}/{year}{self.symbol.upper()}")
+        return self._key
 
-    @cached_property
+    @property
     def slug(self) -> str:
         """Permalink segment: "1562/UBND-KT" → "1562-ubnd-kt", "30/2020/NĐ-CP" → "30-2020-nd-cp"."""
-        return slugify(self.text)
+        if self._slug is None:
+            object.__setattr__(self, "_slug", slugify(self.text))
+        return self._slug
 
-    @cached_property
+    @property
     def folded(self) -> str:
         """Lower-case ASCII form for search: "30/2020/nd-cp"."""
-        return fold(self.text)
+        if self._folded is None:
+            object.__setattr__(self, "_folded", fold(self.text))
+        return self._folded
 
     def __str__(self) -> str:
         return self.text

@@ -18,7 +18,7 @@ __all__ = ["DocType", "Issuer", "Topic", "Registries", "load_registries", "REGIS
 REGISTRY_DIR = "_registries"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DocType:
     key: str
     name: str
@@ -28,7 +28,7 @@ class DocType:
     legal_normative: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issuer:
     key: str
     name: str
@@ -40,7 +40,7 @@ class Issuer:
     place: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     key: str
     name: str

@@ -25,7 +25,7 @@ PREFIX = "so/"
 """Site-relative folder of the short links ("số" = number)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class ShortLink:
     slug: str
     directives: list[Directive]

@@ -26,7 +26,7 @@ HOME_MARKER = "<!-- vanban:home -->"
 """Placed in the hand-written home page where the generated overview goes."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """A page's HTML, kept compressed between rendering and writing: the plan holds every page at
     once (for the search index, and for the next rebuild of `mkdocs serve`), which as text took
@@ -52,7 +52,7 @@ class Rendered:
         return cls(packed, json.loads(toc))
 
 
-@dataclass
+@dataclass(slots=True)
 class PageSpec:
     src_uri: str
     url: str
@@ -96,7 +96,7 @@ class PageSpec:
         self.text = None
 
 
-@dataclass
+@dataclass(slots=True)
 class AttachmentFile:
     dest_uri: str
     """"van-ban/2023/02-kh-ubnd/ke-hoach.pdf"."""

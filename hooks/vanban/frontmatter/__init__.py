@@ -62,7 +62,7 @@ def read_directive(path: Path, shown: str, data: dict, lines: dict[str, int], re
     if fm.has_errors or not (number and doc_type and issuer and subject is not None):
         return None, fm.problems
     directive = Directive(
-        source=path, rel_path=shown, number=number, type=doc_type, issuer=issuer, subject=subject, date=date,
+        source=str(path), rel_path=shown, number=number, type=doc_type, issuer=issuer, subject=subject, date=date,
         body_packed=pack_body(body), body_line=body_line, number_line=fm.line_of("number"),
         slug_line=fm.line_of("slug"), slug=slug, metadata_only=metadata_only, **fields,
     )
