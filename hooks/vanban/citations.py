@@ -126,8 +126,9 @@ def find_citations(text: str) -> list[Citation]:
         pos = end
         # Interned: the same words recur across the archive's citations, held for the whole build.
         found.append(Citation(
-            start=m.start(), end=end, link_end=link_end, kind=sys.intern(" ".join(m["type"].split())), number=number,
-            date=cited_date, issuer=sys.intern(issuer) if issuer else issuer, text=sys.intern(" ".join(text[m.start():end].split())),
+            start=m.start(), end=end, link_end=link_end, kind=sys.intern(" ".join(m["type"].split())),
+            number=number, date=cited_date, issuer=sys.intern(issuer) if issuer else None,
+            text=sys.intern(" ".join(text[m.start():end].split())),
         ))
     return found
 

@@ -182,8 +182,10 @@ def _share_values(d: Directive, values: dict[object, object]) -> None:
     d.topics = values.setdefault(d.topics, d.topics)
     if d.date is not None:
         d.date = values.setdefault(d.date, d.date)
+    # The number is frozen and its own (numbers differ), but its symbol ("KH-UBND") recurs: an
+    # equal tuple in its place changes nothing the number means.
     parts = d.number.symbol_parts
-    object.__setattr__(d.number, "symbol_parts", values.setdefault(parts, parts))  # frozen, same value
+    object.__setattr__(d.number, "symbol_parts", values.setdefault(parts, parts))
 
 
 PARALLEL_THRESHOLD = 300
