@@ -93,8 +93,8 @@ def test_several_citations_in_one_sentence_in_order():
 
 def test_a_number_cited_again_is_the_same_number():
     # A build holds every directive's citations; one number cited in many texts is one object.
-    first, second = find_citations("Kế hoạch số 02/KH-UBND ngày 04/01/2023 của UBND tỉnh")[0], \
-        find_citations("Thực hiện Kế hoạch số 02/KH-UBND ngày 04/01/2023 của UBND tỉnh về việc")[0]
+    first = find_citations("Kế hoạch số 02/KH-UBND ngày 04/01/2023 của UBND tỉnh")[0]
+    second = find_citations("Thực hiện Kế hoạch số 02/KH-UBND ngày 04/01/2023 của UBND tỉnh về việc")[0]
     assert first.number is second.number and first.issuer == second.issuer == "UBND tỉnh"
     assert find_citations("Kế hoạch số 2/KH-UBND")[0].number.text == "2/KH-UBND"  # not the "02" above
 
