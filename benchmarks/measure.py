@@ -21,7 +21,7 @@ __all__ = ["Measured", "run", "median_time"]
 
 class Measured:
     def __init__(self, wall: float, peak_mb: float, code: int, output: str, cpu: float = 0.0,
-                 kernel: float = 0.0) -> None:
+                 kernel: float = 0.0, cpu_by_name: dict[str, float] | None = None) -> None:
         self.wall = wall
         self.peak_mb = peak_mb
         self.code = code
@@ -32,6 +32,10 @@ class Measured:
         self.kernel = kernel
         """The system (kernel) part of `cpu`: on ext4 without a journal, creating files and folders
         within ~60 s of deleting many costs most of it (benchmarks/README.md, tenth pass)."""
+        self.cpu_by_name = cpu_by_name or {}
+        """CPU seconds of the tree's processes by command name ("pagefind", "mkdocs", …), each as
+        last sampled before it ended: a lower bound (up to 50 ms of each process's last work is
+        missed), which is what tells Pagefind's CPU from the build's own."""
 
 
 def _children() -> dict[int, list[int]]:
@@ -58,14 +62,31 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def tree_pss_mb(root: int) -> float:
+def _tree(root: int) -> list[int]:
     tree = _children()
-    total, stack = 0, [root]
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += _pss_kb(pid)
+        found.append(pid)
         stack.extend(tree.get(pid, []))
-    return total / 1024
+    return found
+
+
+def tree_pss_mb(root: int) -> float:
+    return sum(_pss_kb(pid) for pid in _tree(root)) / 1024
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> tuple[str, float] | None:
+    """(command name, user + system CPU seconds so far) of a process, None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
+    return name, (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
@@ -74,11 +95,16 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     done = threading.Event()
+    seen: dict[int, tuple[str, float]] = {}
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_pss_mb(proc.pid))
+            pids = _tree(proc.pid)
+            peak = max(peak, sum(_pss_kb(pid) for pid in pids) / 1024)
+            for pid in pids:
+                if (found := _cpu(pid)) is not None:
+                    seen[pid] = found
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -90,7 +116,10 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     sampler.join()
     kernel = after.ru_stime - before.ru_stime
     cpu = (after.ru_utime - before.ru_utime) + kernel
-    return Measured(wall, peak, proc.returncode, stderr or "", cpu, kernel)
+    by_name: dict[str, float] = {}
+    for name, seconds in seen.values():
+        by_name[name] = by_name.get(name, 0.0) + seconds
+    return Measured(wall, peak, proc.returncode, stderr or "", cpu, kernel, by_name)
 
 
 def median_time(fn, runs: int) -> float:

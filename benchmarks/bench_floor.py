@@ -1,0 +1,167 @@
+"""The least CPU a cold build on this stack can take: Pagefind, Python-Markdown and PyYAML alone, against the targets.
+
+    python benchmarks/bench_floor.py [--size 10000] [--runs 3] [--pause 30] [--no-hugo]
+
+Issue 23 asks for a cold build within 1.5× of Hugo + the Pagefind CLI at 10 000 directives, and
+within 6 minutes at 100 000, on a 2-core machine. Three parts of a cold build are the stack's, not
+this project's, and cannot be cached away in a cold build: Pagefind indexing every directive's
+text, Python-Markdown parsing every body and PyYAML reading every front matter. Each run (alternating, the same synthetic archive as
+`bench_compare.py`) measures:
+
+- Hugo + the Pagefind CLI over Hugo's pages (skipped with `--no-hugo`), as `bench_compare.py` does;
+- our cold build (an empty cache), its wall and CPU, and the CPU of its Pagefind processes
+  (`measure.Measured.cpu_by_name`: sampled every 50 ms, so a lower bound);
+- Python-Markdown over every body of the archive in one process, twice: with only the library's
+  extensions a body needs (`tables`, `sane_lists`, `toc`; the floor), and with the archive's own
+  body renderer (`render.make_markdown`: pinpoint anchors, citation links, safe links; no cache);
+- PyYAML's C loader (`CSafeLoader`, as the archive's loader uses) over every front matter.
+
+The floor is (Pagefind's CPU + the faster of the two Markdown figures + PyYAML's) / the machine's cores: the
+wall time of a build that did nothing else, with both cores busy all the time. (The archive's
+renderer is the faster one: it skips the inline patterns on text none of them can match.) When it is above the target,
+no work on this project's own code can reach the target on this machine. Numbers only; nothing
+is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import measure  # noqa: E402
+from bench_build import archive, build_cmd, project_copy  # noqa: E402
+from bench_compare import SetAside, hugo_site  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+_FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
+
+
+def split(directives: Path) -> list[tuple[str, str]]:
+    """Every directive's (front matter, body)."""
+    found = []
+    for path in sorted(p for p in directives.rglob("*.md") if "_registries" not in p.parts):
+        text = path.read_text(encoding="utf-8")
+        match = _FRONT.match(text)
+        found.append((text[4:match.end() - 4], text[match.end():]) if match else ("", text))
+    return found
+
+
+def components_cpu(directives: Path) -> tuple[float, float, float]:
+    """CPU seconds of plain Python-Markdown and of the archive's body renderer over every body,
+    and of PyYAML's C loader over every front matter."""
+    import markdown
+    import yaml
+
+    sys.path.insert(0, str(ROOT / "hooks"))
+    from vanban.render import make_markdown
+
+    texts = split(directives)
+    timed = []
+    for md in (markdown.Markdown(extensions=["tables", "sane_lists", "toc"], output_format="html"), make_markdown()):
+        start = time.process_time()
+        for _, body in texts:
+            md.reset()
+            md.convert(body)
+        timed.append(time.process_time() - start)
+    start = time.process_time()
+    for front, _ in texts:
+        yaml.load(front, Loader=yaml.CSafeLoader)  # noqa: S506 - a safe loader
+    return timed[0], timed[1], time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds to wait before each timed build")
+    parser.add_argument("--no-hugo", action="store_true", help="leave out Hugo + Pagefind (at 100 000 the target is 6 minutes)")
+    parser.add_argument("--markdown-only", type=Path, help=argparse.SUPPRESS)  # the child's job
+    args = parser.parse_args()
+    if args.markdown_only:
+        print(*components_cpu(args.markdown_only))
+        return
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    if not args.no_hugo and not hugo:
+        raise SystemExit("hugo not found: apt-get install hugo (Debian's package), or --no-hugo")
+    cores = os.cpu_count() or 1
+    directives = archive(args.size)
+    project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{args.size}") if hugo else None
+    rows: dict[str, list[float]] = {k: [] for k in ("hp", "cold", "cold_cpu", "kernel", "pagefind", "plain_md", "our_md", "yaml")}
+    aside = SetAside(Path(tempfile.mkdtemp(prefix="bench-floor-aside-")))
+    print(f"machine: {cores} cores; {args.size} directives; {args.runs} alternating runs"
+          + (f"; {args.pause:g} s pause before each build" if args.pause else ""), flush=True)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
+            code = project_copy(Path(tmp) / "project")
+            for run in range(args.runs):
+                if hugo:
+                    public = Path(tmp) / "public"
+                    aside.put(public)
+                    time.sleep(args.pause)
+                    h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
+                    p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
+                    if h.code or p.code:
+                        raise SystemExit(f"Hugo/Pagefind failed:\n{h.output[-2000:]}\n{p.output[-2000:]}")
+                    rows["hp"].append(h.wall + p.wall)
+                site, cache = Path(tmp) / "site", Path(tmp) / f"cache-{run}"
+                aside.put(site)
+                time.sleep(args.pause)
+                m = measure.run(build_cmd(code, site), dict(env, VANBAN_CACHE=str(cache)), ROOT)
+                if m.code:
+                    raise SystemExit(f"mkdocs build failed:\n{m.output[-3000:]}")
+                aside.put(cache)
+                rows["cold"].append(m.wall)
+                rows["cold_cpu"].append(m.cpu)
+                rows["kernel"].append(m.kernel)
+                rows["pagefind"].append(sum(s for name, s in m.cpu_by_name.items() if name.startswith("pagefind")))
+                child = subprocess.run([sys.executable, __file__, "--markdown-only", str(directives)],
+                                       capture_output=True, text=True, check=True)
+                plain, ours, front = (float(x) for x in child.stdout.split())
+                rows["plain_md"].append(plain)
+                rows["our_md"].append(ours)
+                rows["yaml"].append(front)
+                print(f"  run {run + 1}: " + (f"H+P {rows['hp'][-1]:.1f} s; " if hugo else "")
+                      + f"cold {m.wall:.1f} s (CPU {m.cpu:.1f} s, of which Pagefind {rows['pagefind'][-1]:.1f} s, "
+                      f"the kernel {m.kernel:.1f} s); "
+                      f"Python-Markdown plain {plain:.1f} CPU-s, the archive's renderer {ours:.1f} CPU-s; "
+                      f"PyYAML {front:.1f} CPU-s", flush=True)
+    finally:
+        aside.delete()
+    report(rows, args.size, cores, hugo is not None)
+
+
+def report(rows: dict[str, list[float]], n: int, cores: int, with_hugo: bool) -> None:
+    med = {k: statistics.median(v) for k, v in rows.items() if v}
+    markdown = min(med["plain_md"], med["our_md"])
+    floor_cpu = med["pagefind"] + markdown + med["yaml"]
+    floor = floor_cpu / cores
+    target = 1.5 * med["hp"] if with_hugo else 360.0
+    print(f"\n{n} directives, medians:")
+    if with_hugo:
+        print(f"  Hugo + Pagefind CLI            {med['hp']:7.1f} s   target 1.5x = {target:.1f} s")
+    else:
+        print(f"  target                         {target:7.1f} s")
+    print(f"  our cold build                 {med['cold']:7.1f} s   CPU {med['cold_cpu']:.1f} s (the kernel's part {med['kernel']:.1f} s)")
+    print(f"  Pagefind in it                 {med['pagefind']:7.1f} CPU-s")
+    print(f"  Python-Markdown, plain         {med['plain_md']:7.1f} CPU-s ({1000 * med['plain_md'] / n:.2f} ms a body)")
+    print(f"  the archive's body renderer    {med['our_md']:7.1f} CPU-s ({1000 * med['our_md'] / n:.2f} ms a body)")
+    print(f"  PyYAML (C loader), front matter {med['yaml']:7.1f} CPU-s ({1000 * med['yaml'] / n:.2f} ms a directive)")
+    print(f"  floor: (Pagefind + the faster Markdown + PyYAML) / {cores} cores = {floor:.1f} s"
+          f" = {floor / target:.2f} of the target" + (f", {floor / med['hp']:.2f}x H+P" if with_hugo else ""))
+    print(f"  left for everything else within the target: {target - floor:.1f} s of wall, "
+          f"{cores * (target - floor):.1f} CPU-s; the cold build's CPU outside the floor: {med['cold_cpu'] - floor_cpu:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
