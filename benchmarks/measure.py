@@ -79,14 +79,15 @@ def tree_pss_mb(root: int) -> float:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu(pid: int) -> tuple[str, float] | None:
-    """(command name, user + system CPU seconds so far) of a process, None once it is gone."""
+def _cpu(pid: int) -> tuple[tuple[int, str], str, float] | None:
+    """((pid, start time), command name, user + system CPU seconds so far) of a process, None once
+    it is gone; the start time tells a process from a later one given the same pid."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
     name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
-    return name, (int(fields[11]) + int(fields[12])) / _TICKS
+    return (pid, fields[19]), name, (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
@@ -95,7 +96,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0.0
     done = threading.Event()
-    seen: dict[int, tuple[str, float]] = {}
+    seen: dict[tuple[int, str], tuple[str, float]] = {}
 
     def sample() -> None:
         nonlocal peak
@@ -104,7 +105,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
             peak = max(peak, sum(_pss_kb(pid) for pid in pids) / 1024)
             for pid in pids:
                 if (found := _cpu(pid)) is not None:
-                    seen[pid] = found
+                    seen[found[0]] = found[1:]
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
