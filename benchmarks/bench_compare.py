@@ -110,6 +110,17 @@ def hugo_site(directives: Path, out: Path) -> Path:
     return out
 
 
+def hugo_and_pagefind(hugo: str, project: Path, public: Path, aside: SetAside, pause: float) -> tuple[measure.Measured, measure.Measured]:
+    """Hugo's build of `project` into `public` (a previous output set aside), then the Pagefind CLI over it."""
+    aside.put(public)
+    time.sleep(pause)
+    h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
+    p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
+    if h.code or p.code:
+        raise SystemExit(f"Hugo/Pagefind failed:\n{h.output[-2000:]}\n{p.output[-2000:]}")
+    return h, p
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -146,13 +157,7 @@ def compare(n: int, args: argparse.Namespace, hugo: str, upgrades: list, names: 
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
         for run in range(args.runs):
-            public = Path(tmp) / "public"
-            aside.put(public)
-            time.sleep(args.pause)
-            h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
-            p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
-            if h.code or p.code:
-                raise SystemExit(f"Hugo/Pagefind failed:\n{h.output[-2000:]}\n{p.output[-2000:]}")
+            h, p = hugo_and_pagefind(hugo, project, Path(tmp) / "public", aside, args.pause)
             hugo_s.append(h.wall)
             pf_s.append(p.wall)
             theirs.append(h.wall + p.wall)

@@ -39,10 +39,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import measure  # noqa: E402
 from bench_build import archive, build_cmd, project_copy  # noqa: E402
-from bench_compare import SetAside, hugo_site  # noqa: E402
+from bench_compare import SetAside, hugo_and_pagefind, hugo_site  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.S)
 
 
@@ -107,13 +106,7 @@ def main() -> None:
             code = project_copy(Path(tmp) / "project")
             for run in range(args.runs):
                 if hugo:
-                    public = Path(tmp) / "public"
-                    aside.put(public)
-                    time.sleep(args.pause)
-                    h = measure.run([hugo, "--quiet", "--source", str(project), "--destination", str(public)])
-                    p = measure.run([str(BIN / "python"), "-m", "pagefind", "--site", str(public)])
-                    if h.code or p.code:
-                        raise SystemExit(f"Hugo/Pagefind failed:\n{h.output[-2000:]}\n{p.output[-2000:]}")
+                    h, p = hugo_and_pagefind(hugo, project, Path(tmp) / "public", aside, args.pause)
                     rows["hp"].append(h.wall + p.wall)
                     rows["hp_pagefind"].append(p.cpu)
                 site, cache = Path(tmp) / "site", Path(tmp) / f"cache-{run}"
