@@ -39,7 +39,13 @@ class Measured:
 
 
 def _children() -> dict[int, list[int]]:
+    return _scan()[0]
+
+
+def _scan() -> tuple[dict[int, list[int]], dict[int, str]]:
+    """Parent pid → its children's pids, and each process's /proc stat line (read once a sample)."""
     tree: dict[int, list[int]] = {}
+    stats: dict[int, str] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -49,7 +55,8 @@ def _children() -> dict[int, list[int]]:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
         tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
+        stats[int(entry.name)] = stat
+    return tree, stats
 
 
 def _pss_kb(pid: int) -> int:
@@ -62,8 +69,8 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def _tree(root: int) -> list[int]:
-    tree = _children()
+def _tree(root: int, tree: dict[int, list[int]] | None = None) -> list[int]:
+    tree = _children() if tree is None else tree
     found, stack = [], [root]
     while stack:
         pid = stack.pop()
@@ -79,13 +86,9 @@ def tree_pss_mb(root: int) -> float:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu(pid: int) -> tuple[tuple[int, str], str, float] | None:
-    """((pid, start time), command name, user + system CPU seconds so far) of a process, None once
-    it is gone; the start time tells a process from a later one given the same pid."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
+def _cpu(pid: int, stat: str) -> tuple[tuple[int, str], str, float]:
+    """((pid, start time), command name, user + system CPU seconds so far) of a process from its
+    /proc stat line; the start time tells a process from a later one given the same pid."""
     name, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:].split()
     return (pid, fields[19]), name, (int(fields[11]) + int(fields[12])) / _TICKS
 
@@ -101,10 +104,12 @@ def run(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = No
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            pids = _tree(proc.pid)
+            tree, stats = _scan()
+            pids = _tree(proc.pid, tree)
             peak = max(peak, sum(_pss_kb(pid) for pid in pids) / 1024)
             for pid in pids:
-                if (found := _cpu(pid)) is not None:
+                if pid in stats:
+                    found = _cpu(pid, stats[pid])
                     seen[found[0]] = found[1:]
             done.wait(0.05)
 
