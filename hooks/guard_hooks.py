@@ -1,12 +1,13 @@
 """MkDocs adapter for what keeps a build from hanging or ending in a traceback (`vanban.sitelock`,
 `vanban.bodies`, `vanban.oserrors`).
 
-Events used: on_startup (the command, --dirty), on_pre_build (first: lock the site folder before
+Events used: on_startup (the command, --dirty; under `mkdocs serve`, SIGTERM and SIGHUP act as Ctrl+C so
+the preview's temporary site is deleted, `vanban.stopping`), on_pre_build (first: lock the site folder before
 MkDocs empties it, and move its old files aside, `vanban.siteclean`), on_post_build (last: give
 the lock back once every file is written, and start deleting the old files in the background),
 on_build_error (give it back and start that deletion; a full disk, an
 unwritable folder or a body past its time budget ends the command with one line naming the path
-and the cause instead of a traceback) and on_shutdown.
+and the cause instead of a traceback) and on_shutdown (the preview's lock file goes with its folder).
 """
 
 from __future__ import annotations
@@ -23,12 +24,15 @@ from vanban.bodies import BodyTooSlow
 from vanban.oserrors import describe_os_error, disk_full, is_write_failure
 from vanban.search import PagefindError
 from vanban.siteclean import delete_aside, move_aside
-from vanban.sitelock import SiteBusy, SiteLock
+from vanban.sitelock import SiteBusy, SiteLock, lock_path
+from vanban.stopping import stop_like_ctrl_c
 
 _lock: SiteLock | None = None
 _site_dir: Path | None = None
 _empties_site = False
 """MkDocs empties the site folder: a build that is not --dirty (a preview builds into a folder of its own)."""
+_preview = False
+"""`mkdocs serve`: the site folder is a temporary one of this process's own, deleted when it stops."""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -36,8 +40,11 @@ _empties_site = False
 # ------------------------------------------------------------------------------------------------
 
 def on_startup(*, command: str, dirty: bool) -> None:
-    global _empties_site
+    global _empties_site, _preview
     _empties_site = command in ("build", "gh-deploy") and not dirty
+    _preview = command == "serve"
+    if _preview:
+        stop_like_ctrl_c()
 
 
 @event_priority(1000)
@@ -88,6 +95,9 @@ def on_build_error(*, error: Exception) -> None:
 
 def on_shutdown() -> None:
     _release()
+    if _preview and _site_dir is not None:
+        # No other build can know the preview's temporary folder, so none races for its lock file.
+        lock_path(_site_dir).unlink(missing_ok=True)
 
 
 # ------------------------------------------------------------------------------------------------

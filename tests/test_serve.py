@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import time
@@ -47,7 +48,11 @@ class Server:
     def __init__(self, folder: Path, log: Path, tmp: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(folder), VANBAN_CACHE=str(tmp / "cache"))
+        # MkDocs builds the preview into a folder under TMPDIR: one per server, so a test can look in it.
+        self.tmp = tmp / "tmp"
+        self.tmp.mkdir(exist_ok=True)
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(folder), VANBAN_CACHE=str(tmp / "cache"),
+                   TMPDIR=str(self.tmp))
         self.log = log
         self.out = log.open("w")
         # -v: MkDocs logs "Building page …" for every page it writes; the test counts them.
@@ -79,10 +84,13 @@ class Server:
         text = self.text()
         return text[: self.build_ends(text)[count - 1]].rsplit("Building documentation", 1)[-1]
 
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
-        self.out.close()
+    def stop(self, how: int = signal.SIGTERM) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(how)
+        code = self.proc.wait(timeout=20)
+        if not self.out.closed:
+            self.out.close()
+        return code
 
 
 @pytest.fixture()
@@ -112,6 +120,24 @@ def page_stamps(server: Server) -> dict[str, int]:
 
 def written_pages(before: dict[str, int], after: dict[str, int]) -> set[str]:
     return {k for k in after if before.get(k) != after[k]}
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_stopping_the_preview_deletes_its_copy_of_the_site(tmp_path, how):
+    # `kill`, systemd and `docker stop` send SIGTERM, a closed terminal SIGHUP: each used to end the
+    # preview without the cleanup Ctrl+C runs, leaving the whole site (680 MB at 10 000 directives).
+    folder = make_archive(tmp_path / "d", {"a.md": fixture_text("ke-hoach-hop-le.md")})
+    srv = Server(folder, tmp_path / "serve.log", tmp_path)
+    try:
+        wait_for(lambda: "Serving on" in srv.text(), "the server")
+        assert [p for p in srv.tmp.glob("mkdocs_*") if p.is_dir()], "the preview builds into TMPDIR"
+        code = srv.stop(how)
+    finally:
+        srv.stop()
+    log = srv.text()
+    assert code == 0, log[-3000:]
+    assert list(srv.tmp.iterdir()) == []  # the site and its lock file
+    assert "Shutting down" in log and "Traceback" not in log, log[-3000:]
 
 
 def test_editing_a_directive_body_rewrites_only_its_page(server):
