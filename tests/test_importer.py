@@ -48,6 +48,16 @@ def _empty_project() -> Path:
 _EMPTY: Path | None = None
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _remove_the_empty_project():
+    # Made outside pytest's own folders (a helper cannot ask for tmp_path), so removed here.
+    global _EMPTY
+    yield
+    if _EMPTY is not None:
+        shutil.rmtree(_EMPTY, ignore_errors=True)
+        _EMPTY = None
+
+
 def front_matter(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
     return yaml.safe_load(text.split("---\n")[1])
