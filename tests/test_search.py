@@ -328,6 +328,20 @@ def test_the_index_holds_each_directive_with_what_a_result_shows(sample_site):
         assert chrome not in record["content"], chrome
 
 
+def test_a_result_carries_no_anchors_nor_pins_and_leaves_the_attachment_heading_out(sample_site):
+    # Pagefind copies every element with an id, with its text, into the result's fragment as an
+    # "anchor" (for sub-results the search page never shows): the search page leaves those ids out,
+    # and the "¶" links, so a reader's phone downloads smaller fragments. The attachments' heading,
+    # left out by a selector, is still no part of the text.
+    records = fragments(sample_site.site)
+    assert all(record["anchors"] == [] for record in records.values())
+    assert not any("¶" in record["content"] for record in records.values())
+    seed = records["/van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/"]
+    assert "Tệp đính kèm" not in seed["content"] and "Kế hoạch số 02/KH-UBND" in seed["content"]
+    page = sample_site.page("van-ban/2023/stttt-ttbcxb-tuyen-truyen-cchc-sap-nhap-thon/")
+    assert 'class="vb-pin"' in page and 'id="vb-attachments-title"' in page  # the published page keeps both
+
+
 def test_a_page_with_d_stroke_words_carries_their_folds_in_the_index_only(sample_site):
     record = fragments(sample_site.site)["/van-ban/2025/245-stttt-vp/"]
     folds = record["meta"]["dd"].split()

@@ -33,9 +33,13 @@ from markdown.treeprocessors import Treeprocessor
 
 from .text import slugify
 
-__all__ = ["PinpointExtension", "label_of", "PIN_CLASS"]
+__all__ = ["PinpointExtension", "label_of", "PIN_CLASS", "PIN_HTML"]
 
 PIN_CLASS = "vb-pin"
+_PIN_LABEL = "Liên kết đến đoạn này"
+PIN_HTML = re.compile(rf' <a aria-label="{_PIN_LABEL}" class="{PIN_CLASS}" href="#[^"<>]*">¶</a>')
+"""A pin as a rendered body holds it, with the space before it (Python-Markdown writes attributes in
+name order): what the search pages leave out (`search.index_document`)."""
 _PIN_MARK = "data-vb-pin"
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "table", "blockquote", "pre"}
@@ -180,7 +184,7 @@ class _AddPins(Treeprocessor):
                 continue
             # Lean on purpose (one per paragraph, ~50 per page; pages stay under 40 KB): no title
             # repeating the label, and search leaves ".vb-pin" out by selector (search.EXCLUDED).
-            pin = etree.Element("a", {"class": PIN_CLASS, "href": f"#{el.get('id')}", "aria-label": "Liên kết đến đoạn này"})
+            pin = etree.Element("a", {"class": PIN_CLASS, "href": f"#{el.get('id')}", "aria-label": _PIN_LABEL})
             pin.text = "¶"
             target = el
             if el.tag == "li" and not (el.text or "").strip() and len(el) and el[0].tag == "p":

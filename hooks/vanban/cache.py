@@ -75,7 +75,8 @@ STAGES: dict[str, Stage] = {
     "page:home": Stage(("templates/home.html", "templates/_macros.html"), (), ("page",)),
     # What Pagefind reads for a directive: its page's HTML (`page` key) wrapped with search metadata.
     # An index bucket is keyed by the digests of those documents, not by any code (`search.Bucket`).
-    "search": Stage(("search.py", "oserrors.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
+    # (anchors.py: the "¶" links a search page leaves out.)
+    "search": Stage(("search.py", "anchors.py", "oserrors.py", "templates/search_index.html", *_MODEL, *_ARCHIVE), ("Jinja2",)),
     # A directive's open-data JSON, export record and CSV line, from its fields.
     "opendata": Stage(("opendata.py", "cite.py", "statements.py", *_MODEL, *_ARCHIVE)),
     # What frames a generated page around its HTML (`vanban.pagestore`): its head (seo.py,
