@@ -256,6 +256,24 @@ def test_yaml_problems_are_vietnamese_at_the_right_line(tmp_path, registries, ol
     assert not ENGLISH.search(p.message), p.message
 
 
+@pytest.mark.parametrize("line_break", ["\r", "\r\n", "\u2028", "\u2029"], ids=["CR", "CRLF", "LS", "PS"])
+def test_every_line_break_an_editor_shows_counts_as_a_line(tmp_path, registries, line_break):
+    # Old Mac files end lines with a lone CR; text pasted from the web may hold U+2028/U+2029. Editors
+    # and the YAML reader both start a new line there: the file reads as with "\n", and a problem
+    # names the line the staff member sees (a lone CR once ended the check in a traceback).
+    d, problems = load(tmp_path / "ok", VALID.replace("\n", line_break), registries=registries)
+    assert problems == [] and d.number.text == "02/KH-UBND" and d.date.display() == "04/01/2023"
+    bad = replace(VALID, "  name: Nguyễn Văn A", "\tname: Nguyễn Văn A").replace("\n", line_break)
+    d, problems = load(tmp_path / "tab", bad, registries=registries)
+    assert d is None and [(p.code, p.line) for p in problems] == [("VB108", 10)]
+
+
+@pytest.mark.parametrize("raw", [b'---\n$\r&:\n---', b'---\n"\r":\n---', b'---\na: 1\r  b: 2\n---\n'])
+def test_a_yaml_error_beside_a_lone_carriage_return_is_a_problem_not_a_traceback(tmp_path, registries, raw):
+    d, problems = load(tmp_path, raw, registries=registries)
+    assert d is None and problems and all(p.path == "vb.md" and p.line for p in problems)
+
+
 @pytest.mark.parametrize("old, new, code, words", [
     ("number: 02/KH-UBND", "number: 02/QĐ-UBND", "VB301", "của loại Quyết định, nhưng type: ke-hoach"),
     ("number: 02/KH-UBND", "number: 02/XYZ-UBND", "VB302", "'XYZ' trong '02/XYZ-UBND' không có trong danh mục"),
