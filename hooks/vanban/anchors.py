@@ -183,7 +183,7 @@ class _AddPins(Treeprocessor):
             if el.attrib.pop(_PIN_MARK, None) is None:
                 continue
             # Lean on purpose (one per paragraph, ~50 per page; pages stay under 40 KB): no title
-            # repeating the label, and search leaves ".vb-pin" out by selector (search.EXCLUDED).
+            # repeating the label; search pages leave it out (PIN_HTML, and ".vb-pin" in search.EXCLUDED).
             pin = etree.Element("a", {"class": PIN_CLASS, "href": f"#{el.get('id')}", "aria-label": _PIN_LABEL})
             pin.text = "¶"
             target = el
