@@ -122,7 +122,8 @@ def assert_clean_text(directive) -> None:
 
 
 # VANBAN_HYPOTHESIS_EXAMPLES=3000 searches deeper by hand; a clean clone's 150 found a lone "\r" bug.
-LOADER = settings(max_examples=int(os.environ.get("VANBAN_HYPOTHESIS_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+LOADER = settings(max_examples=int(os.environ.get("VANBAN_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+                  suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @LOADER

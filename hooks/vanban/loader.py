@@ -303,12 +303,20 @@ def _read_text(path: Path, shown: str) -> tuple[str, Problem | None]:
         line = raw[: exc.start].count(b"\n") + 1
         return "", rule("VB105", shown, "Tệp không được mã hóa UTF-8 (có thể là TCVN3/VNI hoặc Windows-1258): "
                                         "hãy lưu lại tệp với mã hóa UTF-8.", line=line)
-    return _CONTROL.sub("", _LINE_BREAK.sub("\n", text)).lstrip(_LEADING_INVISIBLE), None
+    return _CONTROL.sub("", _with_newlines(text)).lstrip(_LEADING_INVISIBLE), None
 
 
 # What editors and the YAML reader both take for the end of a line: a lone "\r" (old Mac files,
 # a bad paste), U+2028 and U+2029. Left in, YAML counted lines the error messages did not.
 _LINE_BREAK = re.compile("\r\n?|[\u2028\u2029]")
+
+
+def _with_newlines(text: str) -> str:
+    # Three scans for characters most files lack, not the expression over every file (0.5 µs against
+    # 35 µs a directive: every file of the archive is read on every cold build).
+    if "\r" in text or "\u2028" in text or "\u2029" in text:
+        return _LINE_BREAK.sub("\n", text)
+    return text
 
 
 # Control characters have no place in a field and break XML (the feeds): YAML escapes ("\x01")

@@ -103,12 +103,8 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Prob
             _walk(item, child, lines, problems, shown)
 
 
-_YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
-"""Where the YAML reader ends a line (its marks count these): the loader leaves only "\n"."""
-
-
 def _yaml_problem(exc: yaml.YAMLError, front: str, shown: str) -> Problem:
-    text_lines = _YAML_LINE_BREAK.split(front)
+    text_lines = front.split("\n")  # the only line break the loader leaves (`loader._with_newlines`)
     mark = getattr(exc, "problem_mark", None)
     opened = getattr(exc, "context_mark", None)
     problem_text = str(getattr(exc, "problem", "") or "")
