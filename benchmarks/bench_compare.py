@@ -1,6 +1,6 @@
 """The archive's full build against the stack a department would otherwise pick: Hugo + the Pagefind CLI.
 
-    python benchmarks/bench_compare.py [--sizes 1000 10000] [--runs 3]
+    python benchmarks/bench_compare.py [--sizes 1000 10000] [--runs 3] [--pause 30] [--no-hugo]
 
 Same synthetic directives for both (benchmarks/generate.py). For Hugo (Debian's package `hugo`),
 each directive becomes a content page with its title, date and text under a minimal template that
@@ -24,7 +24,8 @@ previous build's writes reach the disk). The "kernel s" column is the system par
 
 Runs alternate between the two stacks so machine load hits both alike; the table gives medians of
 wall time, the highest peak memory of the process tree (benchmarks/measure.py) and the ratio ours / theirs.
-Numbers only; nothing is asserted.
+Numbers only; nothing is asserted. `--no-hugo` times our builds alone: at 100 000 directives Hugo
++ Pagefind ran out of memory on these machines, and the target there is a time (6 minutes).
 """
 
 from __future__ import annotations
@@ -129,11 +130,12 @@ def main() -> None:
                         help="which of bench_build.UPGRADES to time (default: all)")
     parser.add_argument("--pause", type=float, default=0.0,
                         help="seconds to wait before timing each build (the previous one's writes reach the disk)")
+    parser.add_argument("--no-hugo", action="store_true", help="time our builds only (at 100 000, Hugo + Pagefind run out of memory)")
     args = parser.parse_args()
     upgrades = [u for u in UPGRADES if u[0] in args.upgrades]
-    hugo = shutil.which("hugo")
-    if not hugo:
-        raise SystemExit("hugo not found: apt-get install hugo (Debian's package)")
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    if not args.no_hugo and not hugo:
+        raise SystemExit("hugo not found: apt-get install hugo (Debian's package), or --no-hugo")
     print(f"machine: {os.cpu_count()} cores; median of {args.runs} alternating runs; memory = highest peak PSS of the process tree over the runs"
           + (f"; {args.pause:g} s pause before each build" if args.pause else ""))
     names = ["cold", "warm", "publish", *(f"upgrade {name}" for name, *_ in upgrades)]
@@ -145,10 +147,11 @@ def main() -> None:
         aside.delete()
 
 
-def compare(n: int, args: argparse.Namespace, hugo: str, upgrades: list, names: list[str], aside: SetAside) -> None:
-    """Runs of Hugo + Pagefind and of our builds at `n` directives, alternating; prints the table."""
+def compare(n: int, args: argparse.Namespace, hugo: str | None, upgrades: list, names: list[str], aside: SetAside) -> None:
+    """Runs of Hugo + Pagefind (unless `hugo` is None) and of our builds at `n` directives,
+    alternating; prints the table."""
     directives = archive(n)
-    project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}")
+    project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{n}") if hugo else None
     hugo_s, pf_s, theirs, theirs_mb, ours_mb, theirs_cpu = [], [], [], [], [], []
     ours: dict[str, list[float]] = {name: [] for name in names}
     ours_cpu: dict[str, list[float]] = {name: [] for name in names}
@@ -157,13 +160,14 @@ def compare(n: int, args: argparse.Namespace, hugo: str, upgrades: list, names: 
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", VANBAN_DIRECTIVES=str(directives))
         for run in range(args.runs):
-            h, p = hugo_and_pagefind(hugo, project, Path(tmp) / "public", aside, args.pause)
-            hugo_s.append(h.wall)
-            pf_s.append(p.wall)
-            theirs.append(h.wall + p.wall)
-            theirs_mb.append(max(h.peak_mb, p.peak_mb))
-            theirs_cpu.append(h.cpu + p.cpu)
-            theirs_kernel.append(h.kernel + p.kernel)
+            if hugo and project:
+                h, p = hugo_and_pagefind(hugo, project, Path(tmp) / "public", aside, args.pause)
+                hugo_s.append(h.wall)
+                pf_s.append(p.wall)
+                theirs.append(h.wall + p.wall)
+                theirs_mb.append(max(h.peak_mb, p.peak_mb))
+                theirs_cpu.append(h.cpu + p.cpu)
+                theirs_kernel.append(h.kernel + p.kernel)
             site = Path(tmp) / "site"
             aside.put(Path(tmp) / "project")
             code = project_copy(Path(tmp) / "project")
@@ -190,23 +194,29 @@ def compare(n: int, args: argparse.Namespace, hugo: str, upgrades: list, names: 
                 ours_kernel[name].append(m.kernel)
                 ours_mb.append(m.peak_mb)
             aside.put(Path(tmp) / f"cache-{run}")
-            print(f"  run {run + 1} at {n}: H+P {h.wall + p.wall:.1f} s (CPU {h.cpu + p.cpu:.1f} s, kernel {theirs_kernel[-1]:.1f} s); "
+            print(f"  run {run + 1} at {n}: " + (f"H+P {theirs[-1]:.1f} s (CPU {theirs_cpu[-1]:.1f} s, kernel {theirs_kernel[-1]:.1f} s); "
+                                                 if theirs else "")
                   + ", ".join(f"{name} {ours[name][-1]:.1f} s (CPU {ours_cpu[name][-1]:.1f} s, kernel {ours_kernel[name][-1]:.1f} s)"
                               for name in names), flush=True)
         for left in list(Path(tmp).iterdir()):  # the next size's builds come next: delete nothing yet
             aside.put(left)
     med = statistics.median
-    theirs_s, publish_s = med(theirs), med(ours["publish"])
-    print(f"N={n}: Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
-          f"ours peak {max(ours_mb):.0f} MB")
-    theirs_c, publish_c = med(theirs_cpu), med(ours_cpu["publish"])
+    publish_s, publish_c = med(ours["publish"]), med(ours_cpu["publish"])
+    theirs_s, theirs_c = (med(theirs), med(theirs_cpu)) if theirs else (None, None)
+    print(f"N={n}: " + (f"Hugo {med(hugo_s):.1f} s + Pagefind {med(pf_s):.1f} s = H+P {theirs_s:.1f} s ({med(theirs_mb):.0f} MB); "
+                        if theirs_s else "") + f"ours peak {max(ours_mb):.0f} MB")
     print(f"{'build':>28} {'median s':>9} {'/ H+P':>7} {'/ publish':>9} {'CPU s':>7} {'CPU / H+P':>9} {'CPU / publish':>13} {'kernel s':>8}")
     for name in names:
         c = med(ours_cpu[name])
-        print(f"{name:>28} {med(ours[name]):>9.1f} {med(ours[name]) / theirs_s:>7.2f} {med(ours[name]) / publish_s:>9.2f} "
-              f"{c:>7.1f} {c / theirs_c:>9.2f} {c / publish_c:>13.2f} {med(ours_kernel[name]):>8.1f}")
-    print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f} {'':>9} {'':>13} {med(theirs_kernel):>8.1f}")
+        print(f"{name:>28} {med(ours[name]):>9.1f} {_ratio(med(ours[name]), theirs_s):>7} {med(ours[name]) / publish_s:>9.2f} "
+              f"{c:>7.1f} {_ratio(c, theirs_c):>9} {c / publish_c:>13.2f} {med(ours_kernel[name]):>8.1f}")
+    if theirs_s and theirs_c:
+        print(f"{'Hugo + Pagefind':>28} {theirs_s:>9.1f} {1:>7.2f} {'':>9} {theirs_c:>7.1f} {'':>9} {'':>13} {med(theirs_kernel):>8.1f}")
     print(flush=True)
+
+
+def _ratio(ours: float, theirs: float | None) -> str:
+    return f"{ours / theirs:.2f}" if theirs else "–"
 
 if __name__ == "__main__":
     main()
