@@ -4,6 +4,10 @@
 site: 680 MB at 10 000 directives) and deletes it when it stops, but only on Ctrl+C. SIGTERM (`kill`,
 systemd, `docker stop`, a test harness) and SIGHUP (the terminal closed) end Python without running
 that cleanup, so every such stop left a copy of the site behind.
+
+Once stopping, the preview ignores a second SIGTERM or SIGHUP: a harness that signals its whole
+process group and then the preview too (`timeout`, then the test's own `terminate()`) cut the
+deletion of the site short and left most of it behind. SIGKILL still ends it at once.
 """
 
 from __future__ import annotations
@@ -35,8 +39,23 @@ def stop_like_ctrl_c() -> None:
 
 def _interrupt(signum: int, frame: object) -> None:
     if os.getpid() != _owner:
-        # A forked worker (the pool is told to stop with SIGTERM): end it the default way, silently.
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        _die_by_default(signum)
         return
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is _interrupt:
+            signal.signal(number, _stopping)
     raise KeyboardInterrupt
+
+
+def _stopping(signum: int, frame: object) -> None:
+    """A stop signal after the first: the preview is already stopping, and deleting its site."""
+    if os.getpid() != _owner:
+        _die_by_default(signum)
+
+
+def _die_by_default(signum: int) -> None:
+    """A forked worker (the pool is told to stop with SIGTERM): end it the default way, silently.
+    (Not SIG_IGN for the owner's later signals: a worker forked then would inherit it, and never stop.)"""
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)

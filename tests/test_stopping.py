@@ -1,0 +1,49 @@
+"""`vanban.stopping`: under the preview, SIGTERM and SIGHUP stop it as Ctrl+C does, once."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+
+import pytest
+
+from conftest import VENV_BIN
+
+# A process that asks for the preview's handling, is stopped, and while it cleans up (MkDocs deletes
+# the preview's site in a `finally`) is signalled again, as `timeout` and a harness's `terminate()`
+# both do; then it forks a worker that must still die of SIGTERM.
+PROGRAM = textwrap.dedent("""
+    import os, signal, sys, time
+    from vanban.stopping import stop_like_ctrl_c
+
+    stop_like_ctrl_c()
+    try:
+        os.kill(os.getpid(), signal.{first})
+        time.sleep(10)
+        sys.exit("not stopped")
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGHUP)
+        time.sleep(0.2)
+        print("site deleted", flush=True)
+    ready, say_ready = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.write(say_ready, b"x")  # (a signal before the child's start-up is over would be dropped)
+        time.sleep(10)
+        os._exit(3)
+    os.read(ready, 1)
+    os.kill(pid, signal.SIGTERM)
+    _, status = os.waitpid(pid, 0)
+    print("worker ended by signal", os.WTERMSIG(status) if os.WIFSIGNALED(status) else None, flush=True)
+""")
+
+
+@pytest.mark.parametrize("first", ["SIGTERM", "SIGHUP"])
+def test_a_second_stop_signal_does_not_cut_the_cleanup_short(first):
+    done = subprocess.run([str(VENV_BIN / "python"), "-c", PROGRAM.format(first=first)],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["stopping", "site deleted", "worker ended by signal 15"]
+    assert "Traceback" not in done.stderr
