@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import statistics
 import subprocess
@@ -46,13 +47,30 @@ def get(url: str) -> str:
         return ""
 
 
-def wait_until(check, timeout: float) -> float:
+def wait_until(check, timeout: float, log: Path) -> float:
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         if check():
             return time.perf_counter() - start
         time.sleep(0.05)
-    raise TimeoutError
+    raise SystemExit(f"no answer after {timeout:g} s; the preview's log ends:\n{_tail(log)}")
+
+
+def _served(proc: subprocess.Popen, log: Path) -> bool:
+    """The preview says it serves; raises when it ended first (its first build failed)."""
+    if "Serving on" in log.read_text(errors="replace"):
+        return True
+    if proc.poll() is not None:
+        raise SystemExit(f"mkdocs serve ended with {proc.returncode} before serving; its log ends:\n{_tail(log)}")
+    return False
+
+
+def _tail(log: Path, lines: int = 30) -> str:
+    """The last lines of the preview's log, which name what it waited for or failed on."""
+    try:
+        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
 
 
 def page_url_of(path: Path, folder: Path) -> str:
@@ -86,8 +104,11 @@ def main() -> None:
         with log.open("w") as out:
             proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
                                     cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            # SIGTERM (`timeout`, a CI runner's limit) ends this script through `finally`: killed
+            # the default way it left the preview running, orphaned, with its site in /tmp.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(f"bench_serve.py stopped by SIGTERM\n{_tail(log)}"))
             try:
-                first = wait_until(lambda: "Serving on" in log.read_text(errors="replace") and get(base), 1800)
+                first = wait_until(lambda: _served(proc, log) and get(base), 1800, log)
                 print(f"N={args.size}: first build and serve {first:.1f} s (cold cache)")
                 results: dict[str, list[float]] = {"body": [], "subject": []}
                 for i in range(args.edits):
@@ -103,7 +124,7 @@ def main() -> None:
                         time.sleep(args.pause)
                         t0 = time.perf_counter()
                         path.write_text(edited, encoding="utf-8")
-                        wait_until(lambda: token in get(url), 300)
+                        wait_until(lambda: token in get(url), 300, log)
                         results[kind].append(time.perf_counter() - t0)
                 for kind, values in results.items():
                     print(f"  {kind} edit → served page: median {statistics.median(values):.2f} s, "
