@@ -218,5 +218,6 @@ def compare(n: int, args: argparse.Namespace, hugo: str | None, upgrades: list, 
 def _ratio(ours: float, theirs: float | None) -> str:
     return f"{ours / theirs:.2f}" if theirs else "–"
 
+
 if __name__ == "__main__":
     main()

@@ -6,7 +6,7 @@ systemd, `docker stop`, a test harness) and SIGHUP (the terminal closed) end Pyt
 that cleanup, so every such stop left a copy of the site behind.
 
 Once stopping, the preview ignores a second SIGTERM or SIGHUP: a harness that signals its whole
-process group and then the preview too (`timeout`, then the test's own `terminate()`) cut the
+process group and then the preview too (`timeout`, then a benchmark's own `terminate()`) cut the
 deletion of the site short and left most of it behind. SIGKILL still ends it at once.
 """
 
