@@ -31,20 +31,14 @@ def stop_like_ctrl_c() -> None:
     if threading.current_thread() is not threading.main_thread():
         return
     _owner = os.getpid()
-    for name in STOP_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            signal.signal(number, _interrupt)
+    _replace(signal.SIG_DFL, _interrupt)
 
 
 def _interrupt(signum: int, frame: object) -> None:
     if os.getpid() != _owner:
         _die_by_default(signum)
         return
-    for name in STOP_SIGNALS:
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is _interrupt:
-            signal.signal(number, _stopping)
+    _replace(_interrupt, _stopping)
     raise KeyboardInterrupt
 
 
@@ -52,6 +46,14 @@ def _stopping(signum: int, frame: object) -> None:
     """A stop signal after the first: the preview is already stopping, and deleting its site."""
     if os.getpid() != _owner:
         _die_by_default(signum)
+
+
+def _replace(handler: object, by: object) -> None:
+    """Each stop signal this platform has whose handler is `handler` gets `by` instead."""
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is handler:
+            signal.signal(number, by)
 
 
 def _die_by_default(signum: int) -> None:
