@@ -14,18 +14,27 @@ Pagefind and ours alternating, the same synthetic archive as `bench_compare.py`)
 - Python-Markdown over every body of the archive in one process, twice: with only the library's
   extensions a body needs (`tables`, `sane_lists`, `toc`), and with the archive's own body
   renderer (`render.make_markdown`: pinpoint anchors, citation links, safe links; no cache);
-- PyYAML's C loader (`CSafeLoader`, as the archive's loader uses) over every front matter.
+- PyYAML's C loader (`CSafeLoader`, as the archive's loader uses) over every front matter;
+- in the same process, what other issues ask every cold build to make and no cache spares it,
+  each in memory (no file written): the directive template around every body (`Renderer.directive`
+  less the body renderer's figure: cross-references, the citation, the outline), the search pages
+  (`search.search_page`), the titles index (its records and Pagefind over them, issue 18's ranking),
+  the open-data records (`opendata.directive_record`) and the `.gz` copies of the rendered content
+  (a lower bound: the published page is that content in Material's frame).
 
 The floor is (Pagefind + the faster of the two Markdown figures + PyYAML) / the machine's cores:
 the wall time of a build that did nothing else, with every core busy all the time. (The archive's
-renderer is the faster one: it skips the inline patterns on text none of them can match.) When the
-floor is above the target, no work on this project's own code reaches it on this machine; below
-it, the report says how much CPU is left for everything else. Numbers only; nothing is asserted.
+renderer is the faster one: it skips the inline patterns on text none of them can match.) The
+floor with what other issues require adds the last list. When a floor is above the target, no
+work on this project's own code reaches it on this machine without dropping what it counts; below
+it, the report says how much CPU is left for everything else (MkDocs and Material's frame, the
+listings, the files and folders, the caches the next build reads). Numbers only; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -55,9 +64,10 @@ def split(directives: Path) -> list[tuple[str, str]]:
     return found
 
 
-def components_cpu(directives: Path) -> tuple[float, float, float]:
+def components_cpu(directives: Path) -> dict[str, float]:
     """CPU seconds of plain Python-Markdown and of the archive's body renderer over every body,
-    and of PyYAML's C loader over every front matter."""
+    of PyYAML's C loader over every front matter, and of what other issues require of a cold build
+    (`REQUIRED`), the titles index's Pagefind process included."""
     import markdown
     import yaml
 
@@ -76,7 +86,55 @@ def components_cpu(directives: Path) -> tuple[float, float, float]:
     start = time.process_time()
     for front, _ in texts:
         yaml.load(front, Loader=loader)  # noqa: S506 - a safe loader
-    return timed[0], timed[1], time.process_time() - start
+    found = {"plain_md": timed[0], "our_md": timed[1], "yaml": time.process_time() - start}
+    return found | required_cpu(directives, timed[1])
+
+
+REQUIRED = {
+    "template": "the directive template (cross-references, citation, outline)",
+    "search_pages": "the search pages",
+    "titles": "the titles index (records, feeding, Pagefind)",
+    "opendata": "the open-data records",
+    "gzip": "the .gz copies of the rendered content",
+}
+"""What other issues ask a cold build to make and no cache spares it (`required_cpu`)."""
+
+
+def required_cpu(directives: Path, renderer_cpu: float) -> dict[str, float]:
+    """CPU seconds of each part of `REQUIRED` over the whole archive, in this process (and, for the
+    titles index, its Pagefind child), nothing written but the titles index to a temporary folder."""
+    import resource
+
+    from vanban import opendata, precompress, search
+    from vanban.project import load_archive
+    from vanban.render import Renderer
+
+    archive_ = load_archive(directives, directives.parent).archive
+    renderer = Renderer(archive_)
+    found = dict.fromkeys(("template", "search_pages", "opendata", "gzip"), 0.0)
+    clock = time.process_time
+    for d in archive_.directives:  # one directive at a time: 100 000 pages held would be ~2 GB
+        start = clock()
+        html = renderer.directive(d).html
+        made = clock()
+        search.search_page(d, html)
+        searched = clock()
+        opendata.dumps(opendata.directive_record(d, archive_, "https://vanban.example.gov.vn"))
+        recorded = clock()
+        precompress.gz_copy(html.encode("utf-8"))
+        found["template"] += made - start
+        found["search_pages"] += searched - made
+        found["opendata"] += recorded - searched
+        found["gzip"] += clock() - recorded
+    found["template"] = max(0.0, found["template"] - renderer_cpu)  # the body renderer is in the floor
+    with tempfile.TemporaryDirectory() as out:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.process_time()
+        search.write_title_index(Path(out), archive_.directives, remember=False)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        found["titles"] = (time.process_time() - start + after.ru_utime - children.ru_utime
+                           + after.ru_stime - children.ru_stime)
+    return found
 
 
 def main() -> None:
@@ -88,7 +146,7 @@ def main() -> None:
     parser.add_argument("--components-of", type=Path, help=argparse.SUPPRESS)  # the child's job
     args = parser.parse_args()
     if args.components_of:
-        print(*components_cpu(args.components_of))
+        print(json.dumps(components_cpu(args.components_of)))
         return
     hugo = None if args.no_hugo else shutil.which("hugo")
     if not args.no_hugo and not hugo:
@@ -96,7 +154,8 @@ def main() -> None:
     cores = os.cpu_count() or 1
     directives = archive(args.size)
     project = hugo_site(directives, Path(__file__).resolve().parent / "out" / f"hugo-{args.size}") if hugo else None
-    rows: dict[str, list[float]] = {k: [] for k in ("hp", "hp_pagefind", "cold", "cold_cpu", "kernel", "pagefind", "plain_md", "our_md", "yaml")}
+    rows: dict[str, list[float]] = {k: [] for k in ("hp", "hp_pagefind", "cold", "cold_cpu", "kernel", "pagefind",
+                                                    "plain_md", "our_md", "yaml", *REQUIRED)}
     aside = SetAside(Path(tempfile.mkdtemp(prefix="bench-floor-aside-")))
     print(f"machine: {cores} cores; {args.size} directives; {args.runs} alternating runs"
           + (f"; {args.pause:g} s pause before each build" if args.pause else ""), flush=True)
@@ -122,15 +181,15 @@ def main() -> None:
                 rows["pagefind"].append(sum(s for name, s in m.cpu_by_name.items() if name.startswith("pagefind")))
                 child = subprocess.run([sys.executable, __file__, "--components-of", str(directives)],
                                        capture_output=True, text=True, check=True)
-                plain, ours, front = (float(x) for x in child.stdout.split())
-                rows["plain_md"].append(plain)
-                rows["our_md"].append(ours)
-                rows["yaml"].append(front)
+                parts = json.loads(child.stdout)
+                for key, seconds in parts.items():
+                    rows[key].append(seconds)
                 print(f"  run {run + 1}: " + (f"H+P {rows['hp'][-1]:.1f} s; " if hugo else "")
                       + f"cold {m.wall:.1f} s (CPU {m.cpu:.1f} s, of which Pagefind {rows['pagefind'][-1]:.1f} s, "
                       f"the kernel {m.kernel:.1f} s); "
-                      f"Python-Markdown plain {plain:.1f} CPU-s, the archive's renderer {ours:.1f} CPU-s; "
-                      f"PyYAML {front:.1f} CPU-s", flush=True)
+                      f"Python-Markdown plain {parts['plain_md']:.1f} CPU-s, the archive's renderer {parts['our_md']:.1f} CPU-s; "
+                      f"PyYAML {parts['yaml']:.1f} CPU-s; required "
+                      + ", ".join(f"{key} {parts[key]:.1f}" for key in REQUIRED) + " CPU-s", flush=True)
     finally:
         aside.delete()
     report(rows, args.size, cores, hugo is not None)
@@ -157,6 +216,14 @@ def report(rows: dict[str, list[float]], n: int, cores: int, with_hugo: bool) ->
           f" = {floor / target:.2f} of the target" + (f", {floor / med['hp']:.2f}x H+P" if with_hugo else ""))
     print(f"  left for everything else within the target: {target - floor:.1f} s of wall, "
           f"{cores * (target - floor):.1f} CPU-s; the cold build's CPU outside the floor: {med['cold_cpu'] - floor_cpu:.1f} s")
+    for key, label in REQUIRED.items():
+        print(f"  + {label:<52} {med[key]:7.1f} CPU-s")
+    with_required = floor_cpu + sum(med[key] for key in REQUIRED)
+    print(f"  floor with what other issues require: {with_required:.1f} CPU-s / {cores} cores = "
+          f"{with_required / cores:.1f} s = {with_required / cores / target:.2f} of the target"
+          + (f", {with_required / cores / med['hp']:.2f}x H+P" if with_hugo else ""))
+    print(f"  left for everything else within the target: {cores * target - with_required:.1f} CPU-s; "
+          f"the cold build spends on it {med['cold_cpu'] - with_required:.1f} CPU-s")
 
 
 if __name__ == "__main__":
