@@ -1244,13 +1244,14 @@ def _service_class():
         async def _exchange(self, payload):  # noqa: ANN001, ANN202
             # Pagefind's own `send`, without its debug messages: they are f-strings, so each request
             # (a whole search page) was formatted twice whether or not anything logs at that
-            # level — 80 µs a page, ~1.6 CPU-s of a cold 10 000 build (benchmarks/README.md,
-            # seventeenth pass). Same protocol: base64 JSON ended by a comma.
+            # level — 0.12–0.15 ms a page of the feeding process, a quarter of its CPU
+            # (benchmarks/README.md, seventeenth pass). Same protocol: base64 JSON ended by a comma.
             assert self._backend.stdin is not None
             self._message_id += 1
+            message_id = self._message_id
             future = self._loop.create_future()
-            self._responses[self._message_id] = future
-            request = json.dumps({"message_id": self._message_id, "payload": payload}).encode("utf-8")
+            self._responses[message_id] = future
+            request = json.dumps({"message_id": message_id, "payload": payload}).encode("utf-8")
             self._backend.stdin.write(base64.b64encode(request) + b",")
             await self._backend.stdin.drain()
             return await future
