@@ -8,6 +8,7 @@ import gzip
 import http.server
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -201,3 +202,17 @@ def fragments_text(site: Path) -> str:
         except (OSError, EOFError):
             pass  # being rewritten
     return "\n".join(texts)
+
+
+@contextlib.contextmanager
+def hangup_as_from_a_terminal():
+    """Processes started inside get SIGHUP's default action, as a preview started from a terminal
+    has it. A test runner started under `nohup` passes the signal on ignored, and an ignored SIGHUP
+    stays ignored in the preview (as `vanban.stopping` means it to): the tests of what a closed
+    terminal does would then test `nohup` and fail. Only the start-up is inside: a hangup of the
+    runner itself is handled as before the moment the child exists."""
+    before = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, before)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, VENV_BIN, fixture_text, fragments_text, make_archive
+from conftest import ROOT, VENV_BIN, fixture_text, fragments_text, hangup_as_from_a_terminal, make_archive
 
 CONG_VAN = "van-ban/2022/1562-ubnd-kt/"
 KE_HOACH = "van-ban/2023/02-kh-ubnd/"
@@ -56,11 +56,12 @@ class Server:
         self.log = log
         self.out = log.open("w")
         # -v: MkDocs logs "Building page …" for every page it writes; the test counts them.
-        self.proc = subprocess.Popen(
-            [str(VENV_BIN / "mkdocs"), "serve", "--dirty", "-v", "-a", f"127.0.0.1:{self.port}",
-             "--config-file", str(ROOT / "mkdocs.yml")],
-            cwd=ROOT, env=env, stdout=self.out, stderr=subprocess.STDOUT,
-        )
+        with hangup_as_from_a_terminal():
+            self.proc = subprocess.Popen(
+                [str(VENV_BIN / "mkdocs"), "serve", "--dirty", "-v", "-a", f"127.0.0.1:{self.port}",
+                 "--config-file", str(ROOT / "mkdocs.yml")],
+                cwd=ROOT, env=env, stdout=self.out, stderr=subprocess.STDOUT,
+            )
 
     def text(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")

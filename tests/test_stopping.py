@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from conftest import VENV_BIN
+from conftest import VENV_BIN, hangup_as_from_a_terminal
 
 # A process that asks for the preview's handling, is stopped, and while it cleans up (MkDocs deletes
 # the preview's site in a `finally`) is signalled again, as `timeout` and a harness's `terminate()`
@@ -42,8 +42,10 @@ PROGRAM = textwrap.dedent("""
 
 @pytest.mark.parametrize("first", ["SIGTERM", "SIGHUP"])
 def test_a_second_stop_signal_does_not_cut_the_cleanup_short(first):
-    done = subprocess.run([str(VENV_BIN / "python"), "-c", PROGRAM.format(first=first)],
-                          capture_output=True, text=True, timeout=30)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["stopping", "site deleted", "worker ended by signal 15"]
-    assert "Traceback" not in done.stderr
+    with hangup_as_from_a_terminal():
+        proc = subprocess.Popen([str(VENV_BIN / "python"), "-c", PROGRAM.format(first=first)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert out.splitlines() == ["stopping", "site deleted", "worker ended by signal 15"]
+    assert "Traceback" not in err
