@@ -49,3 +49,28 @@ def test_a_second_stop_signal_does_not_cut_the_cleanup_short(first):
     assert proc.returncode == 0, err
     assert out.splitlines() == ["stopping", "site deleted", "worker ended by signal 15"]
     assert "Traceback" not in err
+
+
+# Started under `nohup`, the preview must outlive the terminal: SIGHUP stays ignored, SIGTERM still stops it.
+UNDER_NOHUP = textwrap.dedent("""
+    import os, signal, sys, time
+    from vanban.stopping import stop_like_ctrl_c
+
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
+    stop_like_ctrl_c()
+    os.kill(os.getpid(), signal.SIGHUP)
+    time.sleep(0.2)
+    print("still serving", flush=True)
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+        sys.exit("not stopped")
+    except KeyboardInterrupt:
+        print("stopping", flush=True)
+""")
+
+
+def test_under_nohup_a_hangup_leaves_the_preview_running():
+    done = subprocess.run([str(VENV_BIN / "python"), "-c", UNDER_NOHUP], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["still serving", "stopping"]
