@@ -45,7 +45,12 @@ def test_a_second_stop_signal_does_not_cut_the_cleanup_short(first):
     with hangup_as_from_a_terminal():
         proc = subprocess.Popen([str(VENV_BIN / "python"), "-c", PROGRAM.format(first=first)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate(timeout=30)
+    try:
+        out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:  # timed out: leave no process behind, as subprocess.run would not
+            proc.kill()
+            proc.wait()
     assert proc.returncode == 0, err
     assert out.splitlines() == ["stopping", "site deleted", "worker ended by signal 15"]
     assert "Traceback" not in err
