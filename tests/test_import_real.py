@@ -100,6 +100,18 @@ def test_a_body_outside_the_registry_is_a_todo_naming_it_never_the_home_issuer(t
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+def test_the_proposed_registry_entry_takes_the_issuers_abbreviation_from_a_number_that_lost_its_dash(tmp_path):
+    # "1961/QĐUBND" (the PDF's "-" lost): the body's abbreviation is "UBND", never the fused "QĐUBND".
+    root = project(tmp_path)
+    proc = vanban("import", str(REAL / "kien-giang-qd-1961-2019.txt"), cwd=root)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.split("rồi ghi khóa vào issuer:\n", 1)[1].splitlines()
+    entry = "\n".join(line[6:] for line in lines[:5])
+    assert yaml.safe_load(entry) == {"ubnd-kien-giang": {
+        "name": "Ủy ban nhân dân tỉnh Kiên Giang", "short": "UBND tỉnh Kiên Giang", "abbr": "UBND", "place": "Kiên Giang"}}
+    assert "thiếu dấu '-' giữa loại và cơ quan (có thể là QĐ-UBND)" in proc.stdout
+
+
 def test_this_provinces_own_body_is_matched_by_name_and_place(tmp_path):
     root = project(tmp_path)
     vanban("import", str(REAL / "lang-son-kh-07-2020.txt"), "--format", "json", cwd=root)

@@ -607,13 +607,22 @@ def _suspicious_symbol(h: _Header, registries: Registries) -> str:
             and fold(first) != fold(h.title.abbr):
         return (f"Ký hiệu '{number.symbol}' ghi loại {abbrs[fold(first)].name} nhưng tên loại in ra là "
                 f"{h.title.name}: một trong hai bị in sai, đối chiếu bản gốc.")
-    issuer_abbrs = {fold(i.abbr) for i in registries.issuers if i.abbr} | {"ubnd", "hdnd"}
-    if len(number.symbol_parts) == 1:
-        for abbr in abbrs:
-            if len(abbr) >= 2 and fold(first).startswith(abbr) and fold(first)[len(abbr):] in issuer_abbrs:
-                return (f"Ký hiệu '{first}' thiếu dấu '-' giữa loại và cơ quan (có thể là "
-                        f"{first[:len(abbr)]}-{first[len(abbr):]}): điền đúng theo bản gốc.")
+    fused = _fused_symbol(first, registries) if len(number.symbol_parts) == 1 else None
+    if fused is not None:
+        return (f"Ký hiệu '{first}' thiếu dấu '-' giữa loại và cơ quan (có thể là "
+                f"{fused[0]}-{fused[1]}): điền đúng theo bản gốc.")
     return ""
+
+
+def _fused_symbol(symbol: str, registries: Registries) -> tuple[str, str] | None:
+    """(type, issuer) of a symbol that lost the "-" between them ("QĐUBND" → ("QĐ", "UBND")): a
+    type's abbreviation followed by a known issuer's; None when it does not read so."""
+    abbrs = {fold(t.abbr) for t in registries.types if t.abbr}
+    issuer_abbrs = {fold(i.abbr) for i in registries.issuers if i.abbr} | {"ubnd", "hdnd"}
+    for abbr in sorted(abbrs, key=len, reverse=True):
+        if len(abbr) >= 2 and fold(symbol).startswith(abbr) and fold(symbol)[len(abbr):] in issuer_abbrs:
+            return symbol[:len(abbr)], symbol[len(abbr):]
+    return None
 
 
 def _date_value(h: _Header, keep_blank: bool, review: list[str], comments: dict[str, str],
@@ -750,7 +759,7 @@ def _issuer(h: _Header, registries: Registries, review: list[str], fields: dict[
             review.append(note)
         fields["issuer"] = FieldReport(how, printed, note)
         return match.key, ""
-    entry = _registry_entry(h, printed)
+    entry = _registry_entry(h, printed, registries)
     note = (f"Cơ quan '{printed}' chưa có trong danh mục cơ quan (directives/_registries/issuers.yml): thêm mục "
             "như gợi ý rồi ghi khóa vào issuer.")
     review.append(note)
@@ -823,8 +832,10 @@ def _issuer_from_symbol(h: _Header, registries: Registries) -> Issuer | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _registry_entry(h: _Header, printed: str) -> str:
-    """A proposed issuers.yml entry for a body the registry lacks (staff check the spelling)."""
+def _registry_entry(h: _Header, printed: str, registries: Registries) -> str:
+    """A proposed issuers.yml entry for a body the registry lacks (staff check the spelling). Its
+    abbreviation is the issuer's part of the number, never the type's: "1961/QĐUBND", whose "-" the
+    copy lost, proposes "UBND"."""
     name = _title_case_organ(printed)
     place = _place_of(printed)
     place_text = " ".join(w.capitalize() for w in _proper_place(printed).split()) if place else h.place
@@ -834,6 +845,9 @@ def _registry_entry(h: _Header, printed: str) -> str:
         parts = number.symbol_parts
         type_first = h.title is not None or not h.vv or _is_upper(" ".join(h.subject_lines))
         abbr = parts[1] if len(parts) > 1 and type_first else parts[0]
+        fused = _fused_symbol(parts[0], registries) if len(parts) == 1 else None
+        if fused is not None:
+            abbr = fused[1]
     key = slugify(f"{abbr or 'co-quan'} {place_text}") or "co-quan-moi"
     short = re.sub(r"^Ủy ban nhân dân", "UBND", name)
     entry = {key: {"name": name, "short": short, "abbr": abbr or "TODO", "place": place_text or "TODO"}}
