@@ -112,6 +112,15 @@ def test_the_proposed_registry_entry_takes_the_issuers_abbreviation_from_a_numbe
     assert "thiếu dấu '-' giữa loại và cơ quan (có thể là QĐ-UBND)" in proc.stdout
 
 
+def test_a_legal_basis_dated_in_words_keeps_the_year_of_its_date(tmp_path):
+    # "Nghị quyết số 30c/NQCP ngày 08 tháng 11 năm 2011": the year tells apart documents of one number.
+    root = project(tmp_path)
+    proc = vanban("import", str(REAL / "kien-giang-qd-1961-2019.txt"), "--format", "json", cwd=root)
+    [result] = json.loads(proc.stdout)
+    assert front_matter(Path(result["target"]))["relations"]["based_on"] == [
+        {"number": "30c/NQCP", "year": 2011}, {"number": "61/2018/NĐCP", "year": 2018}]
+
+
 def test_this_provinces_own_body_is_matched_by_name_and_place(tmp_path):
     root = project(tmp_path)
     vanban("import", str(REAL / "lang-son-kh-07-2020.txt"), "--format", "json", cwd=root)

@@ -896,7 +896,8 @@ def _ref_pattern(registries: Registries) -> re.Pattern[str]:
     names = sorted({t.name for t in registries.types}, key=len, reverse=True)
     return re.compile(r"(?P<title>(?P<type>" + "|".join(re.escape(n) for n in names) + r")\s+số\s+"
                       r"(?P<number>\d{1,6}[a-zA-Z]?/(?:\d{4}/)?[\w&]+(?:-[\w&]+)*)"
-                      r"(?:\s+ngày\s+(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4}))?)",
+                      r"(?:\s+ngày\s+(?:\d{1,2}[/.-]\d{1,2}[/.-](?P<year>\d{4})"
+                      r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?P<written_year>\d{4})))?)",
                       re.IGNORECASE)
 
 
@@ -908,7 +909,8 @@ def _refs(text: str, registries: Registries) -> list[dict[str, Any]]:
         except NumberError:
             continue
         ref: dict[str, Any] = {"number": number.text}
-        year = int(m["year"]) if m["year"] else number.year
+        # The date's year ("ngày 04/01/2023", "ngày 02 tháng 11 năm 2018"), else the number's own.
+        year = int(m["year"] or m["written_year"] or 0) or number.year
         if year:
             ref["year"] = year
         ref["title"] = m["title"]
