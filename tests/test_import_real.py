@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -119,6 +120,19 @@ def test_a_legal_basis_dated_in_words_keeps_the_year_of_its_date(tmp_path):
     [result] = json.loads(proc.stdout)
     assert front_matter(Path(result["target"]))["relations"]["based_on"] == [
         {"number": "30c/NQCP", "year": 2011}, {"number": "61/2018/NĐCP", "year": 2018}]
+
+
+def test_a_line_cut_after_so_joins_the_number_that_follows_and_the_relation_is_read(tmp_path):
+    # The copy cuts "Căn cứ Nghị định số" / "09/2019/NĐ-CP ngày …": one sentence, not two paragraphs,
+    # and the legal basis it names is a relation (before: no relation, and a paragraph ending in "số").
+    root = project(tmp_path)
+    proc = vanban("import", str(REAL / "kon-tum-qd-06-2024.txt"), "--format", "json", cwd=root)
+    [result] = json.loads(proc.stdout)
+    written = Path(result["target"])
+    assert front_matter(written)["relations"] == {"based_on": [{"number": "09/2019/NĐ-CP", "year": 2019}]}
+    text = written.read_text(encoding="utf-8")
+    assert "\nCăn cứ Nghị định số 09/2019/NĐ-CP ngày 24 tháng 01 năm 2019 của Chính phủ" in text
+    assert not re.search(r"số\n", text)
 
 
 def test_this_provinces_own_body_is_matched_by_name_and_place(tmp_path):

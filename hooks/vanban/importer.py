@@ -64,6 +64,8 @@ _AUTHORITY = re.compile(r"^(?:CHỦ TỊCH|GIÁM ĐỐC|BỘ TRƯỞNG|THỦ TƯ
 _POSITION_WORDS = re.compile(r"CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ|CHÁNH|BÍ THƯ|ỦY VIÊN|UỶ VIÊN|THƯỜNG TRỰC|THỦ TƯỚNG|"
                              r"ỦY BAN|UỶ BAN|SỞ|HỘI ĐỒNG|BAN\b|PHÒNG|VĂN PHÒNG|KẾ TOÁN|TỔNG")
 _TERMINAL = (".", ";", ":", "!", "?", "./.", ".”", ".\"")
+_AWAITS_NUMERAL = re.compile(r"(?:^|\s)(?:số|ngày|tháng|năm)$", re.IGNORECASE)
+"""A line ending in a word a numeral must follow ("Căn cứ Nghị quyết số" / "1210/2016/UBTVQH13 …")."""
 _ROMANS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
 _LOOSE_MARK = re.compile(r"(?:^|\s)[\u0300-\u036f]")
 
@@ -973,8 +975,10 @@ def _paragraphs(lines: list[str]) -> list[str]:
             paragraphs.append(line)
         else:
             prev = paragraphs[-1]
+            awaited = line[:1].isdigit() and bool(_AWAITS_NUMERAL.search(prev))
             new = (_starts_block(line) or prev.endswith(_TERMINAL) or _is_upper(line) != _is_upper(prev)
-                   or (gap and not line[:1].islower()) or (not has_blanks and prev_short and not line[:1].islower()))
+                   or (not awaited and gap and not line[:1].islower())
+                   or (not awaited and not has_blanks and prev_short and not line[:1].islower()))
             if new:
                 paragraphs.append(line)
             else:
