@@ -164,6 +164,18 @@ def test_text_fixture_matches_golden_and_passes_check(name, tmp_path):
     assert check.returncode == 0, check.stdout
 
 
+def test_a_narrow_copy_keeps_each_article_and_chapter_heading_whole(tmp_path):
+    # A legal text copied from a narrow web column (Thông tư 15/2011/TT-BTTTT as thuvienphapluat.vn
+    # shows it, an excerpt): "Điều" / "1. Phạm vi …"
+    # and "Chương" / "I" are each one heading, as printed; the article keeps its anchor for citations.
+    vanban("import", str(IMPORT / "web-copy" / "thong-tu-15-2011-btttt.txt"), "-o", str(tmp_path / "tt.md"))
+    body = body_of(tmp_path / "tt.md")
+    assert "\n## Chương I\n" in body
+    assert "\n**Điều 1.** Phạm vi điều chỉnh và đối tượng áp dụng:\n" in body
+    assert not re.search(r"^(?:Điều|Chương)$", body, re.MULTILINE)
+    assert front_matter(tmp_path / "tt.md")["relations"] == {"based_on": [{"number": "187/2007/NĐ-CP", "year": 2007}]}
+
+
 def test_quyet_dinh_articles_and_legal_basis(tmp_path):
     vanban("import", str(IMPORT / "quyet-dinh.txt"), "-o", str(tmp_path / "qd.md"))
     fm, body = front_matter(tmp_path / "qd.md"), body_of(tmp_path / "qd.md")

@@ -66,6 +66,10 @@ _POSITION_WORDS = re.compile(r"CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|PHÓ|CHÁNH|B
 _TERMINAL = (".", ";", ":", "!", "?", "./.", ".”", ".\"")
 _AWAITS_NUMERAL = re.compile(r"(?:^|\s)(?:số|ngày|tháng|năm)$", re.IGNORECASE)
 """A line ending in a word a numeral must follow ("Căn cứ Nghị quyết số" / "1210/2016/UBTVQH13 …")."""
+_AWAITS_ORDINAL = re.compile(r"^(?:Điều|Chương|Mục|Phần)$", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(?:\d+|[IVXLC]+)\b")
+"""A heading word alone on its line, and the ordinal its next line starts with ("Điều" / "1. Phạm vi …"):
+narrow copies of legal texts wrap there, and the article's heading is the two together."""
 _ROMANS = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
 _LOOSE_MARK = re.compile(r"(?:^|\s)[\u0300-\u036f]")
 
@@ -975,10 +979,12 @@ def _paragraphs(lines: list[str]) -> list[str]:
             paragraphs.append(line)
         else:
             prev = paragraphs[-1]
-            awaited = line[:1].isdigit() and bool(_AWAITS_NUMERAL.search(prev))
-            new = (_starts_block(line) or prev.endswith(_TERMINAL) or _is_upper(line) != _is_upper(prev)
-                   or (not awaited and gap and not line[:1].islower())
-                   or (not awaited and not has_blanks and prev_short and not line[:1].islower()))
+            ordinal = bool(_AWAITS_ORDINAL.match(prev) and _ORDINAL.match(line))
+            awaited = ordinal or (line[:1].isdigit() and bool(_AWAITS_NUMERAL.search(prev)))
+            new = not ordinal and (
+                _starts_block(line) or prev.endswith(_TERMINAL) or _is_upper(line) != _is_upper(prev)
+                or (not awaited and gap and not line[:1].islower())
+                or (not awaited and not has_blanks and prev_short and not line[:1].islower()))
             if new:
                 paragraphs.append(line)
             else:
