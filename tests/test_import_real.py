@@ -135,6 +135,27 @@ def test_a_line_cut_after_so_joins_the_number_that_follows_and_the_relation_is_r
     assert not re.search(r"số\n", text)
 
 
+def proposed_entry(stdout: str) -> dict:
+    """The issuers.yml entry `vanban import` proposes for a body the registry lacks."""
+    lines = stdout.split("rồi ghi khóa vào issuer:\n", 1)[1].splitlines()
+    return yaml.safe_load("\n".join(line[6:] for line in lines[:5]))
+
+
+@pytest.mark.parametrize("name, entry", [
+    # "UBND THÀNH PHỐ HÀ NỘI" / "SỞ GIÁO DỤC VÀ ĐÀO TẠO": the body is the Sở, under its parent's place.
+    ("ha-noi-sgddt-2928-2022.txt", {"sgddt-ha-noi": {"name": "Sở Giáo dục và Đào tạo thành phố Hà Nội",
+                                                     "short": "Sở Giáo dục và Đào tạo", "abbr": "SGDĐT", "place": "Hà Nội"}}),
+    # "TỔNG CỤC THUẾ" / "CỤC THUẾ TP HÀ NỘI": the body is the Cục, with its own place.
+    ("ha-noi-cuc-thue-26998-2019.txt", {"ct-ha-noi": {"name": "Cục Thuế thành phố Hà Nội",
+                                                      "short": "Cục Thuế thành phố Hà Nội", "abbr": "CT", "place": "Hà Nội"}}),
+])
+def test_the_proposed_entry_names_the_issuing_body_not_its_parent_and_it_together(tmp_path, name, entry):
+    # Before: "Ủy ban nhân dân thành phố Hà Nội Sở Giáo Dục Và Đào Tạo", place "Hà Nội Sở Giáo Dục Và Đào Tạo".
+    proc = vanban("import", str(REAL / name), cwd=project(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proposed_entry(proc.stdout) == entry
+
+
 def test_this_provinces_own_body_is_matched_by_name_and_place(tmp_path):
     root = project(tmp_path)
     vanban("import", str(REAL / "lang-son-kh-07-2020.txt"), "--format", "json", cwd=root)

@@ -842,9 +842,19 @@ def _registry_entry(h: _Header, printed: str, registries: Registries) -> str:
     """A proposed issuers.yml entry for a body the registry lacks (staff check the spelling). Its
     abbreviation is the issuer's part of the number, never the type's: "1961/QĐUBND", whose "-" the
     copy lost, proposes "UBND"."""
-    name = _title_case_organ(printed)
-    place = _place_of(printed)
-    place_text = " ".join(w.capitalize() for w in _proper_place(printed).split()) if place else h.place
+    start = _issuing_line(h.issuer_lines)
+    body = " ".join(" ".join(h.issuer_lines[start:]).split()) if start else printed
+    name = short = _title_case_organ(body)
+    if start and not _place_of(body):
+        # Under its parent ("UBND TỈNH LÀO CAI" / "SỞ Y TẾ"): the registry names it with the parent's
+        # unit and place, "Sở Y tế tỉnh Lào Cai", and its short name is the body's own.
+        parent = _title_case_organ(" ".join(" ".join(h.issuer_lines[:start]).split()))
+        m = re.search(r"\b(?:tỉnh|thành phố|huyện|thị xã|quận) .+$", parent)
+        name = f"{short} {m.group(0)}" if m else short
+        place_text = _proper_place(m.group(0)) if m else h.place
+    else:
+        place_text = " ".join(w.capitalize() for w in _proper_place(body).split()) if _place_of(body) else h.place
+        short = re.sub(r"^Ủy ban nhân dân", "UBND", name)
     number = _parse_number(h.number or "")
     abbr = ""
     if number is not None:
@@ -855,25 +865,43 @@ def _registry_entry(h: _Header, printed: str, registries: Registries) -> str:
         if fused is not None:
             abbr = fused[1]
     key = slugify(f"{abbr or 'co-quan'} {place_text}") or "co-quan-moi"
-    short = re.sub(r"^Ủy ban nhân dân", "UBND", name)
     entry = {key: {"name": name, "short": short, "abbr": abbr or "TODO", "place": place_text or "TODO"}}
     return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, default_flow_style=False).rstrip("\n")
 
 
+_ORGAN_KINDS = ("SỞ", "BỘ", "CỤC", "CHI CỤC", "TỔNG CỤC", "BAN", "PHÒNG", "VĂN PHÒNG", "TRUNG TÂM", "THANH TRA",
+                "KHO BẠC", "TRƯỜNG", "BỆNH VIỆN")
+_ORGAN_START = re.compile(r"^(?:" + "|".join(_ORGAN_KINDS) + r")\s")
+
+
+def _issuing_line(lines: list[str]) -> int:
+    """Where the issuing body's name starts in the header: after its parent's ("UBND TỈNH LÀO CAI" /
+    "SỞ Y TẾ", "TỔNG CỤC THUẾ" / "CỤC THUẾ TP HÀ NỘI"), the last line that starts with a kind of body;
+    0 when the lines are one name ("ỦY BAN NHÂN DÂN" / "TỈNH LÀO CAI")."""
+    for i in range(len(lines) - 1, 0, -1):
+        if _ORGAN_START.match(normalize(lines[i]).upper()):
+            return i
+    return 0
+
+
 def _proper_place(printed: str) -> str:
-    m = re.search(r"\b(?:TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", printed, re.IGNORECASE)
+    m = re.search(r"\b(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", printed, re.IGNORECASE)
     return m.group(1) if m else ""
 
 
 def _title_case_organ(printed: str) -> str:
-    """"ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "Ủy ban nhân dân tỉnh Lào Cai"; "SỞ GIÁO DỤC VÀ ĐÀO TẠO" → "Sở Giáo dục và Đào tạo"."""
+    """"ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "Ủy ban nhân dân tỉnh Lào Cai"; "SỞ GIÁO DỤC VÀ ĐÀO TẠO" → "Sở Giáo dục và Đào tạo";
+    "BỘ THÔNG TIN VÀ TRUYỀN THÔNG" → "Bộ Thông tin và Truyền thông"."""
     text = normalize(printed.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân"))
-    m = re.search(r"\b(TỈNH|THÀNH PHỐ|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", text, re.IGNORECASE)
+    m = re.search(r"\b(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", text, re.IGNORECASE)
     organ, unit, place = (text[:m.start()].strip(), m.group(1).lower(), m.group(2)) if m else (text, "", "")
+    unit = "thành phố" if unit.startswith("tp") else unit
     words = organ.lower().split()
-    if words[:1] == ["sở"]:
-        parts = " ".join(words[1:]).split(" và ")
-        organ = "Sở " + " và ".join(p[:1].upper() + p[1:] for p in parts)
+    kind = 2 if words[:2] in (["chi", "cục"], ["tổng", "cục"], ["trung", "tâm"]) else \
+        1 if words[:1] in (["sở"], ["bộ"], ["cục"], ["ban"], ["phòng"]) else 0
+    if kind and len(words) > kind:  # Decree 30, Appendix II: the first letter of each field's name
+        parts = " ".join(words[kind:]).split(" và ")
+        organ = " ".join(words[:kind]).capitalize() + " " + " và ".join(p[:1].upper() + p[1:] for p in parts)
     else:
         organ = organ[:1].upper() + organ[1:].lower()
     place = " ".join(w.capitalize() for w in place.lower().split())
