@@ -156,6 +156,26 @@ def test_the_proposed_entry_names_the_issuing_body_not_its_parent_and_it_togethe
     assert proposed_entry(proc.stdout) == entry
 
 
+def test_a_header_that_kept_only_the_kind_of_body_proposes_a_todo_name_that_check_refuses(tmp_path):
+    # Cần Thơ's guide kept only "ỦY BAN NHÂN DÂN" of its header (the issuer is the Sở: SGDĐT): the
+    # proposed entry says it does not know the name, and `check` refuses it pasted as it is.
+    root = project(tmp_path)
+    proc = vanban("import", str(REAL / "can-tho-hd-681-2013.txt"), cwd=root)
+    entry = proposed_entry(proc.stdout)["sgddt-can-tho"]
+    assert entry["name"] == entry["short"] == "TODO: tên đầy đủ của cơ quan (bản này chỉ in 'ỦY BAN NHÂN DÂN')"
+    assert (entry["abbr"], entry["place"]) == ("SGDĐT", "Cần Thơ")
+    issuers = root / "directives" / "_registries" / "issuers.yml"
+    kept = issuers.read_text(encoding="utf-8")
+    issuers.write_text(kept + yaml.safe_dump({"sgddt-can-tho": entry}, allow_unicode=True), encoding="utf-8")
+    check = vanban("check", cwd=root)
+    out = check.stdout + check.stderr
+    assert check.returncode == 1
+    assert "issuers.yml" in out and "VB603" in out and "Mục 'sgddt-can-tho' của danh mục" in out and "name, short còn TODO" in out
+    entry.update(name="Sở Giáo dục và Đào tạo thành phố Cần Thơ", short="Sở Giáo dục và Đào tạo")
+    issuers.write_text(kept + yaml.safe_dump({"sgddt-can-tho": entry}, allow_unicode=True), encoding="utf-8")
+    assert "VB603" not in vanban("check", cwd=root).stdout
+
+
 def test_this_provinces_own_body_is_matched_by_name_and_place(tmp_path):
     root = project(tmp_path)
     vanban("import", str(REAL / "lang-son-kh-07-2020.txt"), "--format", "json", cwd=root)

@@ -865,10 +865,16 @@ def _registry_entry(h: _Header, printed: str, registries: Registries) -> str:
         if fused is not None:
             abbr = fused[1]
     key = slugify(f"{abbr or 'co-quan'} {place_text}") or "co-quan-moi"
+    if _words(name) in _KIND_ONLY:
+        # The copy kept only the kind of body ("ỦY BAN NHÂN DÂN"): which one it is, the number's
+        # symbol or the date line may suggest, but the registry's full name is for staff to write.
+        name = short = f"{TODO}: tên đầy đủ của cơ quan (bản này chỉ in '{body}')"
     entry = {key: {"name": name, "short": short, "abbr": abbr or "TODO", "place": place_text or "TODO"}}
     return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, default_flow_style=False).rstrip("\n")
 
 
+_KIND_ONLY = {"uy ban nhan dan", "hoi dong nhan dan"}
+"""A body's name reduced to its kind ("Ủy ban nhân dân"), as `_words` folds it."""
 _ORGAN_KINDS = ("SỞ", "BỘ", "CỤC", "CHI CỤC", "TỔNG CỤC", "BAN", "PHÒNG", "VĂN PHÒNG", "TRUNG TÂM", "THANH TRA",
                 "KHO BẠC", "TRƯỜNG", "BỆNH VIỆN")
 _ORGAN_START = re.compile(r"^(?:" + "|".join(_ORGAN_KINDS) + r")\s")

@@ -144,6 +144,11 @@ def _read_entries(path: Path, shown: str, label: str, cls: type, fields: dict[st
             problems.append(problem("VB603", shown, f"Mục '{key}' của danh mục {label}: {detail}.", field=key,
                                     line=lines.get(key)))
             continue
+        todo = [f for f, v in value.items() if isinstance(v, str) and v.strip().upper().startswith("TODO")]
+        if todo:  # an entry `vanban import` proposed, pasted before its TODO was filled in
+            problems.append(problem("VB603", shown, f"Mục '{key}' của danh mục {label}: {', '.join(todo)} còn TODO — "
+                                                    "điền theo bản gốc văn bản.", field=key, line=lines.get(key)))
+            continue
         if "keywords" in value and not _is_text_list(value["keywords"]):
             problems.append(problem("VB603", shown, f"Mục '{key}': 'keywords' phải là danh sách cụm từ, ví dụ "
                                                     "[sáp nhập, giải thể thôn].", field=key, line=lines.get(key)))

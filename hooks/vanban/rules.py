@@ -132,7 +132,7 @@ RULES: dict[str, Rule] = _rules(
     # Registries.
     ("VB601", E, True, "Thiếu tệp danh mục"),
     ("VB602", E, True, "Tệp danh mục không đọc được"),
-    ("VB603", E, True, "Mục danh mục thiếu trường hoặc có trường lạ"),
+    ("VB603", E, True, "Mục danh mục thiếu trường, có trường lạ hoặc còn TODO"),
 )
 
 
