@@ -148,6 +148,9 @@ def proposed_entry(stdout: str) -> dict:
     # "TỔNG CỤC THUẾ" / "CỤC THUẾ TP HÀ NỘI": the body is the Cục, with its own place.
     ("ha-noi-cuc-thue-26998-2019.txt", {"ct-ha-noi": {"name": "Cục Thuế thành phố Hà Nội",
                                                       "short": "Cục Thuế thành phố Hà Nội", "abbr": "CT", "place": "Hà Nội"}}),
+    # "ỦY BAN NHÂN DÂN" / "LÀO CAI" (the unit word lost): the rest is the place, written as a name.
+    ("lao-cai-kh-225-2016.txt", {"ubnd-lao-cai": {"name": "Ủy ban nhân dân Lào Cai", "short": "UBND Lào Cai",
+                                                  "abbr": "UBND", "place": "Lào Cai"}}),
 ])
 def test_the_proposed_entry_names_the_issuing_body_not_its_parent_and_it_together(tmp_path, name, entry):
     # Before: "Ủy ban nhân dân thành phố Hà Nội Sở Giáo Dục Và Đào Tạo", place "Hà Nội Sở Giáo Dục Và Đào Tạo".

@@ -910,6 +910,9 @@ def _title_case_organ(printed: str) -> str:
         organ = " ".join(words[:kind]).capitalize() + " " + " và ".join(p[:1].upper() + p[1:] for p in parts)
     else:
         organ = organ[:1].upper() + organ[1:].lower()
+        council = re.match(r"(Ủy ban nhân dân|Hội đồng nhân dân) (.+)$", organ)
+        if council and not unit:  # "ỦY BAN NHÂN DÂN / LÀO CAI", its unit word lost: the rest is a place
+            organ, place = council.group(1), council.group(2)
     place = " ".join(w.capitalize() for w in place.lower().split())
     return " ".join(x for x in (organ, unit, place) if x)
 
