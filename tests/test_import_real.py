@@ -106,9 +106,7 @@ def test_the_proposed_registry_entry_takes_the_issuers_abbreviation_from_a_numbe
     root = project(tmp_path)
     proc = vanban("import", str(REAL / "kien-giang-qd-1961-2019.txt"), cwd=root)
     assert proc.returncode == 0, proc.stderr
-    lines = proc.stdout.split("rồi ghi khóa vào issuer:\n", 1)[1].splitlines()
-    entry = "\n".join(line[6:] for line in lines[:5])
-    assert yaml.safe_load(entry) == {"ubnd-kien-giang": {
+    assert proposed_entry(proc.stdout) == {"ubnd-kien-giang": {
         "name": "Ủy ban nhân dân tỉnh Kiên Giang", "short": "UBND tỉnh Kiên Giang", "abbr": "UBND", "place": "Kiên Giang"}}
     assert "thiếu dấu '-' giữa loại và cơ quan (có thể là QĐ-UBND)" in proc.stdout
 

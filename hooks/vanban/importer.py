@@ -849,9 +849,9 @@ def _registry_entry(h: _Header, printed: str, registries: Registries) -> str:
         # Under its parent ("UBND TỈNH LÀO CAI" / "SỞ Y TẾ"): the registry names it with the parent's
         # unit and place, "Sở Y tế tỉnh Lào Cai", and its short name is the body's own.
         parent = _title_case_organ(" ".join(" ".join(h.issuer_lines[:start]).split()))
-        m = re.search(r"\b(?:tỉnh|thành phố|huyện|thị xã|quận) .+$", parent)
+        m = _UNIT_PLACE.search(parent)
         name = f"{short} {m.group(0)}" if m else short
-        place_text = _proper_place(m.group(0)) if m else h.place
+        place_text = m.group(2) if m else h.place
     else:
         place_text = " ".join(w.capitalize() for w in _proper_place(body).split()) if _place_of(body) else h.place
         short = re.sub(r"^Ủy ban nhân dân", "UBND", name)
@@ -890,16 +890,20 @@ def _issuing_line(lines: list[str]) -> int:
     return 0
 
 
+_UNIT_PLACE = re.compile(r"\b(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", re.IGNORECASE)
+"""The unit word and place ending a body's name, as printed ("… TỈNH LÀO CAI", "… TP HÀ NỘI") or title-cased."""
+
+
 def _proper_place(printed: str) -> str:
-    m = re.search(r"\b(?:TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", printed, re.IGNORECASE)
-    return m.group(1) if m else ""
+    m = _UNIT_PLACE.search(printed)
+    return m.group(2) if m else ""
 
 
 def _title_case_organ(printed: str) -> str:
     """"ỦY BAN NHÂN DÂN TỈNH LÀO CAI" → "Ủy ban nhân dân tỉnh Lào Cai"; "SỞ GIÁO DỤC VÀ ĐÀO TẠO" → "Sở Giáo dục và Đào tạo";
     "BỘ THÔNG TIN VÀ TRUYỀN THÔNG" → "Bộ Thông tin và Truyền thông"."""
     text = normalize(printed.replace("UBND", "Ủy ban nhân dân").replace("HĐND", "Hội đồng nhân dân"))
-    m = re.search(r"\b(TỈNH|THÀNH PHỐ|TP\.?|HUYỆN|THỊ XÃ|QUẬN)\s+(.+)$", text, re.IGNORECASE)
+    m = _UNIT_PLACE.search(text)
     organ, unit, place = (text[:m.start()].strip(), m.group(1).lower(), m.group(2)) if m else (text, "", "")
     unit = "thành phố" if unit.startswith("tp") else unit
     words = organ.lower().split()
